@@ -1,0 +1,182 @@
+//! Configuration: `site.yaml` plus the command-line options of one build.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+
+use crate::content::frontmatter::yaml_diagnostic;
+use crate::diagnostics::{BuildFailed, Diagnostic};
+
+pub const SITE_FILE: &str = "site.yaml";
+
+/// The raw contents of `site.yaml`. Every key is optional.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SiteConfig {
+    pub title: String,
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    /// Let raw HTML in Markdown through. Off by default, so nothing an
+    /// author writes becomes live markup unless the site owner says so.
+    pub raw_html: bool,
+    /// Briefings per page on `/articles/`.
+    pub paginate: usize,
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            title: "Briefings".into(),
+            base_url: "/".into(),
+            description: String::new(),
+            language: "en".into(),
+            raw_html: false,
+            paginate: 20,
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// What the command line says about one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    pub strict: bool,
+    /// Overrides `base_url` from `site.yaml`.
+    pub base_url: Option<String>,
+}
+
+/// Everything a build needs to know before it reads any content.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub site_dir: PathBuf,
+    pub site: SiteConfig,
+    /// Scheme and host (`https://example.org`), empty when the site is only
+    /// ever served from a root-relative path.
+    pub origin: String,
+    /// Path every internal link starts with: `/` or `/briefings/`.
+    pub base_path: String,
+    pub drafts: bool,
+    pub strict: bool,
+}
+
+impl Config {
+    /// Read `site.yaml` (if any) from `site_dir` and apply `options`.
+    pub fn load(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
+        let path = site_dir.join(SITE_FILE);
+        let mut site = if path.exists() {
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("could not read {}", path.display()))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            if text.trim().is_empty() {
+                SiteConfig::default()
+            } else {
+                serde_yaml::from_str::<SiteConfig>(text).map_err(|e| BuildFailed {
+                    diagnostics: vec![yaml_diagnostic(&e, Path::new(SITE_FILE), text, 0)],
+                })?
+            }
+        } else {
+            SiteConfig::default()
+        };
+        if let Some(url) = &options.base_url {
+            site.base_url = url.clone();
+        }
+        if site.paginate == 0 {
+            return Err(BuildFailed {
+                diagnostics: vec![Diagnostic::error("`paginate` must be at least 1")
+                    .in_file(SITE_FILE)
+                    .with_help("remove the key to use the default of 20")],
+            }
+            .into());
+        }
+        let (origin, base_path) = split_base_url(&site.base_url).map_err(|msg| BuildFailed {
+            diagnostics: vec![Diagnostic::error(msg).in_file(SITE_FILE).with_help(
+                "use a full URL such as `https://example.org/briefings/`, or a path such as `/`",
+            )],
+        })?;
+        Ok(Config {
+            site_dir: site_dir.to_path_buf(),
+            site,
+            origin,
+            base_path,
+            drafts: options.drafts,
+            strict: options.strict,
+        })
+    }
+
+    pub fn content_dir(&self) -> PathBuf {
+        self.site_dir.join("content")
+    }
+
+    /// The root-relative URL of a site path such as `countries/kenya/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path.trim_start_matches('/'))
+    }
+
+    /// The absolute URL of a site path, when the site knows its origin.
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.origin, self.url(path))
+    }
+}
+
+/// Split `https://example.org/briefings` into (`https://example.org`,
+/// `/briefings/`).
+fn split_base_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim();
+    if url.is_empty() || url == "/" {
+        return Ok((String::new(), "/".into()));
+    }
+    let (origin, path) = if let Some(rest) = url
+        .strip_prefix("https://")
+        .map(|r| ("https://", r))
+        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))
+    {
+        let (scheme, rest) = rest;
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() {
+            return Err(format!("base_url `{url}` has no host"));
+        }
+        (format!("{scheme}{host}"), path.to_string())
+    } else if url.starts_with('/') {
+        (String::new(), url.to_string())
+    } else {
+        return Err(format!(
+            "base_url `{url}` is neither an http(s) URL nor a path starting with `/`"
+        ));
+    };
+    if path.contains(['?', '#']) {
+        return Err(format!("base_url `{url}` must not have a query or fragment"));
+    }
+    let mut path = path;
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Ok((origin, path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_into_origin_and_path() {
+        assert_eq!(
+            split_base_url("https://example.org/briefings").unwrap(),
+            ("https://example.org".into(), "/briefings/".into())
+        );
+        assert_eq!(
+            split_base_url("http://localhost:1111").unwrap(),
+            ("http://localhost:1111".into(), "/".into())
+        );
+        assert_eq!(split_base_url("/").unwrap(), ("".into(), "/".into()));
+        assert!(split_base_url("example.org").is_err());
+    }
+}

@@ -1,0 +1,234 @@
+//! Content loading: walks `content/`, splits each Markdown file into front
+//! matter and body, and parses the raw front-matter types. Nothing is
+//! resolved here; that is the graph's job.
+
+pub mod frontmatter;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+use frontmatter::{
+    normalise, split, yaml_diagnostic, ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter,
+    LeaderFrontMatter,
+};
+
+/// The three kinds of entity a briefing can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityKind {
+    Country,
+    Leader,
+    Crisis,
+}
+
+impl EntityKind {
+    pub const ALL: [EntityKind; 3] = [EntityKind::Country, EntityKind::Leader, EntityKind::Crisis];
+
+    /// Folder under `content/` and first URL segment.
+    pub fn dir(self) -> &'static str {
+        match self {
+            EntityKind::Country => "countries",
+            EntityKind::Leader => "leaders",
+            EntityKind::Crisis => "crises",
+        }
+    }
+
+    /// Lower-case singular noun, as in "mentions Sudan (country)".
+    pub fn noun(self) -> &'static str {
+        match self {
+            EntityKind::Country => "country",
+            EntityKind::Leader => "leader",
+            EntityKind::Crisis => "crisis",
+        }
+    }
+
+    /// The article front-matter key that lists this kind.
+    pub fn article_key(self) -> &'static str {
+        self.dir()
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            EntityKind::Country => "Countries",
+            EntityKind::Leader => "Leaders",
+            EntityKind::Crisis => "Crises",
+        }
+    }
+}
+
+/// One parsed Markdown file.
+#[derive(Debug, Clone)]
+pub struct Document<T> {
+    /// Path relative to the site folder, e.g. `content/articles/2023/a.md`.
+    pub path: PathBuf,
+    pub front: T,
+    pub yaml: String,
+    pub yaml_line: usize,
+    pub body: String,
+    pub body_line: usize,
+}
+
+impl<T> Document<T> {
+    /// The file stem, which is the default slug.
+    pub fn stem(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// A diagnostic pointing at the front-matter line that holds `key`
+    /// (and `value`, for list entries).
+    pub fn diag_at_key(&self, mut diag: Diagnostic, key: &str, value: Option<&str>) -> Diagnostic {
+        let line = match value {
+            Some(v) => frontmatter::value_line(&self.yaml, key, v),
+            None => frontmatter::key_line(&self.yaml, key),
+        };
+        diag = diag.in_file(&self.path);
+        match line {
+            Some(l) => diag.at_line(l + self.yaml_line - 1),
+            None => diag,
+        }
+    }
+}
+
+/// Everything under `content/`, parsed but not yet resolved.
+#[derive(Debug, Default)]
+pub struct RawContent {
+    pub articles: Vec<Document<ArticleFrontMatter>>,
+    pub countries: Vec<Document<CountryFrontMatter>>,
+    pub leaders: Vec<Document<LeaderFrontMatter>>,
+    pub crises: Vec<Document<CrisisFrontMatter>>,
+}
+
+enum Source {
+    Article,
+    Profile(EntityKind),
+}
+
+/// Walk `content/` and parse every briefing and profile. Problems in single
+/// files are pushed onto `diags` so that the caller can report them all.
+pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> {
+    let content_dir = config.content_dir();
+    if !content_dir.is_dir() {
+        bail!(
+            "{} has no content/ folder; put your briefings in content/articles/ (or run `briefing build` in the site folder)",
+            config.site_dir.display()
+        );
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(&content_dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.map_err(|e| {
+            anyhow::anyhow!("could not walk {}: {e}", content_dir.display())
+        })?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&content_dir).expect("walk stays inside");
+        let site_rel = Path::new("content").join(rel);
+        match classify(rel) {
+            Some(kind) => files.push((entry.path().to_path_buf(), site_rel, kind)),
+            None => diags.push(
+                Diagnostic::warning("this file is not a briefing or a profile, so it was ignored")
+                    .in_file(&site_rel)
+                    .with_help(
+                        "briefings go under content/articles/, profiles directly in content/countries/, content/leaders/ or content/crises/",
+                    ),
+            ),
+        }
+    }
+
+    let mut raw = RawContent::default();
+    let parsed: Vec<Result<Parsed, Diagnostic>> = files
+        .par_iter()
+        .map(|(abs, rel, kind)| parse_file(abs, rel, kind))
+        .collect();
+    for p in parsed {
+        match p {
+            Ok(Parsed::Article(d)) => raw.articles.push(d),
+            Ok(Parsed::Country(d)) => raw.countries.push(d),
+            Ok(Parsed::Leader(d)) => raw.leaders.push(d),
+            Ok(Parsed::Crisis(d)) => raw.crises.push(d),
+            Err(d) => diags.push(d),
+        }
+    }
+    Ok(raw)
+}
+
+fn classify(rel: &Path) -> Option<Source> {
+    let mut parts = rel.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    let depth = rel.components().count();
+    if first == "articles" {
+        return Some(Source::Article);
+    }
+    EntityKind::ALL
+        .into_iter()
+        .find(|k| k.dir() == first && depth == 2)
+        .map(Source::Profile)
+}
+
+enum Parsed {
+    Article(Document<ArticleFrontMatter>),
+    Country(Document<CountryFrontMatter>),
+    Leader(Document<LeaderFrontMatter>),
+    Crisis(Document<CrisisFrontMatter>),
+}
+
+fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnostic> {
+    let bytes = fs::read(abs)
+        .map_err(|e| Diagnostic::error(format!("could not read the file: {e}")).in_file(rel))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let (line, col) = frontmatter_pos(&e);
+        Diagnostic::error("the file is not valid UTF-8")
+            .in_file(rel)
+            .at(line, col)
+            .with_help("save the file as UTF-8")
+    })?;
+    Ok(match kind {
+        Source::Article => Parsed::Article(parse_document(&text, rel)?),
+        Source::Profile(EntityKind::Country) => Parsed::Country(parse_document(&text, rel)?),
+        Source::Profile(EntityKind::Leader) => Parsed::Leader(parse_document(&text, rel)?),
+        Source::Profile(EntityKind::Crisis) => Parsed::Crisis(parse_document(&text, rel)?),
+    })
+}
+
+fn frontmatter_pos(e: &std::string::FromUtf8Error) -> (usize, usize) {
+    let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+    let text = std::str::from_utf8(valid).unwrap_or("");
+    crate::text::line_col(text, text.len())
+}
+
+/// Parse one file's text into a typed document.
+pub fn parse_document<T: DeserializeOwned>(text: &str, rel: &Path) -> Result<Document<T>, Diagnostic> {
+    let text = normalise(text);
+    let parts = split(&text).map_err(|d| d.in_file(rel))?;
+    if parts.yaml.trim().is_empty() {
+        return Err(Diagnostic::error("the front matter is empty")
+            .in_file(rel)
+            .at(parts.yaml_line, 1)
+            .with_help("add the required fields between the `---` lines"));
+    }
+    let front: T = serde_yaml::from_str(parts.yaml)
+        .map_err(|e| yaml_diagnostic(&e, rel, parts.yaml, parts.yaml_line - 1))?;
+    Ok(Document {
+        path: rel.to_path_buf(),
+        front,
+        yaml: parts.yaml.to_string(),
+        yaml_line: parts.yaml_line,
+        body: parts.body.to_string(),
+        body_line: parts.body_line,
+    })
+}

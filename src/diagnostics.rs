@@ -1,0 +1,201 @@
+//! Diagnostics: errors and warnings that point at a file, line and column, and
+//! are collected so that one run reports every problem instead of the first.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One finding about the site's sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path relative to the site folder, so messages stay short and stable.
+    pub file: Option<PathBuf>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// How to fix it, when we can say.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
+        self.file = Some(file.as_ref().to_path_buf());
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` as far as it is known.
+    pub fn location(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let mut loc = file.display().to_string().replace('\\', "/");
+        if let Some(line) = self.line {
+            loc.push_str(&format!(":{line}"));
+            if let Some(col) = self.column {
+                loc.push_str(&format!(":{col}"));
+            }
+        }
+        Some(loc)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        match self.location() {
+            Some(loc) => write!(f, "{label}: {loc}: {}", self.message)?,
+            None => write!(f, "{label}: {}", self.message)?,
+        }
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sort findings by file and position so output is stable across runs and
+/// thread counts.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+    });
+}
+
+/// Under `--strict`, every warning counts as an error.
+pub fn promote_warnings(diags: &mut [Diagnostic]) {
+    for d in diags {
+        d.severity = Severity::Error;
+    }
+}
+
+/// The build stopped because of errors in the sources. Carries every finding
+/// (warnings too) so the caller can print them all.
+#[derive(Debug)]
+pub struct BuildFailed {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailed {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+impl fmt::Display for BuildFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for d in &self.diagnostics {
+            writeln!(f, "{d}")?;
+        }
+        let errors = self.error_count();
+        let warnings = self.diagnostics.len() - errors;
+        write!(
+            f,
+            "build failed: {errors} error{}, {warnings} warning{}; the previous output was left as it was",
+            plural(errors),
+            plural(warnings)
+        )
+    }
+}
+
+impl std::error::Error for BuildFailed {}
+
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// The nearest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo. Used for "did you mean" hints on keys and entity names.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for cand in candidates {
+        let dist = strsim::damerau_levenshtein(&word, &cand.to_lowercase());
+        let longest = word.chars().count().max(cand.chars().count());
+        // One edit per three characters, and never more than three: "contries"
+        // finds "countries", while "uk" does not find "us".
+        let limit = (longest / 3).min(3);
+        if dist == 0 || dist > limit {
+            continue;
+        }
+        if best.is_none_or(|(d, _)| dist < d) {
+            best = Some((dist, cand));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_finds_typos_but_not_strangers() {
+        let keys = ["title", "date", "countries", "leaders", "crises"];
+        assert_eq!(nearest("contries", keys), Some("countries"));
+        assert_eq!(nearest("tilte", keys), Some("title"));
+        assert_eq!(nearest("weather", keys), None);
+        assert_eq!(nearest("keyna", ["kenya", "sudan"]), Some("kenya"));
+        assert_eq!(nearest("uk", ["us"]), None);
+    }
+
+    #[test]
+    fn display_names_file_line_column_and_help() {
+        let d = Diagnostic::error("unknown field `contries`")
+            .in_file("content/articles/a.md")
+            .at(3, 1)
+            .with_help("did you mean `countries`?");
+        assert_eq!(
+            d.to_string(),
+            "error: content/articles/a.md:3:1: unknown field `contries`\n  help: did you mean `countries`?"
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! briefing: a static site generator for briefings about countries, leaders
+//! and crises. The pipeline is plain functions over plain data:
+//! `Config::load` → `content::load` → `graph::resolve` → `render::render` →
+//! `output::write`.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod graph;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+
+pub use config::{BuildOptions, Config};
+use diagnostics::{BuildFailed, Diagnostic};
+pub use graph::Site;
+pub use render::{Output, PageId, Theme};
+
+/// Load and resolve the site at `config.site_dir`. Returns the graph and any
+/// warnings; errors in the sources (all of them) come back as [`BuildFailed`].
+pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
+    let mut diags = Vec::new();
+    let raw = content::load(config, &mut diags)?;
+    let site = graph::resolve(config.clone(), raw, &mut diags);
+    if config.strict {
+        diagnostics::promote_warnings(&mut diags);
+    }
+    diagnostics::sort(&mut diags);
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(BuildFailed { diagnostics: diags }.into());
+    }
+    Ok((site, diags))
+}
+
+/// What a finished build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output_dir: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// `briefing build`: load, render and write the site into `output_dir`
+/// (default `SITE_DIR/public`).
+pub fn build(site_dir: &Path, output_dir: Option<&Path>, options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let config = Config::load(site_dir, options)?;
+    let output_dir = output_dir.map(Path::to_path_buf).unwrap_or_else(|| site_dir.join("public"));
+    output::check_output_dir(site_dir, &output_dir)?;
+    let (site, warnings) = load(&config)?;
+    let theme = Theme::load(site_dir)?;
+    let outputs = render::render(&site, &theme)?;
+    output::write(&outputs, &output_dir)?;
+    Ok(BuildReport {
+        output_dir,
+        pages: outputs.iter().filter(|o| o.path.ends_with(".html")).count(),
+        files: outputs.len(),
+        warnings,
+        elapsed: started.elapsed(),
+    })
+}

@@ -1,0 +1,442 @@
+//! Markdown: CommonMark with tables, footnotes and strikethrough, plus our
+//! link rules: `.md` links and `[[wikilinks]]` become site URLs, the first
+//! mention of each tagged entity becomes a link, and raw HTML and unsafe URL
+//! schemes are left out unless the site owner turns raw HTML on.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostics::Diagnostic;
+use crate::graph::EntityId;
+use crate::text::{slugify, LineIndex};
+
+/// Everything a Markdown body may link to, built once per site and shared by
+/// every document (and every thread).
+pub struct LinkIndex {
+    pub raw_html: bool,
+    /// Site-relative source path (`content/articles/a.md`) to article URL.
+    pub articles_by_path: HashMap<PathBuf, String>,
+    /// Folded name, alias, slug or title to URL (and the entity, if it is
+    /// one), for `[[wikilinks]]`.
+    pub wiki: HashMap<String, (String, Option<EntityId>)>,
+    mentions: Option<AhoCorasick>,
+    /// For pattern `i` of `mentions`: the entity it names and its URL.
+    mention_targets: Vec<(EntityId, String)>,
+}
+
+impl LinkIndex {
+    /// `names` lists every entity with each name or alias that should be
+    /// recognised in prose, and the entity's URL.
+    pub fn new(
+        raw_html: bool,
+        articles_by_path: HashMap<PathBuf, String>,
+        wiki: HashMap<String, (String, Option<EntityId>)>,
+        names: Vec<(String, EntityId, String)>,
+    ) -> Self {
+        // One automaton over every name and alias: a body is scanned once,
+        // however many entities the site knows. Matching is case-sensitive so
+        // the alias "US" does not fire on the word "us".
+        let names: Vec<_> = names.into_iter().filter(|(n, _, _)| n.chars().count() >= 2).collect();
+        let mentions = if names.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(names.iter().map(|(n, _, _)| n.as_str()))
+                    .expect("entity names form a valid automaton"),
+            )
+        };
+        let mention_targets = names.into_iter().map(|(_, id, url)| (id, url)).collect();
+        LinkIndex {
+            raw_html,
+            articles_by_path,
+            wiki,
+            mentions,
+            mention_targets,
+        }
+    }
+}
+
+/// One document's place in the site, for resolving its links.
+pub struct DocContext<'a> {
+    /// Site-relative path of the source file.
+    pub path: &'a Path,
+    /// 1-based line in the file where the body starts.
+    pub body_line: usize,
+    /// Entities whose first mention should become a link.
+    pub tagged: &'a HashSet<EntityId>,
+}
+
+/// A rendered body.
+#[derive(Debug, Default, Clone)]
+pub struct Rendered {
+    pub html: String,
+    /// The first paragraph as plain text.
+    pub first_paragraph: String,
+    /// The `id` of every heading, for anchor checks.
+    pub heading_ids: Vec<String>,
+    /// Every entity named in prose (outside code, headings and links), with
+    /// the line of its first mention.
+    pub mentions: Vec<(EntityId, usize)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Render one Markdown body.
+pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
+    let lines = LineIndex::new(body);
+    let line_of = |offset: usize| lines.line(offset) + doc.body_line - 1;
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+
+    let mut code_depth = 0usize;
+    let mut heading: Option<(usize, String)> = None; // (index of Start event, text)
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    // For each open link: whether we emitted its Start (and must emit its End).
+    let mut link_stack: Vec<bool> = Vec::new();
+    let mut image_depth = 0usize;
+    let mut paragraphs_seen = 0usize;
+    let mut in_first_paragraph = false;
+    let mut linked: HashSet<EntityId> = HashSet::new();
+    let mut mentioned: HashSet<EntityId> = HashSet::new();
+
+    let parser = coalesce_text(Parser::new_ext(body, options()).into_offset_iter());
+    for (event, range) in parser {
+        let line = line_of(range.start);
+        match event {
+            Event::Start(Tag::Paragraph) => {
+                paragraphs_seen += 1;
+                in_first_paragraph = paragraphs_seen == 1;
+                events.push(Event::Start(Tag::Paragraph));
+            }
+            Event::End(TagEnd::Paragraph) => {
+                in_first_paragraph = false;
+                events.push(Event::End(TagEnd::Paragraph));
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                code_depth += 1;
+                events.push(Event::Start(Tag::CodeBlock(kind)));
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                code_depth -= 1;
+                events.push(Event::End(TagEnd::CodeBlock));
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some((events.len(), String::new()));
+                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((start, text)) = heading.take() {
+                    let id = assign_heading_id(&mut events[start], &text, &mut used_ids);
+                    out.heading_ids.push(id);
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                match resolve_link(link_type, &dest_url, doc, index) {
+                    LinkTarget::Keep => {
+                        link_stack.push(true);
+                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                    }
+                    LinkTarget::Url(url, entity) => {
+                        if let Some(e) = entity {
+                            linked.insert(e);
+                        }
+                        link_stack.push(true);
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: url.into(),
+                            title,
+                            id,
+                        }));
+                    }
+                    LinkTarget::Drop(diag) => {
+                        out.diagnostics.push(diag.in_file(doc.path).at_line(line));
+                        link_stack.push(false);
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if link_stack.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Link));
+                }
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                image_depth += 1;
+                let dest_url = if index.raw_html || is_safe_url(&dest_url) {
+                    dest_url
+                } else {
+                    out.diagnostics.push(
+                        Diagnostic::warning(format!("image URL `{dest_url}` uses an unsafe scheme and was removed"))
+                            .in_file(doc.path)
+                            .at_line(line)
+                            .with_help("use an http(s) URL or a relative path"),
+                    );
+                    CowStr::Borrowed("")
+                };
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::End(TagEnd::Image) => {
+                image_depth -= 1;
+                events.push(Event::End(TagEnd::Image));
+            }
+            Event::Html(html) | Event::InlineHtml(html) if index.raw_html => {
+                events.push(Event::Html(html));
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                // Raw HTML is left out: an author's `<script>` must not run on
+                // a reader's page unless the site owner opted in.
+            }
+            Event::Code(code) => {
+                if in_first_paragraph {
+                    out.first_paragraph.push_str(&code);
+                }
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(&code);
+                }
+                events.push(Event::Code(code));
+            }
+            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
+                out.first_paragraph.push(' ');
+                events.push(event);
+            }
+            Event::Text(text) => {
+                if in_first_paragraph {
+                    out.first_paragraph.push_str(&text);
+                }
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(&text);
+                }
+                let in_prose = code_depth == 0 && heading.is_none() && link_stack.is_empty() && image_depth == 0;
+                if in_prose {
+                    link_mentions(
+                        text,
+                        range.start,
+                        &line_of,
+                        doc,
+                        index,
+                        &mut linked,
+                        &mut mentioned,
+                        &mut out.mentions,
+                        &mut events,
+                    );
+                } else {
+                    events.push(Event::Text(text));
+                }
+            }
+            other => events.push(other),
+        }
+    }
+    out.first_paragraph = out.first_paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// pulldown-cmark may split one run of text into several events (around
+/// brackets, entities and the like). Merge them so names that straddle a split
+/// are still found.
+fn coalesce_text<'a>(
+    iter: impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)>,
+) -> impl Iterator<Item = (Event<'a>, std::ops::Range<usize>)> {
+    let mut iter = iter.peekable();
+    std::iter::from_fn(move || {
+        let (event, mut range) = iter.next()?;
+        let Event::Text(first) = event else {
+            return Some((event, range));
+        };
+        let mut text: Option<String> = None;
+        while let Some((Event::Text(_), _)) = iter.peek() {
+            let Some((Event::Text(next), r)) = iter.next() else { unreachable!() };
+            text.get_or_insert_with(|| first.to_string()).push_str(&next);
+            range.end = r.end;
+        }
+        Some(match text {
+            Some(t) => (Event::Text(t.into()), range),
+            None => (Event::Text(first), range),
+        })
+    })
+}
+
+fn assign_heading_id(start: &mut Event, text: &str, used: &mut HashMap<String, usize>) -> String {
+    let Event::Start(Tag::Heading { id, .. }) = start else {
+        unreachable!("heading index points at a heading start");
+    };
+    let base = match id {
+        // An explicit `{#id}` wins, so authors can keep anchors stable when
+        // they reword a heading.
+        Some(explicit) => explicit.to_string(),
+        None => {
+            let s = slugify(text);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        }
+    };
+    let count = used.entry(base.clone()).or_insert(0);
+    let unique = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+    *count += 1;
+    *id = Some(unique.clone().into());
+    unique
+}
+
+enum LinkTarget {
+    Keep,
+    Url(String, Option<EntityId>),
+    Drop(Diagnostic),
+}
+
+fn resolve_link(link_type: LinkType, dest: &str, doc: &DocContext, index: &LinkIndex) -> LinkTarget {
+    if let LinkType::WikiLink { .. } = link_type {
+        let (name, fragment) = split_fragment(dest);
+        return match index.wiki.get(&slugify(name)) {
+            Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.clone()),
+            None => LinkTarget::Drop(
+                Diagnostic::warning(format!("[[{dest}]] matches no country, leader, crisis or briefing"))
+                    .with_help("check the spelling, or add a profile or alias with that name"),
+            ),
+        };
+    }
+    let (path, fragment) = split_fragment(dest);
+    if has_scheme(dest) {
+        return if index.raw_html || is_safe_url(dest) {
+            LinkTarget::Keep
+        } else {
+            LinkTarget::Drop(
+                Diagnostic::warning(format!("link to `{dest}` uses an unsafe scheme and was removed"))
+                    .with_help("use an http(s), mailto: or relative link"),
+            )
+        };
+    }
+    if !path.ends_with(".md") || path.starts_with('/') {
+        return LinkTarget::Keep;
+    }
+    let base = doc.path.parent().unwrap_or(Path::new(""));
+    let target = normalise_path(&base.join(path));
+    match index.articles_by_path.get(&target) {
+        Some(url) => LinkTarget::Url(format!("{url}{fragment}"), None),
+        None => LinkTarget::Drop(
+            Diagnostic::warning(format!(
+                "link to `{dest}` points at {}, which is not a published briefing",
+                target.display()
+            ))
+            .with_help("fix the path (it is relative to this file), or remove `draft: true` from the target"),
+        ),
+    }
+}
+
+fn split_fragment(dest: &str) -> (&str, &str) {
+    match dest.find('#') {
+        Some(i) => (&dest[..i], &dest[i..]),
+        None => (dest, ""),
+    }
+}
+
+fn has_scheme(url: &str) -> bool {
+    let Some(colon) = url.find(':') else { return false };
+    let scheme = &url[..colon];
+    !scheme.is_empty()
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && !url[..colon].contains('/')
+}
+
+/// http(s), mailto and tel links, and anything without a scheme (relative
+/// paths, fragments). `javascript:`, `data:` and friends are not safe.
+pub fn is_safe_url(url: &str) -> bool {
+    let trimmed = url.trim_start();
+    if !has_scheme(trimmed) {
+        return true;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    ["http:", "https:", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s))
+}
+
+/// Resolve `.` and `..` without touching the file system.
+fn normalise_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn link_mentions<'a>(
+    text: CowStr<'a>,
+    offset: usize,
+    line_of: &impl Fn(usize) -> usize,
+    doc: &DocContext,
+    index: &LinkIndex,
+    linked: &mut HashSet<EntityId>,
+    mentioned: &mut HashSet<EntityId>,
+    mentions: &mut Vec<(EntityId, usize)>,
+    events: &mut Vec<Event<'a>>,
+) {
+    let Some(ac) = &index.mentions else {
+        events.push(Event::Text(text));
+        return;
+    };
+    let mut last = 0;
+    let mut pieces: Vec<Event<'a>> = Vec::new();
+    for m in ac.find_iter(text.as_ref()) {
+        if !at_word_boundary(&text, m.start(), m.end()) {
+            continue;
+        }
+        let (id, url) = &index.mention_targets[m.pattern().as_usize()];
+        if mentioned.insert(id.clone()) {
+            // `offset` is where this text starts in the body; escapes can make
+            // the source a little longer than the text, so this line is a
+            // close, not exact, guide.
+            mentions.push((id.clone(), line_of(offset + m.start())));
+        }
+        if !doc.tagged.contains(id) || linked.contains(id) {
+            continue;
+        }
+        linked.insert(id.clone());
+        if m.start() > last {
+            pieces.push(Event::Text(text[last..m.start()].to_string().into()));
+        }
+        pieces.push(Event::Start(Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url: url.clone().into(),
+            title: CowStr::Borrowed(""),
+            id: CowStr::Borrowed(""),
+        }));
+        pieces.push(Event::Text(text[m.start()..m.end()].to_string().into()));
+        pieces.push(Event::End(TagEnd::Link));
+        last = m.end();
+    }
+    if pieces.is_empty() {
+        events.push(Event::Text(text));
+        return;
+    }
+    if last < text.len() {
+        pieces.push(Event::Text(text[last..].to_string().into()));
+    }
+    events.extend(pieces);
+}
+
+fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}

@@ -1,0 +1,370 @@
+//! Render: every output page is a pure function of the site graph and its
+//! page id, rendered with Tera against view structs. Pages are kept in memory
+//! so that `serve` and the tests can use them without touching the disk.
+
+pub mod deps;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::graph::{ArticleId, Details, EntityId, EntityKind, Site};
+use crate::text::slugify;
+use views::*;
+
+/// One page of the site, by identity. Its output path and contents follow
+/// from the site graph alone.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PageId {
+    Home,
+    /// `/articles/`, page `n` (1-based).
+    Articles(usize),
+    Article(ArticleId),
+    EntityIndex(EntityKind),
+    Entity(EntityId),
+    Tags,
+    Tag(String),
+    NotFound,
+}
+
+impl PageId {
+    /// Site path of the page, e.g. `countries/kenya/`.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            PageId::Home => String::new(),
+            PageId::Articles(1) => "articles/".into(),
+            PageId::Articles(n) => format!("articles/page/{n}/"),
+            PageId::Article(slug) => site.articles[slug].path(),
+            PageId::EntityIndex(kind) => format!("{}/", kind.dir()),
+            PageId::Entity(id) => id.path(),
+            PageId::Tags => "tags/".into(),
+            PageId::Tag(slug) => format!("tags/{slug}/"),
+            PageId::NotFound => "404.html".into(),
+        }
+    }
+
+    /// File the page is written to, relative to the output folder.
+    pub fn output_path(&self, site: &Site) -> String {
+        let path = self.path(site);
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        }
+    }
+
+    pub fn template(&self) -> &'static str {
+        match self {
+            PageId::Home => "index.html",
+            PageId::Articles(_) => "articles.html",
+            PageId::Article(_) => "article.html",
+            PageId::EntityIndex(EntityKind::Country) => "countries.html",
+            PageId::EntityIndex(EntityKind::Leader) => "leaders.html",
+            PageId::EntityIndex(EntityKind::Crisis) => "crises.html",
+            PageId::Entity(id) => match id.kind {
+                EntityKind::Country => "country.html",
+                EntityKind::Leader => "leader.html",
+                EntityKind::Crisis => "crisis.html",
+            },
+            PageId::Tags => "tags.html",
+            PageId::Tag(_) => "tag.html",
+            PageId::NotFound => "404.html",
+        }
+    }
+}
+
+/// A file of the finished site, held in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    /// Path relative to the output folder, with `/` separators.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The compiled templates and the static files of the theme: the built-in
+/// one, with the site's own `templates/` and `static/` files laid over it.
+pub struct Theme {
+    pub tera: Tera,
+    /// Output path to where the bytes come from.
+    pub statics: BTreeMap<String, StaticFile>,
+}
+
+pub enum StaticFile {
+    Embedded(&'static [u8]),
+    OnDisk(PathBuf),
+}
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme.rs"));
+}
+
+impl Theme {
+    /// Compile the templates once; every page render reuses them.
+    pub fn load(site_dir: &Path) -> Result<Theme> {
+        let mut sources: BTreeMap<String, String> = BTreeMap::new();
+        for (name, bytes) in embedded::TEMPLATES {
+            let text = std::str::from_utf8(bytes).expect("built-in templates are UTF-8");
+            sources.insert(name.to_string(), text.to_string());
+        }
+        for (name, path) in site_files(&site_dir.join("templates"))? {
+            let text = fs::read_to_string(&path).with_context(|| format!("could not read template {}", path.display()))?;
+            sources.insert(name, text);
+        }
+        let mut tera = Tera::default();
+        tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
+            .context("could not compile the templates (the site's templates/ over the built-in theme)")?;
+
+        let mut statics = BTreeMap::new();
+        for (name, bytes) in embedded::STATIC {
+            statics.insert(name.to_string(), StaticFile::Embedded(bytes));
+        }
+        for (name, path) in site_files(&site_dir.join("static"))? {
+            statics.insert(name, StaticFile::OnDisk(path));
+        }
+        Ok(Theme { tera, statics })
+    }
+}
+
+/// Files under `dir` as (relative name with `/`, absolute path), skipping
+/// hidden ones. A missing folder is simply empty.
+fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry.with_context(|| format!("could not walk {}", dir.display()))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("inside dir");
+            out.push((rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+        }
+    }
+    Ok(out)
+}
+
+/// Tera puts the useful part of an error (which variable, which line) in its
+/// sources; join the chain into one message.
+fn tera_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Every page the site has.
+pub fn pages(site: &Site) -> Vec<PageId> {
+    let mut pages = vec![PageId::Home, PageId::Tags, PageId::NotFound];
+    let per_page = site.config.site.paginate;
+    let article_pages = site.timeline.len().div_ceil(per_page).max(1);
+    pages.extend((1..=article_pages).map(PageId::Articles));
+    pages.extend(site.timeline.iter().cloned().map(PageId::Article));
+    pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
+    pages.extend(site.entities.keys().cloned().map(PageId::Entity));
+    pages.extend(site.tags.keys().cloned().map(PageId::Tag));
+    pages
+}
+
+/// Render the whole site: every page in parallel, then the static files.
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>> {
+    let mut outputs: Vec<Output> = pages(site)
+        .par_iter()
+        .map(|page| render_page(site, theme, page))
+        .collect::<Result<_>>()?;
+    for (name, file) in &theme.statics {
+        let bytes = match file {
+            StaticFile::Embedded(b) => b.to_vec(),
+            StaticFile::OnDisk(p) => fs::read(p).with_context(|| format!("could not read static file {}", p.display()))?,
+        };
+        outputs.push(Output {
+            path: name.clone(),
+            bytes,
+        });
+    }
+    Ok(outputs)
+}
+
+/// Render one page. A pure function of the site and the page id.
+pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> {
+    let mut ctx = tera::Context::new();
+    ctx.insert("site", &SiteView::new(site));
+    let path = page.path(site);
+    let meta = |title: String, description: String, section: &'static str| PageMeta {
+        title,
+        description,
+        url: site.url(&path),
+        permalink: site.config.absolute_url(&path),
+        section,
+    };
+    let site_desc = || site.config.site.description.clone();
+    let page_meta = match page {
+        PageId::Home => {
+            let latest: Vec<_> = site.timeline.iter().take(10).map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+            let active: Vec<_> = site
+                .entities_of(EntityKind::Crisis)
+                .filter(|e| matches!(&e.details, Details::Crisis(c) if c.is_active()))
+                .map(|e| EntityCard::new(site, e))
+                .collect();
+            ctx.insert("latest", &latest);
+            ctx.insert("active_crises", &active);
+            ctx.insert("counts", &counts(site));
+            meta(site.config.site.title.clone(), site_desc(), "home")
+        }
+        PageId::Articles(n) => {
+            let per_page = site.config.site.paginate;
+            let total = site.timeline.len().div_ceil(per_page).max(1);
+            let cards: Vec<_> = site
+                .timeline
+                .iter()
+                .skip((n - 1) * per_page)
+                .take(per_page)
+                .map(|s| ArticleCard::new(site, &site.articles[s]))
+                .collect();
+            let url_of = |k: usize| site.url(&PageId::Articles(k).path(site));
+            ctx.insert("articles", &cards);
+            ctx.insert(
+                "pagination",
+                &Pagination {
+                    current: *n,
+                    total,
+                    previous: (*n > 1).then(|| url_of(n - 1)),
+                    next: (*n < total).then(|| url_of(n + 1)),
+                    pages: (1..=total).map(|k| PageLink { number: k, url: url_of(k) }).collect(),
+                },
+            );
+            let title = if *n == 1 { "All briefings".to_string() } else { format!("All briefings, page {n} of {total}") };
+            meta(title, format!("Every briefing on {}, newest first.", site.config.site.title), "articles")
+        }
+        PageId::Article(slug) => {
+            let a = &site.articles[slug];
+            ctx.insert("article", &ArticleView::new(site, a));
+            meta(a.title.clone(), a.summary.clone(), "articles")
+        }
+        PageId::EntityIndex(kind) => {
+            ctx.insert("groups", &groups(site, *kind));
+            ctx.insert("total", &site.entities_of(*kind).count());
+            let section = kind.dir();
+            meta(
+                kind.title().to_string(),
+                format!("{} covered by {}.", kind.title(), site.config.site.title),
+                section,
+            )
+        }
+        PageId::Entity(id) => {
+            let e = &site.entities[id];
+            let cards: Vec<_> = e.articles.iter().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+            ctx.insert("entity", &EntityView::new(site, e));
+            if id.kind == EntityKind::Crisis {
+                let timeline: Vec<_> = e.articles.iter().rev().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+                ctx.insert("timeline", &timeline);
+            }
+            ctx.insert("articles", &cards);
+            let description = if e.summary.is_empty() {
+                format!("Briefings about {} ({}).", e.name, id.kind.noun())
+            } else {
+                e.summary.clone()
+            };
+            meta(e.name.clone(), description, id.kind.dir())
+        }
+        PageId::Tags => {
+            let tags: Vec<_> = site
+                .tags
+                .values()
+                .map(|t| TagCard {
+                    name: &t.name,
+                    url: site.url(&t.path()),
+                    briefings: t.articles.len(),
+                })
+                .collect();
+            ctx.insert("tags", &tags);
+            meta("Tags".into(), "Every tag, with its briefings.".into(), "tags")
+        }
+        PageId::Tag(slug) => {
+            let t = &site.tags[slug];
+            let cards: Vec<_> = t.articles.iter().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+            ctx.insert("tag", &TagCard { name: &t.name, url: site.url(&t.path()), briefings: t.articles.len() });
+            ctx.insert("articles", &cards);
+            meta(format!("Tagged “{}”", t.name), format!("Briefings tagged {}.", t.name), "tags")
+        }
+        PageId::NotFound => meta("Page not found".into(), "There is no page at this address.".into(), "none"),
+    };
+    ctx.insert("page", &page_meta);
+    let template = page.template();
+    let html = theme
+        .tera
+        .render(template, &ctx)
+        .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
+        .with_context(|| format!("could not render /{path} with template {template}"))?;
+    Ok(Output {
+        path: page.output_path(site),
+        bytes: html.into_bytes(),
+    })
+}
+
+fn counts(site: &Site) -> Counts {
+    Counts {
+        articles: site.articles.len(),
+        countries: site.entities_of(EntityKind::Country).count(),
+        leaders: site.entities_of(EntityKind::Leader).count(),
+        crises: site.entities_of(EntityKind::Crisis).count(),
+        tags: site.tags.len(),
+    }
+}
+
+/// Index groups: countries by region, leaders by country, crises by status.
+fn groups(site: &Site, kind: EntityKind) -> Vec<Group<'_>> {
+    // (sort key, heading) -> members
+    let mut groups: BTreeMap<(u8, String), Vec<&crate::graph::Entity>> = BTreeMap::new();
+    for e in site.entities_of(kind) {
+        let key = match &e.details {
+            Details::Country(c) => match &c.region {
+                Some(r) => (0, r.clone()),
+                None => (1, "Other".to_string()),
+            },
+            Details::Leader(l) => match &l.country {
+                Some(c) => (0, site.entities[c].name.clone()),
+                None => (1, "Country not given".to_string()),
+            },
+            Details::Crisis(c) => match c.status.as_deref() {
+                Some("active") => (0, "Active".to_string()),
+                Some(s) if s == "resolved" || s == "ended" => (2, capitalise(s)),
+                Some(s) => (1, capitalise(s)),
+                None => (3, "Status not given".to_string()),
+            },
+        };
+        groups.entry(key).or_default().push(e);
+    }
+    groups
+        .into_iter()
+        .map(|((_, name), mut members)| {
+            members.sort_by_cached_key(|e| (slugify(&e.name), e.id.slug.clone()));
+            Group {
+                id: slugify(&name),
+                name,
+                entities: members.into_iter().map(|e| EntityCard::new(site, e)).collect(),
+            }
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,138 @@
+//! Small text helpers shared by every stage: slugs, name folding and escaping.
+
+/// A URL slug: ASCII letters and digits joined by single hyphens.
+/// Non-Latin text is transliterated, so "Côte d'Ivoire" becomes
+/// `cote-d-ivoire` and "Зеленський" becomes `zelenskii`.
+pub fn slugify(s: &str) -> String {
+    let ascii = deunicode::deunicode(s);
+    let mut out = String::with_capacity(ascii.len());
+    let mut pending_dash = false;
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c != '\'' {
+            // Apostrophes join rather than split, so "Africa's" is `africas`
+            // and not `africa-s`.
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// The key under which names are compared: case, accents, punctuation and
+/// spacing do not matter, so "cote d'ivoire", "Côte d’Ivoire" and the slug
+/// `cote-divoire` all meet.
+pub fn fold(s: &str) -> String {
+    slugify(s)
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that is safe inside a `<script>` element: `<`, `>` and `&` are
+/// written as `\u` escapes, so a value holding `</script>` cannot end the
+/// block early.
+pub fn json_for_script(value: &serde_json::Value) -> String {
+    let raw = serde_json::to_string(value).expect("JSON values always serialise");
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Maps byte offsets to 1-based line numbers in one pass over the text, so
+/// many look-ups in a long body stay cheap.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_stable() {
+        assert_eq!(slugify("Côte d'Ivoire"), "cote-divoire");
+        assert_eq!(slugify("  DR Congo  "), "dr-congo");
+        assert_eq!(slugify("Haiti security crisis"), "haiti-security-crisis");
+        assert_eq!(slugify("São Tomé & Príncipe"), "sao-tome-principe");
+        assert_eq!(slugify("Al-Shabaab"), "al-shabaab");
+    }
+
+    #[test]
+    fn folding_ignores_case_accents_and_punctuation() {
+        assert_eq!(fold("cote d'ivoire"), fold("Côte d’Ivoire"));
+        assert_eq!(fold("KENYA"), fold("kenya"));
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script() {
+        let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
+        let s = json_for_script(&v);
+        assert!(!s.contains("</script>"));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn line_index_matches_line_col() {
+        let text = "one\ntwo\n\nfour";
+        let idx = LineIndex::new(text);
+        for offset in 0..text.len() {
+            assert_eq!(idx.line(offset), line_col(text, offset).0, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col("ab\ncd", 0), (1, 1));
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+    }
+}
