@@ -135,7 +135,7 @@ impl fmt::Display for BuildFailed {
         let warnings = self.diagnostics.len() - errors;
         write!(
             f,
-            "build failed: {errors} error{}, {warnings} warning{}; the previous output was left as it was",
+            "build failed: {errors} error{}, {warnings} warning{}; no output was written",
             plural(errors),
             plural(warnings)
         )

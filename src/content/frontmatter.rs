@@ -178,15 +178,15 @@ pub fn yaml_diagnostic(
     yaml: &str,
     line_offset: usize,
 ) -> Diagnostic {
-    let full = err.to_string();
-    // serde_yaml appends " at line L column C"; we print that position ourselves.
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
-    };
+    let message = file_positions(&err.to_string(), line_offset);
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(loc) = err.location() {
         diag = diag.at(loc.line() + line_offset, loc.column());
+        diag.help = Some(if message.starts_with("invalid type") || message.starts_with("invalid value") {
+            "check this value against the content format in the README".into()
+        } else {
+            "check the YAML near this line: brackets, quotes, colons and indentation".into()
+        });
     }
     if let Some(field) = between(&message, "unknown field `", "`") {
         let expected: Vec<&str> = message
@@ -210,6 +210,40 @@ pub fn yaml_diagnostic(
         diag.help = Some(format!("add a line `{field}: ...` to the front matter"));
     }
     diag
+}
+
+/// serde_yaml writes positions as " at line L column C", counted from the
+/// start of the YAML. The first is the error's own position, which we print
+/// in front; later ones (such as where an unclosed list began) are moved to
+/// the file's own line numbers.
+fn file_positions(msg: &str, line_offset: usize) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    let mut first = true;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let line: usize = after[..digits].parse().unwrap_or(0);
+        let after = &after[digits..];
+        let (col, after) = match after.strip_prefix(" column ") {
+            Some(c) => {
+                let d = c.bytes().take_while(u8::is_ascii_digit).count();
+                (Some(&c[..d]), &c[d..])
+            }
+            None => (None, after),
+        };
+        if !first {
+            out.push_str(&format!(" at line {}", line + line_offset));
+            if let Some(c) = col {
+                out.push_str(&format!(" column {c}"));
+            }
+        }
+        first = false;
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -408,6 +442,14 @@ mod tests {
         assert_eq!(d.message, "unknown field `contries`");
         assert_eq!(d.line, Some(4));
         assert!(d.help.unwrap().contains("did you mean `countries`?"));
+    }
+
+    #[test]
+    fn yaml_positions_are_moved_to_file_lines() {
+        assert_eq!(
+            file_positions("did not find expected ',' or ']' at line 4 column 1, while parsing a flow sequence at line 3 column 12", 1),
+            "did not find expected ',' or ']', while parsing a flow sequence at line 4 column 12"
+        );
     }
 
     #[test]

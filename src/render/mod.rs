@@ -117,6 +117,10 @@ impl Theme {
             sources.insert(name, text);
         }
         let mut tera = Tera::default();
+        // Tera's default escaper also rewrites `/` as `&#x2F;`, which is valid
+        // but makes every URL in the page source unreadable. Ours escapes the
+        // five characters that matter in content and quoted attributes.
+        tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context("could not compile the templates (the site's templates/ over the built-in theme)")?;

@@ -1,0 +1,201 @@
+//! Feature tests: each builds one tiny fixture site and asserts on the pages.
+
+mod common;
+
+use briefing::BuildOptions;
+use common::{links, TestSite};
+
+fn strict() -> BuildOptions {
+    BuildOptions {
+        strict: true,
+        ..BuildOptions::default()
+    }
+}
+
+#[test]
+fn references_resolve_by_alias_slug_and_without_accents() {
+    let site = TestSite::fixture("resolution");
+    let report = site.build_ok();
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    let country = site.page("countries/cote-divoire/");
+    for title in ["Named by alias", "Named without accents", "Named by slug"] {
+        assert!(country.contains(title), "{title} missing from the country page");
+    }
+    // No stray pages for the alternative spellings.
+    assert!(!site.has_page("countries/ivory-coast/"));
+    assert!(!site.has_page("countries/cote-d-ivoire/"));
+    // The leader's `country: ivory coast` resolved to the profile.
+    let leader = site.page("leaders/alassane-ouattara/");
+    assert!(leader.contains(r#"<a href="/countries/cote-divoire/">Côte d&#39;Ivoire</a>"#), "{leader}");
+    assert!(country.contains(r#"href="/leaders/alassane-ouattara/""#));
+}
+
+#[test]
+fn names_without_profiles_get_pages_and_near_misses_warn() {
+    let site = TestSite::fixture("implicit");
+    let report = site.build_ok();
+    assert!(site.page("countries/sao-tome-and-principe/").contains("São Tomé and Príncipe"));
+    assert!(site.page("leaders/hakainde-hichilema/").contains("no profile"));
+    assert!(site.has_page("crises/sahel-insurgency/"));
+    let article = site.page("articles/a/");
+    assert!(article.contains(r#"<a href="/countries/sao-tome-and-principe/">São Tomé and Príncipe</a>"#));
+
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("content/articles/b.md:5"), "{}", warnings[0]);
+    assert!(warnings[0].contains("did you mean Kenya?"), "{}", warnings[0]);
+    // The misspelling still gets a page, so nothing is lost.
+    assert!(site.has_page("countries/keyna/"));
+}
+
+#[test]
+fn near_misses_fail_the_build_under_strict() {
+    let site = TestSite::fixture("implicit");
+    let err = site.build_err(&strict());
+    assert!(err.contains("error: content/articles/b.md:5"), "{err}");
+    assert!(err.contains("did you mean Kenya?"), "{err}");
+}
+
+#[test]
+fn briefings_are_ordered_newest_first_and_paginated() {
+    let site = TestSite::fixture("ordering");
+    site.build_ok();
+    let titles = |html: &str| -> Vec<String> {
+        links(html)
+            .into_iter()
+            .filter(|(href, _)| href.starts_with("/articles/") && !href.contains("page"))
+            .map(|(_, t)| t)
+            .filter(|t| ["Newest", "Middle", "Oldest"].contains(&t.as_str()))
+            .collect()
+    };
+    assert_eq!(titles(&site.page("articles/")), ["Newest", "Middle"]);
+    assert_eq!(titles(&site.page("articles/page/2/")), ["Oldest"]);
+    assert_eq!(titles(&site.page("countries/chad/")), ["Newest", "Middle", "Oldest"]);
+    assert!(site.page("articles/").contains(r#"href="/articles/page/2/" rel="next""#));
+
+    // A crisis timeline runs the other way: oldest first.
+    let crisis = site.page("crises/lake-chad-basin/");
+    let timeline = &crisis[crisis.find("Timeline").unwrap()..];
+    assert!(timeline.find("Oldest").unwrap() < timeline.find("Newest").unwrap());
+
+    // Previous and next follow time.
+    let middle = site.page("articles/middle/");
+    assert!(middle.contains(r#"<a href="/articles/oldest/" rel="prev">Oldest</a>"#));
+    assert!(middle.contains(r#"<a href="/articles/newest/" rel="next">Newest</a>"#));
+    // Dates carry machine-readable values, including the time and offset.
+    assert!(site.page("articles/newest/").contains(r#"<time datetime="2024-03-03T09:30:00+01:00">3 March 2024</time>"#));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::fixture("drafts");
+    site.build_ok();
+    assert!(site.has_page("articles/published/"));
+    assert!(!site.has_page("articles/unfinished/"));
+    assert!(!site.has_page("countries/draftland/"));
+    assert!(!site.page("articles/").contains("Unfinished"));
+
+    let with_drafts = BuildOptions {
+        drafts: true,
+        ..BuildOptions::default()
+    };
+    site.build_with(&with_drafts).unwrap();
+    assert!(site.has_page("articles/unfinished/"));
+    assert!(site.has_page("countries/draftland/"));
+}
+
+#[test]
+fn front_matter_and_markdown_cannot_inject_script() {
+    let site = TestSite::fixture("escaping");
+    let report = site.build_ok();
+    for page in ["articles/hostile/", "articles/", "", "countries/b-bold-b-land/", "tags/script-alert-2-script/"] {
+        let html = site.page(page);
+        assert_eq!(html.matches("<script").count(), 0, "script tag on /{page}:\n{html}");
+        assert!(!html.contains("<img src=x"), "/{page}");
+        assert!(!html.contains("<b>Bold</b>"), "/{page}");
+        assert!(!html.contains("javascript:"), "/{page}");
+        assert!(!html.contains("onclick"), "/{page}");
+    }
+    let article = site.page("articles/hostile/");
+    assert!(article.contains("&lt;&#x2F;script&gt;") || article.contains("&lt;/script&gt;"), "title is shown, escaped");
+    assert!(article.contains(r#"href="https://example.org/?a=1&amp;b=&quot;2&quot;""#), "{article}");
+    assert!(article.contains("click me"), "the text of an unsafe link stays");
+    assert!(article.contains(r#"<a href="https://example.org/">fine</a>"#));
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert!(warnings.iter().any(|w| w.contains("javascript:alert(3)") && w.contains("not http(s)")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("javascript:alert(5)") && w.contains("hostile.md:17")), "{warnings:?}");
+}
+
+#[test]
+fn raw_html_passes_only_when_the_owner_turns_it_on() {
+    let site = TestSite::fixture("escaping");
+    site.write("site.yaml", "raw_html: true\n");
+    site.build_ok();
+    let article = site.page("articles/hostile/");
+    assert!(article.contains("<script>alert('body')</script>"));
+    assert!(article.contains(r#"<div onclick="alert(4)">"#));
+    // Front matter is still escaped: raw_html is about the Markdown body.
+    assert!(!article.contains("<script>alert('title')"));
+}
+
+#[test]
+fn crlf_line_endings_and_byte_order_marks_are_accepted() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/windows.md",
+        "\u{feff}---\r\ntitle: Saved on Windows\r\ndate: 2024-07-01\r\ncountries: [Kenya]\r\n---\r\nFirst paragraph\r\nwraps here.\r\n\r\nSecond.\r\n",
+    );
+    site.write("content/countries/kenya.md", "\u{feff}---\r\nname: Kenya\r\nregion: East Africa\r\n---\r\nProfile.\r\n");
+    site.build_ok();
+    let html = site.page("articles/windows/");
+    assert!(html.contains("<h1>Saved on Windows</h1>"));
+    assert!(html.contains("First paragraph wraps here."), "summary from the first paragraph");
+    assert!(!html.contains('\r'));
+    assert!(site.page("countries/").contains("East Africa"));
+}
+
+#[test]
+fn wikilinks_and_md_links_resolve_and_code_is_left_alone() {
+    let site = TestSite::fixture("links");
+    let report = site.build_ok();
+    let html = site.page("articles/source/");
+    let start = html.find(r#"<div class="body">"#).unwrap();
+    let body = &html[start..start + html[start..].find("</div>").unwrap()];
+    insta::assert_snapshot!("links_body", body);
+
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("content/articles/source.md:21") && w.contains("nope.md")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.contains("content/articles/source.md:21") && w.contains("[[Atlantis]]")), "{warnings:?}");
+
+    let err = site.build_err(&strict());
+    assert!(err.contains("error: content/articles/source.md:21"), "{err}");
+}
+
+#[test]
+fn entity_pages_show_relations_both_ways() {
+    let site = TestSite::fixture("links");
+    site.build_ok();
+    let crisis = site.page("crises/war-in-sudan/");
+    assert!(crisis.contains(r#"<a href="/countries/sudan/">Sudan</a>"#));
+    let country = site.page("countries/sudan/");
+    assert!(country.contains(r#"<a href="/crises/war-in-sudan/">War in Sudan</a>"#));
+    assert!(country.contains(r#"<a href="/articles/source/">Links of every kind</a>"#));
+    let article = site.page("articles/source/");
+    assert!(article.contains(r#"<dt>Crises</dt><dd><a href="/crises/war-in-sudan/">War in Sudan</a></dd>"#));
+}
+
+#[test]
+fn a_site_deployed_under_a_path_links_under_that_path() {
+    let site = TestSite::fixture("links");
+    site.build_with(&BuildOptions {
+        base_url: Some("https://example.org/briefings/".into()),
+        ..BuildOptions::default()
+    })
+    .unwrap();
+    let html = site.page("articles/source/");
+    assert!(html.contains(r#"href="/briefings/articles/target/""#), "{html}");
+    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/briefings/articles/source/">"#));
+    let crawl = common::crawl(&site.out(), "/briefings/");
+    assert!(crawl.broken.is_empty(), "{:?}", crawl.broken);
+}
