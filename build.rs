@@ -30,7 +30,12 @@ fn collect(dir: &Path, prefix: &Path, out: &mut Vec<(String, PathBuf)>) {
 fn write_table(out: &mut impl Write, name: &str, files: &[(String, PathBuf)]) {
     writeln!(out, "pub static {name}: &[(&str, &[u8])] = &[").unwrap();
     for (rel, abs) in files {
-        writeln!(out, "    ({rel:?}, include_bytes!({:?})),", abs.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({rel:?}, include_bytes!({:?})),",
+            abs.display().to_string()
+        )
+        .unwrap();
     }
     writeln!(out, "];").unwrap();
 }

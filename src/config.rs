@@ -153,7 +153,9 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
         ));
     };
     if path.contains(['?', '#']) {
-        return Err(format!("base_url `{url}` must not have a query or fragment"));
+        return Err(format!(
+            "base_url `{url}` must not have a query or fragment"
+        ));
     }
     let mut path = path;
     if !path.ends_with('/') {

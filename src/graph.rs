@@ -148,7 +148,9 @@ pub struct Crisis {
 
 impl Crisis {
     pub fn is_active(&self) -> bool {
-        self.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("active"))
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("active"))
     }
 }
 
@@ -210,13 +212,20 @@ enum Reference {
 }
 
 impl Resolver {
-    fn register(&mut self, id: &EntityId, key: &str, profile_name: Option<&str>) -> Option<EntityId> {
+    fn register(
+        &mut self,
+        id: &EntityId,
+        key: &str,
+        profile_name: Option<&str>,
+    ) -> Option<EntityId> {
         let folded = fold(key);
         if folded.is_empty() {
             return None;
         }
         if let Some(name) = profile_name {
-            self.registry.profile_keys.push((id.kind, folded.clone(), name.to_string()));
+            self.registry
+                .profile_keys
+                .push((id.kind, folded.clone(), name.to_string()));
         }
         match self.registry.keys.get(&(id.kind, folded.clone())) {
             Some(existing) if existing != id => Some(existing.clone()),
@@ -262,7 +271,8 @@ impl Resolver {
         let id = EntityId::new(kind, folded.clone());
         let suggestion = near();
         self.registry.keys.insert((kind, folded), id.clone());
-        self.entities.insert(id.clone(), Entity::implicit(id.clone(), name));
+        self.entities
+            .insert(id.clone(), Entity::implicit(id.clone(), name));
         Ok(Reference::Implicit(id, suggestion))
     }
 
@@ -329,7 +339,11 @@ impl Entity {
 
 /// A profile's slug is its file stem; a stem that is not already a slug is
 /// turned into one, with a warning so URLs never surprise.
-fn profile_id<T>(kind: EntityKind, doc: &Document<T>, diags: &mut Vec<Diagnostic>) -> Option<EntityId> {
+fn profile_id<T>(
+    kind: EntityKind,
+    doc: &Document<T>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<EntityId> {
     let stem = doc.stem();
     let slug = slugify(&stem);
     if slug.is_empty() {
@@ -342,15 +356,22 @@ fn profile_id<T>(kind: EntityKind, doc: &Document<T>, diags: &mut Vec<Diagnostic
     }
     if slug != stem {
         diags.push(
-            Diagnostic::warning(format!("file name `{stem}` is not a URL slug; the page will be at `{slug}`"))
-                .in_file(&doc.path)
-                .with_help(format!("rename the file to `{slug}.md`")),
+            Diagnostic::warning(format!(
+                "file name `{stem}` is not a URL slug; the page will be at `{slug}`"
+            ))
+            .in_file(&doc.path)
+            .with_help(format!("rename the file to `{slug}.md`")),
         );
     }
     Some(EntityId::new(kind, slug))
 }
 
-fn parse_partial<T>(doc: &Document<T>, key: &str, value: &Option<String>, diags: &mut Vec<Diagnostic>) -> Option<PartialDate> {
+fn parse_partial<T>(
+    doc: &Document<T>,
+    key: &str,
+    value: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartialDate> {
     let v = value.as_deref()?.trim();
     if v.is_empty() || v.eq_ignore_ascii_case("present") {
         return None;
@@ -366,11 +387,14 @@ fn parse_partial<T>(doc: &Document<T>, key: &str, value: &Option<String>, diags:
 
 fn require_name<T>(doc: &Document<T>, name: &str, diags: &mut Vec<Diagnostic>) -> bool {
     if name.trim().is_empty() {
-        diags.push(doc.diag_at_key(
-            Diagnostic::error("`name` is empty").with_help("give the profile a name, e.g. `name: Kenya`"),
-            "name",
-            None,
-        ));
+        diags.push(
+            doc.diag_at_key(
+                Diagnostic::error("`name` is empty")
+                    .with_help("give the profile a name, e.g. `name: Kenya`"),
+                "name",
+                None,
+            ),
+        );
         false
     } else {
         true
@@ -378,7 +402,10 @@ fn require_name<T>(doc: &Document<T>, name: &str, diags: &mut Vec<Diagnostic>) -
 }
 
 fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// Resolve the raw content into the site graph. Problems are pushed onto
@@ -401,7 +428,11 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
         let entity = Entity {
             id: id.clone(),
             name: name.trim().to_string(),
-            aliases: aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect(),
+            aliases: aliases
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
             source: Some(path.to_path_buf()),
             body_html: String::new(),
             summary: String::new(),
@@ -414,19 +445,25 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
 
     for doc in &raw.countries {
         let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Country, doc, diags) else { continue };
+        let Some(id) = profile_id(EntityKind::Country, doc, diags) else {
+            continue;
+        };
         if !require_name(doc, &f.name, diags) {
             continue;
         }
         let iso = non_empty(&f.iso).map(|iso| iso.to_ascii_uppercase());
         if let Some(code) = &iso {
             if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
-                diags.push(doc.diag_at_key(
-                    Diagnostic::error(format!("`iso: {code}` is not an ISO 3166-1 alpha-2 code"))
+                diags.push(
+                    doc.diag_at_key(
+                        Diagnostic::error(format!(
+                            "`iso: {code}` is not an ISO 3166-1 alpha-2 code"
+                        ))
                         .with_help("use the two-letter code, e.g. `iso: KE` for Kenya"),
-                    "iso",
-                    None,
-                ));
+                        "iso",
+                        None,
+                    ),
+                );
             }
         }
         let details = Details::Country(Country {
@@ -435,17 +472,30 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
             capital: non_empty(&f.capital),
             ..Country::default()
         });
-        add_profile(&mut r, id.clone(), &f.name, &f.aliases, &f.extra, details, &doc.path);
+        add_profile(
+            &mut r,
+            id.clone(),
+            &f.name,
+            &f.aliases,
+            &f.extra,
+            details,
+            &doc.path,
+        );
         profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
     }
     for doc in &raw.leaders {
         let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Leader, doc, diags) else { continue };
+        let Some(id) = profile_id(EntityKind::Leader, doc, diags) else {
+            continue;
+        };
         if !require_name(doc, &f.name, diags) {
             continue;
         }
         let (from, to) = match &f.term {
-            Some(t) => (parse_partial(doc, "from", &t.from, diags), parse_partial(doc, "to", &t.to, diags)),
+            Some(t) => (
+                parse_partial(doc, "from", &t.from, diags),
+                parse_partial(doc, "to", &t.to, diags),
+            ),
             None => (None, None),
         };
         let details = Details::Leader(Leader {
@@ -454,12 +504,22 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
             term_to: to,
             ..Leader::default()
         });
-        add_profile(&mut r, id.clone(), &f.name, &f.aliases, &f.extra, details, &doc.path);
+        add_profile(
+            &mut r,
+            id.clone(),
+            &f.name,
+            &f.aliases,
+            &f.extra,
+            details,
+            &doc.path,
+        );
         profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
     }
     for doc in &raw.crises {
         let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Crisis, doc, diags) else { continue };
+        let Some(id) = profile_id(EntityKind::Crisis, doc, diags) else {
+            continue;
+        };
         if !require_name(doc, &f.name, diags) {
             continue;
         }
@@ -469,7 +529,15 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
             ended: parse_partial(doc, "ended", &f.ended, diags),
             ..Crisis::default()
         });
-        add_profile(&mut r, id.clone(), &f.name, &f.aliases, &f.extra, details, &doc.path);
+        add_profile(
+            &mut r,
+            id.clone(),
+            &f.name,
+            &f.aliases,
+            &f.extra,
+            details,
+            &doc.path,
+        );
         profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
     }
 
@@ -481,7 +549,12 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
         .map(|e| {
             let mut keys = vec![e.id.slug.clone(), e.name.clone()];
             keys.extend(e.aliases.iter().cloned());
-            (e.id.clone(), keys, e.name.clone(), e.source.clone().unwrap_or_default())
+            (
+                e.id.clone(),
+                keys,
+                e.name.clone(),
+                e.source.clone().unwrap_or_default(),
+            )
         })
         .collect();
     for (id, names, display, path) in &keys {
@@ -501,7 +574,9 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
 
     // Relations written in profiles.
     for doc in &raw.leaders {
-        let Some(country) = &doc.front.country else { continue };
+        let Some(country) = &doc.front.country else {
+            continue;
+        };
         let id = EntityId::new(EntityKind::Leader, slugify(&doc.stem()));
         if !r.entities.contains_key(&id) {
             continue;
@@ -599,7 +674,13 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
 
 /// An article's slug: `slug:` from front matter, else the file stem.
 fn article_slug(doc: &Document<ArticleFrontMatter>) -> String {
-    match doc.front.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    match doc
+        .front
+        .slug
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(s) => slugify(s),
         None => slugify(&doc.stem()),
     }
@@ -636,7 +717,11 @@ fn resolve_article(
     let updated = match f.updated.as_deref().map(Date::parse) {
         Some(Ok(d)) => Some(d),
         Some(Err(msg)) => {
-            diags.push(doc.diag_at_key(Diagnostic::error(format!("`updated`: {msg}")), "updated", None));
+            diags.push(doc.diag_at_key(
+                Diagnostic::error(format!("`updated`: {msg}")),
+                "updated",
+                None,
+            ));
             None
         }
         None => None,
@@ -650,15 +735,17 @@ fn resolve_article(
             None,
         ));
     } else if let Some(other) = articles.get(&slug) {
-        diags.push(doc.diag_at_key(
-            Diagnostic::error(format!(
-                "slug `{slug}` is already used by {}",
-                other.source.display()
-            ))
-            .with_help("give one of them a different `slug:` or file name"),
-            "slug",
-            None,
-        ));
+        diags.push(
+            doc.diag_at_key(
+                Diagnostic::error(format!(
+                    "slug `{slug}` is already used by {}",
+                    other.source.display()
+                ))
+                .with_help("give one of them a different `slug:` or file name"),
+                "slug",
+                None,
+            ),
+        );
     }
 
     let mut entities = Vec::new();
@@ -682,7 +769,9 @@ fn resolve_article(
         let slug = slugify(name);
         if slug.is_empty() {
             diags.push(doc.diag_at_key(
-                Diagnostic::warning(format!("tag `{name}` has no letters or digits and was skipped")),
+                Diagnostic::warning(format!(
+                    "tag `{name}` has no letters or digits and was skipped"
+                )),
                 "tags",
                 Some(name),
             ));
@@ -708,12 +797,16 @@ fn resolve_article(
                 url: url.to_string(),
             });
         } else {
-            diags.push(doc.diag_at_key(
-                Diagnostic::warning(format!("source URL `{url}` is not http(s) and was dropped"))
+            diags.push(
+                doc.diag_at_key(
+                    Diagnostic::warning(format!(
+                        "source URL `{url}` is not http(s) and was dropped"
+                    ))
                     .with_help("link sources with a full http:// or https:// URL"),
-                "sources",
-                Some(url),
-            ));
+                    "sources",
+                    Some(url),
+                ),
+            );
         }
     }
 
@@ -727,7 +820,12 @@ fn resolve_article(
         title,
         date: date?,
         updated,
-        summary: f.summary.as_deref().map(str::trim).unwrap_or("").to_string(),
+        summary: f
+            .summary
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or("")
+            .to_string(),
         body_html: String::new(),
         heading_ids: Vec::new(),
         entities,
@@ -751,7 +849,11 @@ fn profile_relations(e: &Entity) -> HashSet<EntityId> {
     }
 }
 
-fn link_index(config: &Config, entities: &BTreeMap<EntityId, Entity>, articles: &BTreeMap<ArticleId, Article>) -> LinkIndex {
+fn link_index(
+    config: &Config,
+    entities: &BTreeMap<EntityId, Entity>,
+    articles: &BTreeMap<ArticleId, Article>,
+) -> LinkIndex {
     let articles_by_path = articles
         .values()
         .map(|a| (a.source.clone(), config.url(&a.path())))
@@ -763,8 +865,12 @@ fn link_index(config: &Config, entities: &BTreeMap<EntityId, Entity>, articles: 
     for kind in EntityKind::ALL {
         for e in entities.values().filter(|e| e.id.kind == kind) {
             let url = config.url(&e.path());
-            for key in std::iter::once(&e.name).chain(&e.aliases).chain(std::iter::once(&e.id.slug)) {
-                wiki.entry(fold(key)).or_insert_with(|| (url.clone(), Some(e.id.clone())));
+            for key in std::iter::once(&e.name)
+                .chain(&e.aliases)
+                .chain(std::iter::once(&e.id.slug))
+            {
+                wiki.entry(fold(key))
+                    .or_insert_with(|| (url.clone(), Some(e.id.clone())));
             }
             for name in std::iter::once(&e.name).chain(&e.aliases) {
                 names.push((name.clone(), e.id.clone(), url.clone()));
@@ -773,7 +879,8 @@ fn link_index(config: &Config, entities: &BTreeMap<EntityId, Entity>, articles: 
     }
     for a in articles.values() {
         let url = config.url(&a.path());
-        wiki.entry(fold(&a.title)).or_insert_with(|| (url.clone(), None));
+        wiki.entry(fold(&a.title))
+            .or_insert_with(|| (url.clone(), None));
         wiki.entry(fold(&a.slug)).or_insert_with(|| (url, None));
     }
     LinkIndex::new(config.site.raw_html, articles_by_path, wiki, names)
@@ -783,41 +890,71 @@ fn link_index(config: &Config, entities: &BTreeMap<EntityId, Entity>, articles: 
 /// timeline neighbours, related briefings, and who appears with whom.
 fn link_relations(site: &mut Site) {
     let mut timeline: Vec<&Article> = site.articles.values().collect();
-    timeline.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.title.cmp(&b.title)).then_with(|| a.slug.cmp(&b.slug)));
+    timeline.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
     site.timeline = timeline.iter().map(|a| a.slug.clone()).collect();
 
     for slug in &site.timeline {
         let a = &site.articles[slug];
         for id in &a.entities {
-            site.entities.get_mut(id).expect("referenced entity exists").articles.push(slug.clone());
+            site.entities
+                .get_mut(id)
+                .expect("referenced entity exists")
+                .articles
+                .push(slug.clone());
         }
         for t in &a.tags {
-            site.tags.get_mut(t).expect("tag exists").articles.push(slug.clone());
+            site.tags
+                .get_mut(t)
+                .expect("tag exists")
+                .articles
+                .push(slug.clone());
         }
     }
 
     // Neighbours in time and related briefings.
-    let positions: HashMap<&str, usize> = site.timeline.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
-    let mut derived: Vec<(ArticleId, Option<ArticleId>, Option<ArticleId>, Vec<ArticleId>)> = Vec::new();
-    for (i, slug) in site.timeline.iter().enumerate() {
-        let a = &site.articles[slug];
-        let newer = i.checked_sub(1).map(|j| site.timeline[j].clone());
-        let older = site.timeline.get(i + 1).cloned();
-        let mut shared: HashMap<&str, usize> = HashMap::new();
-        for id in &a.entities {
-            for other in &site.entities[id].articles {
-                if other != slug {
-                    *shared.entry(other.as_str()).or_default() += 1;
+    let positions: HashMap<&str, usize> = site
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    // Related briefings: those sharing the most entities, then the newest.
+    let related: Vec<Vec<ArticleId>> = site
+        .timeline
+        .iter()
+        .map(|slug| {
+            let mut shared: HashMap<&str, usize> = HashMap::new();
+            for id in &site.articles[slug].entities {
+                for other in &site.entities[id].articles {
+                    if other != slug {
+                        *shared.entry(other.as_str()).or_default() += 1;
+                    }
                 }
             }
-        }
-        let mut related: Vec<(&str, usize)> = shared.into_iter().collect();
-        related.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| positions[x.0].cmp(&positions[y.0])));
-        let related = related.into_iter().take(4).map(|(s, _)| s.to_string()).collect();
-        derived.push((slug.clone(), older, newer, related));
-    }
-    for (slug, older, newer, related) in derived {
-        let a = site.articles.get_mut(&slug).expect("article exists");
+            let mut ranked: Vec<(&str, usize)> = shared.into_iter().collect();
+            ranked.sort_by(|x, y| {
+                y.1.cmp(&x.1)
+                    .then_with(|| positions[x.0].cmp(&positions[y.0]))
+            });
+            ranked
+                .into_iter()
+                .take(4)
+                .map(|(s, _)| s.to_string())
+                .collect()
+        })
+        .collect();
+    for (i, related) in related.into_iter().enumerate() {
+        let newer = i.checked_sub(1).map(|j| site.timeline[j].clone());
+        let older = site.timeline.get(i + 1).cloned();
+        let a = site
+            .articles
+            .get_mut(&site.timeline[i])
+            .expect("article exists");
         a.older = older;
         a.newer = newer;
         a.related = related;
@@ -837,7 +974,12 @@ fn link_relations(site: &mut Site) {
     let ranked = |id: &EntityId, kind: EntityKind| -> Vec<EntityId> {
         let mut v: Vec<(&EntityId, usize)> = together
             .get(id)
-            .map(|m| m.iter().filter(|(o, _)| o.kind == kind).map(|(o, n)| (*o, *n)).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(o, _)| o.kind == kind)
+                    .map(|(o, n)| (*o, *n))
+                    .collect()
+            })
             .unwrap_or_default();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         v.into_iter().map(|(o, _)| o.clone()).collect()
@@ -848,7 +990,11 @@ fn link_relations(site: &mut Site) {
     for e in site.entities.values() {
         match &e.details {
             Details::Leader(_) => {
-                leader_updates.push((e.id.clone(), ranked(&e.id, EntityKind::Crisis), ranked(&e.id, EntityKind::Leader)));
+                leader_updates.push((
+                    e.id.clone(),
+                    ranked(&e.id, EntityKind::Crisis),
+                    ranked(&e.id, EntityKind::Leader),
+                ));
             }
             Details::Crisis(c) => {
                 let mut countries = c.countries.clone();
@@ -872,7 +1018,10 @@ fn link_relations(site: &mut Site) {
     let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     for (id, countries, leaders) in crisis_updates {
         for c in &countries {
-            country_crises.entry(c.clone()).or_default().push(id.clone());
+            country_crises
+                .entry(c.clone())
+                .or_default()
+                .push(id.clone());
         }
         if let Details::Crisis(c) = &mut site.entities.get_mut(&id).expect("crisis").details {
             c.countries = countries;
@@ -881,8 +1030,14 @@ fn link_relations(site: &mut Site) {
     }
     let mut country_leaders: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     for e in site.entities.values() {
-        if let Details::Leader(Leader { country: Some(c), .. }) = &e.details {
-            country_leaders.entry(c.clone()).or_default().push(e.id.clone());
+        if let Details::Leader(Leader {
+            country: Some(c), ..
+        }) = &e.details
+        {
+            country_leaders
+                .entry(c.clone())
+                .or_default()
+                .push(e.id.clone());
         }
     }
     for e in site.entities.values_mut() {

@@ -50,10 +50,16 @@ pub struct BuildReport {
 
 /// `briefing build`: load, render and write the site into `output_dir`
 /// (default `SITE_DIR/public`).
-pub fn build(site_dir: &Path, output_dir: Option<&Path>, options: &BuildOptions) -> Result<BuildReport> {
+pub fn build(
+    site_dir: &Path,
+    output_dir: Option<&Path>,
+    options: &BuildOptions,
+) -> Result<BuildReport> {
     let started = Instant::now();
     let config = Config::load(site_dir, options)?;
-    let output_dir = output_dir.map(Path::to_path_buf).unwrap_or_else(|| site_dir.join("public"));
+    let output_dir = output_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| site_dir.join("public"));
     output::check_output_dir(site_dir, &output_dir)?;
     let (site, warnings) = load(&config)?;
     let theme = Theme::load(site_dir)?;

@@ -9,7 +9,11 @@ use briefing::diagnostics::{plural, BuildFailed};
 use briefing::BuildOptions;
 
 #[derive(Parser)]
-#[command(name = "briefing", version, about = "Build cross-linked briefing sites about countries, leaders and crises")]
+#[command(
+    name = "briefing",
+    version,
+    about = "Build cross-linked briefing sites about countries, leaders and crises"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -47,7 +51,11 @@ fn main() -> ExitCode {
             drafts,
             strict,
         } => {
-            let options = BuildOptions { drafts, strict, base_url };
+            let options = BuildOptions {
+                drafts,
+                strict,
+                base_url,
+            };
             match briefing::build(&site_dir, output.as_deref(), &options) {
                 Ok(report) => {
                     for w in &report.warnings {

@@ -39,7 +39,27 @@ impl LinkIndex {
         // One automaton over every name and alias: a body is scanned once,
         // however many entities the site knows. Matching is case-sensitive so
         // the alias "US" does not fire on the word "us".
-        let names: Vec<_> = names.into_iter().filter(|(n, _, _)| n.chars().count() >= 2).collect();
+        let mut names: Vec<_> = names
+            .into_iter()
+            .filter(|(n, _, _)| n.chars().count() >= 2)
+            .collect();
+        // Multi-word names also match in sentence case mid-sentence: "the war
+        // in Sudan" names "War in Sudan". Single words stay exact, so
+        // "Turkey" never fires on "turkey".
+        let variants: Vec<_> = names
+            .iter()
+            .filter(|(n, _, _)| n.contains(' ') && n.starts_with(char::is_uppercase))
+            .map(|(n, id, url)| {
+                let mut chars = n.chars();
+                let first: String = chars
+                    .next()
+                    .into_iter()
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                (first + chars.as_str(), id.clone(), url.clone())
+            })
+            .collect();
+        names.extend(variants);
         let mentions = if names.is_empty() {
             None
         } else {
@@ -105,7 +125,8 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     // For each open link: whether we emitted its Start (and must emit its End).
     let mut link_stack: Vec<bool> = Vec::new();
-    let mut image_depth = 0usize;
+    // For each open image: whether we emitted it (unsafe ones are dropped).
+    let mut image_stack: Vec<bool> = Vec::new();
     let mut paragraphs_seen = 0usize;
     let mut in_first_paragraph = false;
     let mut linked: HashSet<EntityId> = HashSet::new();
@@ -132,9 +153,19 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 code_depth -= 1;
                 events.push(Event::End(TagEnd::CodeBlock));
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((events.len(), String::new()));
-                events.push(Event::Start(Tag::Heading { level, id, classes, attrs }));
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }));
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((start, text)) = heading.take() {
@@ -143,53 +174,74 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                match resolve_link(link_type, &dest_url, doc, index) {
-                    LinkTarget::Keep => {
-                        link_stack.push(true);
-                        events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
-                    }
-                    LinkTarget::Url(url, entity) => {
-                        if let Some(e) = entity {
-                            linked.insert(e);
-                        }
-                        link_stack.push(true);
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: url.into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    LinkTarget::Drop(diag) => {
-                        out.diagnostics.push(diag.in_file(doc.path).at_line(line));
-                        link_stack.push(false);
-                    }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match resolve_link(link_type, &dest_url, doc, index) {
+                LinkTarget::Keep => {
+                    link_stack.push(true);
+                    events.push(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 }
-            }
+                LinkTarget::Url(url, entity) => {
+                    if let Some(e) = entity {
+                        linked.insert(e);
+                    }
+                    link_stack.push(true);
+                    events.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }));
+                }
+                LinkTarget::Drop(diag) => {
+                    out.diagnostics.push(diag.in_file(doc.path).at_line(line));
+                    link_stack.push(false);
+                }
+            },
             Event::End(TagEnd::Link) => {
                 if link_stack.pop().unwrap_or(false) {
                     events.push(Event::End(TagEnd::Link));
                 }
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                image_depth += 1;
-                let dest_url = if index.raw_html || is_safe_url(&dest_url) {
-                    dest_url
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let safe = index.raw_html || is_safe_url(&dest_url);
+                if safe {
+                    events.push(Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }));
                 } else {
+                    // Keep the alt text as plain text, so nothing is lost.
                     out.diagnostics.push(
-                        Diagnostic::warning(format!("image URL `{dest_url}` uses an unsafe scheme and was removed"))
-                            .in_file(doc.path)
-                            .at_line(line)
-                            .with_help("use an http(s) URL or a relative path"),
+                        Diagnostic::warning(format!(
+                            "image URL `{dest_url}` uses an unsafe scheme and was removed"
+                        ))
+                        .in_file(doc.path)
+                        .at_line(line)
+                        .with_help("use an http(s) URL or a relative path"),
                     );
-                    CowStr::Borrowed("")
-                };
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                }
+                image_stack.push(safe);
             }
             Event::End(TagEnd::Image) => {
-                image_depth -= 1;
-                events.push(Event::End(TagEnd::Image));
+                if image_stack.pop().unwrap_or(false) {
+                    events.push(Event::End(TagEnd::Image));
+                }
             }
             Event::Html(html) | Event::InlineHtml(html) if index.raw_html => {
                 events.push(Event::Html(html));
@@ -218,7 +270,10 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(&text);
                 }
-                let in_prose = code_depth == 0 && heading.is_none() && link_stack.is_empty() && image_depth == 0;
+                let in_prose = code_depth == 0
+                    && heading.is_none()
+                    && link_stack.is_empty()
+                    && image_stack.is_empty();
                 if in_prose {
                     link_mentions(
                         text,
@@ -238,7 +293,11 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
             other => events.push(other),
         }
     }
-    out.first_paragraph = out.first_paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.first_paragraph = out
+        .first_paragraph
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     demote_headings(&mut events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
@@ -247,9 +306,15 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
 /// The page title is the one `h1`. A body that uses `#` headings has every
 /// heading moved down a level so the outline stays intact.
 fn demote_headings(events: &mut [Event]) {
-    let has_h1 = events
-        .iter()
-        .any(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let has_h1 = events.iter().any(|e| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
     if !has_h1 {
         return;
     }
@@ -283,8 +348,11 @@ fn coalesce_text<'a>(
         };
         let mut text: Option<String> = None;
         while let Some((Event::Text(_), _)) = iter.peek() {
-            let Some((Event::Text(next), r)) = iter.next() else { unreachable!() };
-            text.get_or_insert_with(|| first.to_string()).push_str(&next);
+            let Some((Event::Text(next), r)) = iter.next() else {
+                unreachable!()
+            };
+            text.get_or_insert_with(|| first.to_string())
+                .push_str(&next);
             range.end = r.end;
         }
         Some(match text {
@@ -312,7 +380,11 @@ fn assign_heading_id(start: &mut Event, text: &str, used: &mut HashMap<String, u
         }
     };
     let count = used.entry(base.clone()).or_insert(0);
-    let unique = if *count == 0 { base.clone() } else { format!("{base}-{count}") };
+    let unique = if *count == 0 {
+        base.clone()
+    } else {
+        format!("{base}-{count}")
+    };
     *count += 1;
     *id = Some(unique.clone().into());
     unique
@@ -324,14 +396,21 @@ enum LinkTarget {
     Drop(Diagnostic),
 }
 
-fn resolve_link(link_type: LinkType, dest: &str, doc: &DocContext, index: &LinkIndex) -> LinkTarget {
+fn resolve_link(
+    link_type: LinkType,
+    dest: &str,
+    doc: &DocContext,
+    index: &LinkIndex,
+) -> LinkTarget {
     if let LinkType::WikiLink { .. } = link_type {
         let (name, fragment) = split_fragment(dest);
         return match index.wiki.get(&slugify(name)) {
             Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.clone()),
             None => LinkTarget::Drop(
-                Diagnostic::warning(format!("[[{dest}]] matches no country, leader, crisis or briefing"))
-                    .with_help("check the spelling, or add a profile or alias with that name"),
+                Diagnostic::warning(format!(
+                    "[[{dest}]] matches no country, leader, crisis or briefing"
+                ))
+                .with_help("check the spelling, or add a profile or alias with that name"),
             ),
         };
     }
@@ -341,8 +420,10 @@ fn resolve_link(link_type: LinkType, dest: &str, doc: &DocContext, index: &LinkI
             LinkTarget::Keep
         } else {
             LinkTarget::Drop(
-                Diagnostic::warning(format!("link to `{dest}` uses an unsafe scheme and was removed"))
-                    .with_help("use an http(s), mailto: or relative link"),
+                Diagnostic::warning(format!(
+                    "link to `{dest}` uses an unsafe scheme and was removed"
+                ))
+                .with_help("use an http(s), mailto: or relative link"),
             )
         };
     }
@@ -371,11 +452,18 @@ fn split_fragment(dest: &str) -> (&str, &str) {
 }
 
 fn has_scheme(url: &str) -> bool {
-    let Some(colon) = url.find(':') else { return false };
+    let Some(colon) = url.find(':') else {
+        return false;
+    };
     let scheme = &url[..colon];
     !scheme.is_empty()
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
         && !url[..colon].contains('/')
 }
 
@@ -387,7 +475,9 @@ pub fn is_safe_url(url: &str) -> bool {
         return true;
     }
     let lower = trimmed.to_ascii_lowercase();
-    ["http:", "https:", "mailto:", "tel:"].iter().any(|s| lower.starts_with(s))
+    ["http:", "https:", "mailto:", "tel:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
 }
 
 /// Resolve `.` and `..` without touching the file system.
@@ -465,4 +555,103 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let before = text[..start].chars().next_back();
     let after = text[end..].chars().next();
     !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::EntityKind;
+
+    fn index() -> LinkIndex {
+        let sudan = EntityId::new(EntityKind::Country, "sudan");
+        let war = EntityId::new(EntityKind::Crisis, "war-in-sudan");
+        let turkey = EntityId::new(EntityKind::Country, "turkey");
+        LinkIndex::new(
+            false,
+            HashMap::new(),
+            HashMap::new(),
+            vec![
+                ("Sudan".into(), sudan, "/countries/sudan/".into()),
+                ("War in Sudan".into(), war, "/crises/war-in-sudan/".into()),
+                ("Turkey".into(), turkey, "/countries/turkey/".into()),
+            ],
+        )
+    }
+
+    fn render_with(body: &str, tagged: &[(&str, EntityKind)]) -> Rendered {
+        let tagged: HashSet<EntityId> = tagged.iter().map(|(s, k)| EntityId::new(*k, *s)).collect();
+        let ctx = DocContext {
+            path: Path::new("content/articles/a.md"),
+            body_line: 5,
+            tagged: &tagged,
+        };
+        render(body, &ctx, &index())
+    }
+
+    #[test]
+    fn longest_name_wins_and_sentence_case_matches() {
+        let out = render_with(
+            "They discussed the war in Sudan. Sudan itself, and turkey for dinner.",
+            &[
+                ("war-in-sudan", EntityKind::Crisis),
+                ("sudan", EntityKind::Country),
+                ("turkey", EntityKind::Country),
+            ],
+        );
+        assert_eq!(
+            out.html,
+            "<p>They discussed the <a href=\"/crises/war-in-sudan/\">war in Sudan</a>. <a href=\"/countries/sudan/\">Sudan</a> itself, and turkey for dinner.</p>\n"
+        );
+    }
+
+    #[test]
+    fn untagged_mentions_are_recorded_but_not_linked() {
+        let out = render_with("Intro.\n\nLater, Sudan.", &[]);
+        assert!(!out.html.contains("<a"));
+        assert_eq!(
+            out.mentions,
+            vec![(EntityId::new(EntityKind::Country, "sudan"), 7)]
+        );
+    }
+
+    #[test]
+    fn names_inside_words_are_not_mentions() {
+        let out = render_with("Sudanese and Sudan.", &[("sudan", EntityKind::Country)]);
+        assert_eq!(
+            out.html,
+            "<p>Sudanese and <a href=\"/countries/sudan/\">Sudan</a>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_explicit_ids_win() {
+        let out = render_with("## Talks\n\n## Talks\n\n## Renamed {#kept}\n", &[]);
+        assert_eq!(out.heading_ids, ["talks", "talks-1", "kept"]);
+        assert!(out.html.contains("<h2 id=\"talks-1\">Talks</h2>"));
+    }
+
+    #[test]
+    fn unsafe_schemes_are_removed_with_a_warning() {
+        let out = render_with(
+            "[x](javascript:alert(1)) [y](JaVaScRiPt:alert(1)) ![i](data:text/html;base64,xx)",
+            &[],
+        );
+        assert!(
+            !out.html.to_lowercase().contains("javascript"),
+            "{}",
+            out.html
+        );
+        assert!(!out.html.contains("data:"), "{}", out.html);
+        assert_eq!(out.diagnostics.len(), 3);
+        assert!(is_safe_url("https://example.org"));
+        assert!(is_safe_url("../a.md"));
+        assert!(is_safe_url("#top"));
+        assert!(!is_safe_url(" vbscript:x"));
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_as_plain_text() {
+        let out = render_with("## Heading\n\nFirst *para*\nwith `code`.\n\nSecond.", &[]);
+        assert_eq!(out.first_paragraph, "First para with code.");
+    }
 }

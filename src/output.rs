@@ -19,7 +19,9 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     let abs = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir().context("could not read the current folder")?.join(path)
+        std::env::current_dir()
+            .context("could not read the current folder")?
+            .join(path)
     };
     // Resolve symlinks on the longest prefix that exists, so `public` and a
     // symlink to it compare equal.
@@ -89,26 +91,40 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
 /// file has been written successfully.
 pub fn write(outputs: &[Output], dir: &Path) -> Result<()> {
     let dir = absolute(dir)?;
-    let parent = dir.parent().context("the output folder has no parent folder")?;
+    let parent = dir
+        .parent()
+        .context("the output folder has no parent folder")?;
     fs::create_dir_all(parent).with_context(|| format!("could not create {}", parent.display()))?;
     let staging = tempfile::Builder::new()
         .prefix(".briefing-new-")
         .tempdir_in(parent)
-        .with_context(|| format!("could not create a temporary folder in {}", parent.display()))?;
+        .with_context(|| {
+            format!(
+                "could not create a temporary folder in {}",
+                parent.display()
+            )
+        })?;
 
     outputs.par_iter().try_for_each(|o| -> Result<()> {
         let rel = Path::new(&o.path);
         if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir)) {
-            bail!("refusing to write {}: the path leaves the output folder", o.path);
+            bail!(
+                "refusing to write {}: the path leaves the output folder",
+                o.path
+            );
         }
         let target = staging.path().join(rel);
         if let Some(p) = target.parent() {
             fs::create_dir_all(p).with_context(|| format!("could not create {}", p.display()))?;
         }
-        fs::write(&target, &o.bytes).with_context(|| format!("could not write {}", target.display()))
+        fs::write(&target, &o.bytes)
+            .with_context(|| format!("could not write {}", target.display()))
     })?;
-    fs::write(staging.path().join(MARKER), "This folder is written by `briefing build`; it is replaced on every build.\n")
-        .context("could not write the output marker")?;
+    fs::write(
+        staging.path().join(MARKER),
+        "This folder is written by `briefing build`; it is replaced on every build.\n",
+    )
+    .context("could not write the output marker")?;
 
     // Swap: move the old output aside, move the new one in, then delete the
     // old one. If the second rename fails, put the old one back.
@@ -120,16 +136,22 @@ pub fn write(outputs: &[Output], dir: &Path) -> Result<()> {
             .context("could not reserve a name for the previous output")?
             .keep();
         fs::remove_dir(&old).ok();
-        fs::rename(&dir, &old).with_context(|| format!("could not move the previous output {} aside", dir.display()))?;
+        fs::rename(&dir, &old).with_context(|| {
+            format!("could not move the previous output {} aside", dir.display())
+        })?;
         if let Err(e) = fs::rename(&staged, &dir) {
             fs::rename(&old, &dir).ok();
             fs::remove_dir_all(&staged).ok();
-            return Err(e).with_context(|| format!("could not move the new site into {}", dir.display()));
+            return Err(e)
+                .with_context(|| format!("could not move the new site into {}", dir.display()));
         }
-        fs::remove_dir_all(&old).with_context(|| format!("could not delete the previous output at {}", old.display()))?;
+        fs::remove_dir_all(&old).with_context(|| {
+            format!("could not delete the previous output at {}", old.display())
+        })?;
     } else if let Err(e) = fs::rename(&staged, &dir) {
         fs::remove_dir_all(&staged).ok();
-        return Err(e).with_context(|| format!("could not move the new site into {}", dir.display()));
+        return Err(e)
+            .with_context(|| format!("could not move the new site into {}", dir.display()));
     }
     Ok(())
 }
@@ -165,13 +187,23 @@ mod tests {
     fn write_swaps_in_the_new_site() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
-        let page = |p: &str, b: &str| Output { path: p.into(), bytes: b.into() };
-        write(&[page("index.html", "one"), page("old/index.html", "x")], &out).unwrap();
+        let page = |p: &str, b: &str| Output {
+            path: p.into(),
+            bytes: b.into(),
+        };
+        write(
+            &[page("index.html", "one"), page("old/index.html", "x")],
+            &out,
+        )
+        .unwrap();
         write(&[page("index.html", "two")], &out).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("old").exists());
         // Nothing is left behind beside the output.
-        let leftovers: Vec<_> = fs::read_dir(site.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let leftovers: Vec<_> = fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
     }
 }

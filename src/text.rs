@@ -126,7 +126,11 @@ mod tests {
         let text = "one\ntwo\n\nfour";
         let idx = LineIndex::new(text);
         for offset in 0..text.len() {
-            assert_eq!(idx.line(offset), line_col(text, offset).0, "offset {offset}");
+            assert_eq!(
+                idx.line(offset),
+                line_col(text, offset).0,
+                "offset {offset}"
+            );
         }
     }
 

@@ -19,14 +19,20 @@ fn references_resolve_by_alias_slug_and_without_accents() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
     let country = site.page("countries/cote-divoire/");
     for title in ["Named by alias", "Named without accents", "Named by slug"] {
-        assert!(country.contains(title), "{title} missing from the country page");
+        assert!(
+            country.contains(title),
+            "{title} missing from the country page"
+        );
     }
     // No stray pages for the alternative spellings.
     assert!(!site.has_page("countries/ivory-coast/"));
     assert!(!site.has_page("countries/cote-d-ivoire/"));
     // The leader's `country: ivory coast` resolved to the profile.
     let leader = site.page("leaders/alassane-ouattara/");
-    assert!(leader.contains(r#"<a href="/countries/cote-divoire/">Côte d&#39;Ivoire</a>"#), "{leader}");
+    assert!(
+        leader.contains(r#"<a href="/countries/cote-divoire/">Côte d&#39;Ivoire</a>"#),
+        "{leader}"
+    );
     assert!(country.contains(r#"href="/leaders/alassane-ouattara/""#));
 }
 
@@ -34,16 +40,29 @@ fn references_resolve_by_alias_slug_and_without_accents() {
 fn names_without_profiles_get_pages_and_near_misses_warn() {
     let site = TestSite::fixture("implicit");
     let report = site.build_ok();
-    assert!(site.page("countries/sao-tome-and-principe/").contains("São Tomé and Príncipe"));
-    assert!(site.page("leaders/hakainde-hichilema/").contains("no profile"));
+    assert!(site
+        .page("countries/sao-tome-and-principe/")
+        .contains("São Tomé and Príncipe"));
+    assert!(site
+        .page("leaders/hakainde-hichilema/")
+        .contains("no profile"));
     assert!(site.has_page("crises/sahel-insurgency/"));
     let article = site.page("articles/a/");
-    assert!(article.contains(r#"<a href="/countries/sao-tome-and-principe/">São Tomé and Príncipe</a>"#));
+    assert!(article
+        .contains(r#"<a href="/countries/sao-tome-and-principe/">São Tomé and Príncipe</a>"#));
 
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("content/articles/b.md:5"), "{}", warnings[0]);
-    assert!(warnings[0].contains("did you mean Kenya?"), "{}", warnings[0]);
+    assert!(
+        warnings[0].contains("content/articles/b.md:5"),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[0].contains("did you mean Kenya?"),
+        "{}",
+        warnings[0]
+    );
     // The misspelling still gets a page, so nothing is lost.
     assert!(site.has_page("countries/keyna/"));
 }
@@ -70,8 +89,13 @@ fn briefings_are_ordered_newest_first_and_paginated() {
     };
     assert_eq!(titles(&site.page("articles/")), ["Newest", "Middle"]);
     assert_eq!(titles(&site.page("articles/page/2/")), ["Oldest"]);
-    assert_eq!(titles(&site.page("countries/chad/")), ["Newest", "Middle", "Oldest"]);
-    assert!(site.page("articles/").contains(r#"href="/articles/page/2/" rel="next""#));
+    assert_eq!(
+        titles(&site.page("countries/chad/")),
+        ["Newest", "Middle", "Oldest"]
+    );
+    assert!(site
+        .page("articles/")
+        .contains(r#"href="/articles/page/2/" rel="next""#));
 
     // A crisis timeline runs the other way: oldest first.
     let crisis = site.page("crises/lake-chad-basin/");
@@ -83,7 +107,9 @@ fn briefings_are_ordered_newest_first_and_paginated() {
     assert!(middle.contains(r#"<a href="/articles/oldest/" rel="prev">Oldest</a>"#));
     assert!(middle.contains(r#"<a href="/articles/newest/" rel="next">Newest</a>"#));
     // Dates carry machine-readable values, including the time and offset.
-    assert!(site.page("articles/newest/").contains(r#"<time datetime="2024-03-03T09:30:00+01:00">3 March 2024</time>"#));
+    assert!(site
+        .page("articles/newest/")
+        .contains(r#"<time datetime="2024-03-03T09:30:00+01:00">3 March 2024</time>"#));
 }
 
 #[test]
@@ -108,22 +134,51 @@ fn drafts_are_left_out_unless_asked_for() {
 fn front_matter_and_markdown_cannot_inject_script() {
     let site = TestSite::fixture("escaping");
     let report = site.build_ok();
-    for page in ["articles/hostile/", "articles/", "", "countries/b-bold-b-land/", "tags/script-alert-2-script/"] {
+    for page in [
+        "articles/hostile/",
+        "articles/",
+        "",
+        "countries/b-bold-b-land/",
+        "tags/script-alert-2-script/",
+    ] {
         let html = site.page(page);
-        assert_eq!(html.matches("<script").count(), 0, "script tag on /{page}:\n{html}");
+        assert_eq!(
+            html.matches("<script").count(),
+            0,
+            "script tag on /{page}:\n{html}"
+        );
         assert!(!html.contains("<img src=x"), "/{page}");
         assert!(!html.contains("<b>Bold</b>"), "/{page}");
         assert!(!html.contains("javascript:"), "/{page}");
         assert!(!html.contains("onclick"), "/{page}");
     }
     let article = site.page("articles/hostile/");
-    assert!(article.contains("&lt;&#x2F;script&gt;") || article.contains("&lt;/script&gt;"), "title is shown, escaped");
-    assert!(article.contains(r#"href="https://example.org/?a=1&amp;b=&quot;2&quot;""#), "{article}");
-    assert!(article.contains("click me"), "the text of an unsafe link stays");
+    assert!(
+        article.contains("&lt;&#x2F;script&gt;") || article.contains("&lt;/script&gt;"),
+        "title is shown, escaped"
+    );
+    assert!(
+        article.contains(r#"href="https://example.org/?a=1&amp;b=&quot;2&quot;""#),
+        "{article}"
+    );
+    assert!(
+        article.contains("click me"),
+        "the text of an unsafe link stays"
+    );
     assert!(article.contains(r#"<a href="https://example.org/">fine</a>"#));
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
-    assert!(warnings.iter().any(|w| w.contains("javascript:alert(3)") && w.contains("not http(s)")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("javascript:alert(5)") && w.contains("hostile.md:17")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("javascript:alert(3)") && w.contains("not http(s)")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("javascript:alert(5)") && w.contains("hostile.md:17")),
+        "{warnings:?}"
+    );
 }
 
 #[test]
@@ -145,11 +200,17 @@ fn crlf_line_endings_and_byte_order_marks_are_accepted() {
         "content/articles/windows.md",
         "\u{feff}---\r\ntitle: Saved on Windows\r\ndate: 2024-07-01\r\ncountries: [Kenya]\r\n---\r\nFirst paragraph\r\nwraps here.\r\n\r\nSecond.\r\n",
     );
-    site.write("content/countries/kenya.md", "\u{feff}---\r\nname: Kenya\r\nregion: East Africa\r\n---\r\nProfile.\r\n");
+    site.write(
+        "content/countries/kenya.md",
+        "\u{feff}---\r\nname: Kenya\r\nregion: East Africa\r\n---\r\nProfile.\r\n",
+    );
     site.build_ok();
     let html = site.page("articles/windows/");
     assert!(html.contains("<h1>Saved on Windows</h1>"));
-    assert!(html.contains("First paragraph wraps here."), "summary from the first paragraph");
+    assert!(
+        html.contains("First paragraph wraps here."),
+        "summary from the first paragraph"
+    );
     assert!(!html.contains('\r'));
     assert!(site.page("countries/").contains("East Africa"));
 }
@@ -165,11 +226,24 @@ fn wikilinks_and_md_links_resolve_and_code_is_left_alone() {
 
     let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("content/articles/source.md:21") && w.contains("nope.md")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("content/articles/source.md:21") && w.contains("[[Atlantis]]")), "{warnings:?}");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("content/articles/source.md:21") && w.contains("nope.md")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("content/articles/source.md:21") && w.contains("[[Atlantis]]")),
+        "{warnings:?}"
+    );
 
     let err = site.build_err(&strict());
-    assert!(err.contains("error: content/articles/source.md:21"), "{err}");
+    assert!(
+        err.contains("error: content/articles/source.md:21"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -182,7 +256,8 @@ fn entity_pages_show_relations_both_ways() {
     assert!(country.contains(r#"<a href="/crises/war-in-sudan/">War in Sudan</a>"#));
     assert!(country.contains(r#"<a href="/articles/source/">Links of every kind</a>"#));
     let article = site.page("articles/source/");
-    assert!(article.contains(r#"<dt>Crises</dt><dd><a href="/crises/war-in-sudan/">War in Sudan</a></dd>"#));
+    assert!(article
+        .contains(r#"<dt>Crises</dt><dd><a href="/crises/war-in-sudan/">War in Sudan</a></dd>"#));
 }
 
 #[test]
@@ -194,8 +269,13 @@ fn a_site_deployed_under_a_path_links_under_that_path() {
     })
     .unwrap();
     let html = site.page("articles/source/");
-    assert!(html.contains(r#"href="/briefings/articles/target/""#), "{html}");
-    assert!(html.contains(r#"<link rel="canonical" href="https://example.org/briefings/articles/source/">"#));
+    assert!(
+        html.contains(r#"href="/briefings/articles/target/""#),
+        "{html}"
+    );
+    assert!(html.contains(
+        r#"<link rel="canonical" href="https://example.org/briefings/articles/source/">"#
+    ));
     let crawl = common::crawl(&site.out(), "/briefings/");
     assert!(crawl.broken.is_empty(), "{:?}", crawl.broken);
 }

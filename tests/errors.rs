@@ -13,15 +13,24 @@ use std::path::Path;
 /// Returns the error text after checking the old output is untouched.
 fn fails_and_keeps_output(fixture: &str) -> String {
     let site = TestSite::empty();
-    site.write("content/articles/good.md", "---\ntitle: Good\ndate: 2024-01-01\ncountries: [Kenya]\n---\nFine.\n");
+    site.write(
+        "content/articles/good.md",
+        "---\ntitle: Good\ndate: 2024-01-01\ncountries: [Kenya]\n---\nFine.\n",
+    );
     site.build_ok();
     let before = snapshot_dir(&site.out());
     assert!(before.len() > 5);
 
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(fixture);
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fixture);
     copy_dir(&src, site.path());
     let err = site.build_err(&BuildOptions::default());
-    assert_eq!(snapshot_dir(&site.out()), before, "the failed build changed the output");
+    assert_eq!(
+        snapshot_dir(&site.out()),
+        before,
+        "the failed build changed the output"
+    );
     // Nothing is left behind beside the output either.
     let names: Vec<_> = std::fs::read_dir(site.path())
         .unwrap()
@@ -35,21 +44,30 @@ fn fails_and_keeps_output(fixture: &str) -> String {
 #[test]
 fn unknown_key_names_the_line_and_suggests_the_key() {
     let err = fails_and_keeps_output("fail-unknown-key");
-    assert!(err.contains("error: content/articles/typo.md:4:1: unknown field `contries`"), "{err}");
+    assert!(
+        err.contains("error: content/articles/typo.md:4:1: unknown field `contries`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `countries`?"), "{err}");
 }
 
 #[test]
 fn bad_date_says_which_forms_work() {
     let err = fails_and_keeps_output("fail-bad-date");
-    assert!(err.contains("error: content/articles/when.md:3: `date`: `20/09/2023` is not a date"), "{err}");
+    assert!(
+        err.contains("error: content/articles/when.md:3: `date`: `20/09/2023` is not a date"),
+        "{err}"
+    );
     assert!(err.contains("YYYY-MM-DD"), "{err}");
 }
 
 #[test]
 fn yaml_syntax_error_has_line_and_column() {
     let err = fails_and_keeps_output("fail-yaml-syntax");
-    assert!(err.contains("error: content/articles/broken.md:5:1:"), "{err}");
+    assert!(
+        err.contains("error: content/articles/broken.md:5:1:"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -62,30 +80,54 @@ fn missing_title_is_named() {
 #[test]
 fn a_file_without_front_matter_is_explained() {
     let err = fails_and_keeps_output("fail-no-front-matter");
-    assert!(err.contains("error: content/articles/plain.md:1:1: the file does not start with front matter"), "{err}");
+    assert!(
+        err.contains(
+            "error: content/articles/plain.md:1:1: the file does not start with front matter"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn duplicate_slugs_name_both_files() {
     let err = fails_and_keeps_output("fail-duplicate-slug");
     assert!(err.contains("content/articles/2024/summit.md"), "{err}");
-    assert!(err.contains("already used by content/articles/2023/summit.md"), "{err}");
+    assert!(
+        err.contains("already used by content/articles/2023/summit.md"),
+        "{err}"
+    );
 }
 
 #[test]
 fn every_problem_is_reported_in_one_run() {
     let err = fails_and_keeps_output("fail-profiles");
-    assert!(err.contains("error: content/countries/kenya.md:3: `iso: KEN` is not an ISO 3166-1 alpha-2 code"), "{err}");
-    assert!(err.contains("error: content/leaders/william-ruto.md:3:1: unknown field `ofice`"), "{err}");
+    assert!(
+        err.contains(
+            "error: content/countries/kenya.md:3: `iso: KEN` is not an ISO 3166-1 alpha-2 code"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: content/leaders/william-ruto.md:3:1: unknown field `ofice`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `office`?"), "{err}");
-    assert!(err.contains("error: content/crises/war-in-sudan.md:3: `started`: `April 2023` is not a date"), "{err}");
+    assert!(
+        err.contains(
+            "error: content/crises/war-in-sudan.md:3: `started`: `April 2023` is not a date"
+        ),
+        "{err}"
+    );
     assert!(err.contains("build failed: 3 errors"), "{err}");
 }
 
 #[test]
 fn site_yaml_unknown_key() {
     let err = fails_and_keeps_output("fail-site-yaml");
-    assert!(err.contains("error: site.yaml:2:1: unknown field `titel`"), "{err}");
+    assert!(
+        err.contains("error: site.yaml:2:1: unknown field `titel`"),
+        "{err}"
+    );
     assert!(err.contains("did you mean `title`?"), "{err}");
 }
 
@@ -116,17 +158,32 @@ fn cli_prints_warnings_and_exits_0() {
     let out = briefing().arg("build").arg(site.path()).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("warning: content/articles/b.md:5"), "{stderr}");
+    assert!(
+        stderr.contains("warning: content/articles/b.md:5"),
+        "{stderr}"
+    );
     assert!(stderr.contains("1 warning"), "{stderr}");
 
-    let out = briefing().arg("build").arg(site.path()).arg("--strict").output().unwrap();
+    let out = briefing()
+        .arg("build")
+        .arg(site.path())
+        .arg("--strict")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn cli_refuses_output_folders_that_hold_sources() {
     let site = TestSite::fixture("drafts");
-    for bad in [".", "content", "content/public", "templates/out", "static", ".."] {
+    for bad in [
+        ".",
+        "content",
+        "content/public",
+        "templates/out",
+        "static",
+        "..",
+    ] {
         let out = briefing()
             .arg("build")
             .arg(site.path())
@@ -146,9 +203,18 @@ fn cli_refuses_output_folders_that_hold_sources() {
 fn cli_refuses_to_replace_a_folder_it_did_not_write() {
     let site = TestSite::fixture("drafts");
     site.write("docs/notes.txt", "someone's notes");
-    let out = briefing().arg("build").arg(site.path()).arg("-o").arg(site.path().join("docs")).output().unwrap();
+    let out = briefing()
+        .arg("build")
+        .arg(site.path())
+        .arg("-o")
+        .arg(site.path().join("docs"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(std::fs::read_to_string(site.path().join("docs/notes.txt")).unwrap(), "someone's notes");
+    assert_eq!(
+        std::fs::read_to_string(site.path().join("docs/notes.txt")).unwrap(),
+        "someone's notes"
+    );
 }
 
 #[test]

@@ -15,10 +15,20 @@ fn repo() -> &'static Path {
 
 fn assert_fully_linked(out: &Path, base_path: &str) {
     let result = crawl(out, base_path);
-    assert!(result.broken.is_empty(), "broken links: {:#?}", result.broken);
-    let mut unreached: Vec<_> = html_files(out).difference(&result.reached).cloned().collect();
+    assert!(
+        result.broken.is_empty(),
+        "broken links: {:#?}",
+        result.broken
+    );
+    let mut unreached: Vec<_> = html_files(out)
+        .difference(&result.reached)
+        .cloned()
+        .collect();
     unreached.retain(|p| p != Path::new("404.html"));
-    assert!(unreached.is_empty(), "pages not reachable from the home page: {unreached:#?}");
+    assert!(
+        unreached.is_empty(),
+        "pages not reachable from the home page: {unreached:#?}"
+    );
 }
 
 #[test]
@@ -29,7 +39,8 @@ fn example_site_builds_strictly_and_is_fully_linked() {
         strict: true,
         ..BuildOptions::default()
     };
-    let report = briefing::build(repo(), Some(&public), &options).unwrap_or_else(|e| panic!("{e:#}"));
+    let report =
+        briefing::build(repo(), Some(&public), &options).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(report.warnings.is_empty());
     assert_fully_linked(&public, "/");
 
@@ -93,9 +104,17 @@ fn every_page_has_one_h1_a_skip_link_and_landmarks() {
     for page in html_files(&public) {
         let html = std::fs::read_to_string(public.join(&page)).unwrap();
         assert_eq!(html.matches("<h1").count(), 1, "{}", page.display());
-        assert!(html.contains(r##"<a class="skip-link" href="#main">"##), "{}", page.display());
+        assert!(
+            html.contains(r##"<a class="skip-link" href="#main">"##),
+            "{}",
+            page.display()
+        );
         for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {
-            assert!(html.contains(landmark), "{} lacks {landmark}", page.display());
+            assert!(
+                html.contains(landmark),
+                "{} lacks {landmark}",
+                page.display()
+            );
         }
         assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
     }

@@ -145,9 +145,11 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "---" {
-        return Err(Diagnostic::error("the file does not start with front matter")
-            .at(1, 1)
-            .with_help("begin the file with a line `---`, the YAML fields, then another `---`"));
+        return Err(
+            Diagnostic::error("the file does not start with front matter")
+                .at(1, 1)
+                .with_help("begin the file with a line `---`, the YAML fields, then another `---`"),
+        );
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -182,11 +184,13 @@ pub fn yaml_diagnostic(
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(loc) = err.location() {
         diag = diag.at(loc.line() + line_offset, loc.column());
-        diag.help = Some(if message.starts_with("invalid type") || message.starts_with("invalid value") {
-            "check this value against the content format in the README".into()
-        } else {
-            "check the YAML near this line: brackets, quotes, colons and indentation".into()
-        });
+        diag.help = Some(
+            if message.starts_with("invalid type") || message.starts_with("invalid value") {
+                "check this value against the content format in the README".into()
+            } else {
+                "check the YAML near this line: brackets, quotes, colons and indentation".into()
+            },
+        );
     }
     if let Some(field) = between(&message, "unknown field `", "`") {
         let expected: Vec<&str> = message
@@ -202,7 +206,11 @@ pub fn yaml_diagnostic(
             Some(near) => format!("did you mean `{near}`? Put custom data under `extra`"),
             None => format!(
                 "known fields are {}; put custom data under `extra`",
-                expected.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                expected
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         });
     } else if let Some(field) = between(&message, "missing field `", "`") {
@@ -254,11 +262,12 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
 
 /// 1-based line (within `yaml`) of a top-level key.
 pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
-    yaml.lines().position(|l| {
-        l.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-    .map(|i| i + 1)
+    yaml.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 /// 1-based line (within `yaml`) where `value` is written under `key`, falling
@@ -351,8 +360,14 @@ impl PartialDate {
             }
         };
         let year = num(parts[0], 4).ok_or_else(bad)? as i32;
-        let month = parts.get(1).map(|p| num(p, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad)).transpose()?;
-        let day = parts.get(2).map(|p| num(p, 2).ok_or_else(bad)).transpose()?;
+        let month = parts
+            .get(1)
+            .map(|p| num(p, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad))
+            .transpose()?;
+        let day = parts
+            .get(2)
+            .map(|p| num(p, 2).ok_or_else(bad))
+            .transpose()?;
         if parts.len() > 3 {
             return Err(bad());
         }
@@ -372,8 +387,18 @@ impl PartialDate {
 
     pub fn human(&self) -> String {
         const MONTHS: [&str; 12] = [
-            "January", "February", "March", "April", "May", "June", "July", "August", "September",
-            "October", "November", "December",
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
         ];
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
@@ -404,13 +429,22 @@ mod tests {
 
     #[test]
     fn split_rejects_missing_fences() {
-        assert!(split("title: A\n").unwrap_err().message.contains("does not start"));
-        assert!(split("---\ntitle: A\n").unwrap_err().message.contains("never closed"));
+        assert!(split("title: A\n")
+            .unwrap_err()
+            .message
+            .contains("does not start"));
+        assert!(split("---\ntitle: A\n")
+            .unwrap_err()
+            .message
+            .contains("never closed"));
     }
 
     #[test]
     fn normalise_drops_bom_and_crlf() {
-        assert_eq!(normalise("\u{feff}---\r\na: 1\r\n---\r\n"), "---\na: 1\n---\n");
+        assert_eq!(
+            normalise("\u{feff}---\r\na: 1\r\n---\r\n"),
+            "---\na: 1\n---\n"
+        );
     }
 
     #[test]
@@ -429,7 +463,10 @@ mod tests {
     fn partial_dates() {
         assert_eq!(PartialDate::parse("2006").unwrap().human(), "2006");
         assert_eq!(PartialDate::parse("2023-04").unwrap().human(), "April 2023");
-        assert_eq!(PartialDate::parse("2023-04-15").unwrap().iso(), "2023-04-15");
+        assert_eq!(
+            PartialDate::parse("2023-04-15").unwrap().iso(),
+            "2023-04-15"
+        );
         assert!(PartialDate::parse("2023-13").is_err());
         assert!(PartialDate::parse("soon").is_err());
     }

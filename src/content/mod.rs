@@ -130,13 +130,15 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
-        let entry = entry.map_err(|e| {
-            anyhow::anyhow!("could not walk {}: {e}", content_dir.display())
-        })?;
+        let entry =
+            entry.map_err(|e| anyhow::anyhow!("could not walk {}: {e}", content_dir.display()))?;
         if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let rel = entry.path().strip_prefix(&content_dir).expect("walk stays inside");
+        let rel = entry
+            .path()
+            .strip_prefix(&content_dir)
+            .expect("walk stays inside");
         let site_rel = Path::new("content").join(rel);
         match classify(rel) {
             Some(kind) => files.push((entry.path().to_path_buf(), site_rel, kind)),
@@ -212,7 +214,10 @@ fn frontmatter_pos(e: &std::string::FromUtf8Error) -> (usize, usize) {
 }
 
 /// Parse one file's text into a typed document.
-pub fn parse_document<T: DeserializeOwned>(text: &str, rel: &Path) -> Result<Document<T>, Diagnostic> {
+pub fn parse_document<T: DeserializeOwned>(
+    text: &str,
+    rel: &Path,
+) -> Result<Document<T>, Diagnostic> {
     let text = normalise(text);
     let parts = split(&text).map_err(|d| d.in_file(rel))?;
     if parts.yaml.trim().is_empty() {

@@ -113,7 +113,8 @@ impl Theme {
             sources.insert(name.to_string(), text.to_string());
         }
         for (name, path) in site_files(&site_dir.join("templates"))? {
-            let text = fs::read_to_string(&path).with_context(|| format!("could not read template {}", path.display()))?;
+            let text = fs::read_to_string(&path)
+                .with_context(|| format!("could not read template {}", path.display()))?;
             sources.insert(name, text);
         }
         let mut tera = Tera::default();
@@ -123,7 +124,9 @@ impl Theme {
         tera.set_escape_fn(crate::text::escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
-            .context("could not compile the templates (the site's templates/ over the built-in theme)")?;
+            .context(
+                "could not compile the templates (the site's templates/ over the built-in theme)",
+            )?;
 
         let mut statics = BTreeMap::new();
         for (name, bytes) in embedded::STATIC {
@@ -151,7 +154,10 @@ fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
         let entry = entry.with_context(|| format!("could not walk {}", dir.display()))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).expect("inside dir");
-            out.push((rel.to_string_lossy().replace('\\', "/"), entry.path().to_path_buf()));
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                entry.path().to_path_buf(),
+            ));
         }
     }
     Ok(out)
@@ -192,7 +198,8 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>> {
     for (name, file) in &theme.statics {
         let bytes = match file {
             StaticFile::Embedded(b) => b.to_vec(),
-            StaticFile::OnDisk(p) => fs::read(p).with_context(|| format!("could not read static file {}", p.display()))?,
+            StaticFile::OnDisk(p) => fs::read(p)
+                .with_context(|| format!("could not read static file {}", p.display()))?,
         };
         outputs.push(Output {
             path: name.clone(),
@@ -217,7 +224,12 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
     let site_desc = || site.config.site.description.clone();
     let page_meta = match page {
         PageId::Home => {
-            let latest: Vec<_> = site.timeline.iter().take(10).map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+            let latest: Vec<_> = site
+                .timeline
+                .iter()
+                .take(10)
+                .map(|s| ArticleCard::new(site, &site.articles[s]))
+                .collect();
             let active: Vec<_> = site
                 .entities_of(EntityKind::Crisis)
                 .filter(|e| matches!(&e.details, Details::Crisis(c) if c.is_active()))
@@ -247,11 +259,27 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                     total,
                     previous: (*n > 1).then(|| url_of(n - 1)),
                     next: (*n < total).then(|| url_of(n + 1)),
-                    pages: (1..=total).map(|k| PageLink { number: k, url: url_of(k) }).collect(),
+                    pages: (1..=total)
+                        .map(|k| PageLink {
+                            number: k,
+                            url: url_of(k),
+                        })
+                        .collect(),
                 },
             );
-            let title = if *n == 1 { "All briefings".to_string() } else { format!("All briefings, page {n} of {total}") };
-            meta(title, format!("Every briefing on {}, newest first.", site.config.site.title), "articles")
+            let title = if *n == 1 {
+                "All briefings".to_string()
+            } else {
+                format!("All briefings, page {n} of {total}")
+            };
+            meta(
+                title,
+                format!(
+                    "Every briefing on {}, newest first.",
+                    site.config.site.title
+                ),
+                "articles",
+            )
         }
         PageId::Article(slug) => {
             let a = &site.articles[slug];
@@ -270,10 +298,19 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
         }
         PageId::Entity(id) => {
             let e = &site.entities[id];
-            let cards: Vec<_> = e.articles.iter().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+            let cards: Vec<_> = e
+                .articles
+                .iter()
+                .map(|s| ArticleCard::new(site, &site.articles[s]))
+                .collect();
             ctx.insert("entity", &EntityView::new(site, e));
             if id.kind == EntityKind::Crisis {
-                let timeline: Vec<_> = e.articles.iter().rev().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
+                let timeline: Vec<_> = e
+                    .articles
+                    .iter()
+                    .rev()
+                    .map(|s| ArticleCard::new(site, &site.articles[s]))
+                    .collect();
                 ctx.insert("timeline", &timeline);
             }
             ctx.insert("articles", &cards);
@@ -295,16 +332,39 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                 })
                 .collect();
             ctx.insert("tags", &tags);
-            meta("Tags".into(), "Every tag, with its briefings.".into(), "tags")
+            meta(
+                "Tags".into(),
+                "Every tag, with its briefings.".into(),
+                "tags",
+            )
         }
         PageId::Tag(slug) => {
             let t = &site.tags[slug];
-            let cards: Vec<_> = t.articles.iter().map(|s| ArticleCard::new(site, &site.articles[s])).collect();
-            ctx.insert("tag", &TagCard { name: &t.name, url: site.url(&t.path()), briefings: t.articles.len() });
+            let cards: Vec<_> = t
+                .articles
+                .iter()
+                .map(|s| ArticleCard::new(site, &site.articles[s]))
+                .collect();
+            ctx.insert(
+                "tag",
+                &TagCard {
+                    name: &t.name,
+                    url: site.url(&t.path()),
+                    briefings: t.articles.len(),
+                },
+            );
             ctx.insert("articles", &cards);
-            meta(format!("Tagged “{}”", t.name), format!("Briefings tagged {}.", t.name), "tags")
+            meta(
+                format!("Tagged “{}”", t.name),
+                format!("Briefings tagged {}.", t.name),
+                "tags",
+            )
         }
-        PageId::NotFound => meta("Page not found".into(), "There is no page at this address.".into(), "none"),
+        PageId::NotFound => meta(
+            "Page not found".into(),
+            "There is no page at this address.".into(),
+            "none",
+        ),
     };
     ctx.insert("page", &page_meta);
     let template = page.template();
@@ -359,7 +419,10 @@ fn groups(site: &Site, kind: EntityKind) -> Vec<Group<'_>> {
             Group {
                 id: slugify(&name),
                 name,
-                entities: members.into_iter().map(|e| EntityCard::new(site, e)).collect(),
+                entities: members
+                    .into_iter()
+                    .map(|e| EntityCard::new(site, e))
+                    .collect(),
             }
         })
         .collect()

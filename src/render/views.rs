@@ -150,7 +150,11 @@ pub struct ArticleView<'a> {
 
 impl<'a> ArticleView<'a> {
     pub fn new(site: &'a Site, a: &'a Article) -> Self {
-        let links = |kind| a.entities_of(kind).map(|id| entity_link(site, id)).collect();
+        let links = |kind| {
+            a.entities_of(kind)
+                .map(|id| entity_link(site, id))
+                .collect()
+        };
         ArticleView {
             title: &a.title,
             url: site.url(&a.path()),
@@ -182,7 +186,11 @@ impl<'a> ArticleView<'a> {
                 .collect(),
             older: a.older.as_deref().map(|s| article_link(site, s)),
             newer: a.newer.as_deref().map(|s| article_link(site, s)),
-            related: a.related.iter().map(|s| ArticleCard::new(site, &site.articles[s])).collect(),
+            related: a
+                .related
+                .iter()
+                .map(|s| ArticleCard::new(site, &site.articles[s]))
+                .collect(),
             extra: &a.extra,
         }
     }
@@ -265,8 +273,16 @@ pub struct EntityView<'a> {
 
 impl<'a> EntityView<'a> {
     pub fn new(site: &'a Site, e: &'a Entity) -> Self {
-        let links = |ids: &[EntityId]| ids.iter().map(|id| entity_link(site, id)).collect::<Vec<_>>();
-        let cards = |ids: &[EntityId]| ids.iter().map(|id| EntityCard::new(site, &site.entities[id])).collect::<Vec<_>>();
+        let links = |ids: &[EntityId]| {
+            ids.iter()
+                .map(|id| entity_link(site, id))
+                .collect::<Vec<_>>()
+        };
+        let cards = |ids: &[EntityId]| {
+            ids.iter()
+                .map(|id| EntityCard::new(site, &site.entities[id]))
+                .collect::<Vec<_>>()
+        };
         let mut v = EntityView {
             kind: e.id.kind,
             name: &e.name,

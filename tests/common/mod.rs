@@ -15,7 +15,9 @@ pub struct TestSite {
 impl TestSite {
     /// A copy of `tests/fixtures/<name>`, so tests never write into the repo.
     pub fn fixture(name: &str) -> TestSite {
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
         assert!(src.is_dir(), "no fixture {}", src.display());
         let site = TestSite::empty();
         copy_dir(&src, site.path());
@@ -52,7 +54,8 @@ impl TestSite {
 
     /// Build, panicking with the full error if it fails.
     pub fn build_ok(&self) -> briefing::BuildReport {
-        self.build().unwrap_or_else(|e| panic!("build failed: {e:#}"))
+        self.build()
+            .unwrap_or_else(|e| panic!("build failed: {e:#}"))
     }
 
     /// Build and return the error text, panicking if the build succeeds.
@@ -73,7 +76,10 @@ impl TestSite {
     }
 
     pub fn has_page(&self, url_path: &str) -> bool {
-        self.out().join(url_path.trim_start_matches('/')).join("index.html").exists()
+        self.out()
+            .join(url_path.trim_start_matches('/'))
+            .join("index.html")
+            .exists()
     }
 }
 
@@ -96,7 +102,12 @@ pub fn snapshot_dir(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).unwrap().to_path_buf(), fs::read(e.path()).unwrap()))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -148,8 +159,14 @@ pub fn crawl(out: &Path, base_path: &str) -> Crawl {
             continue;
         }
         let html = fs::read_to_string(out.join(&page)).unwrap();
-        for href in attr_values(&html, "href").into_iter().chain(attr_values(&html, "src")) {
-            if href.starts_with("http:") || href.starts_with("https:") || href.starts_with("mailto:") {
+        for href in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            if href.starts_with("http:")
+                || href.starts_with("https:")
+                || href.starts_with("mailto:")
+            {
                 continue;
             }
             let (path, fragment) = match href.split_once('#') {
