@@ -279,3 +279,44 @@ fn a_site_deployed_under_a_path_links_under_that_path() {
     let crawl = common::crawl(&site.out(), "/briefings/");
     assert!(crawl.broken.is_empty(), "{:?}", crawl.broken);
 }
+
+#[test]
+fn each_source_maps_to_the_pages_that_read_it() {
+    use briefing::graph::{EntityId, EntityKind};
+    use briefing::render::deps::dependencies;
+    use briefing::PageId;
+    use std::path::Path;
+
+    let site = TestSite::fixture("links");
+    let config = briefing::Config::load(site.path(), &BuildOptions::default()).unwrap();
+    let (graph, _) = briefing::load(&config).unwrap();
+    let deps = dependencies(&graph);
+
+    let article = &deps[Path::new("content/articles/source.md")];
+    for page in [
+        PageId::Article("source".into()),
+        PageId::Home,
+        PageId::Articles(1),
+        PageId::Entity(EntityId::new(EntityKind::Country, "sudan")),
+        PageId::Entity(EntityId::new(EntityKind::Crisis, "war-in-sudan")),
+    ] {
+        assert!(article.contains(&page), "{page:?} missing from {article:?}");
+    }
+    // The other briefing shows it only as a neighbour.
+    assert!(article.contains(&PageId::Article("target".into())));
+
+    let profile = &deps[Path::new("content/crises/war-in-sudan.md")];
+    assert!(profile.contains(&PageId::Entity(EntityId::new(
+        EntityKind::Crisis,
+        "war-in-sudan"
+    ))));
+    assert!(
+        profile.contains(&PageId::Entity(EntityId::new(EntityKind::Country, "sudan"))),
+        "the country lists the crisis"
+    );
+    assert!(
+        profile.contains(&PageId::Article("source".into())),
+        "the briefing names the crisis"
+    );
+    assert!(!profile.contains(&PageId::Tags));
+}
