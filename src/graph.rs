@@ -62,6 +62,8 @@ pub struct Article {
     /// Entities mentioned in the prose, tagged or not, with the line of the
     /// first mention.
     pub mentions: Vec<(EntityId, usize)>,
+    /// Links to headings, checked by `briefing check`.
+    pub anchors: Vec<markdown::Anchor>,
     /// Tag slugs.
     pub tags: Vec<String>,
     pub sources: Vec<Source>,
@@ -186,6 +188,10 @@ impl Site {
 
     pub fn url(&self, path: &str) -> String {
         self.config.url(path)
+    }
+
+    pub fn article_by_source(&self, source: &Path) -> Option<&Article> {
+        self.articles.values().find(|a| a.source == source)
     }
 }
 
@@ -637,6 +643,7 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
         a.body_html = out.html;
         a.heading_ids = out.heading_ids;
         a.mentions = out.mentions;
+        a.anchors = out.anchors;
         if a.summary.is_empty() {
             a.summary = out.first_paragraph;
         }
@@ -830,6 +837,7 @@ fn resolve_article(
         heading_ids: Vec::new(),
         entities,
         mentions: Vec::new(),
+        anchors: Vec::new(),
         tags: tag_slugs,
         sources,
         draft: f.draft,

@@ -3,6 +3,7 @@
 //! `Config::load` → `content::load` → `graph::resolve` → `render::render` →
 //! `output::write`.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
@@ -10,6 +11,9 @@ pub mod graph;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod terminal;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -25,6 +29,17 @@ pub use render::{Output, PageId, Theme};
 /// Load and resolve the site at `config.site_dir`. Returns the graph and any
 /// warnings; errors in the sources (all of them) come back as [`BuildFailed`].
 pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
+    let (site, diags) = load_with_diagnostics(config)?;
+    if diags.iter().any(Diagnostic::is_error) {
+        return Err(BuildFailed { diagnostics: diags }.into());
+    }
+    Ok((site, diags))
+}
+
+/// Like [`load`], but hands back the graph of whatever did load together
+/// with every finding, errors included. `check` uses this to report
+/// graph-level problems beside front-matter errors.
+pub fn load_with_diagnostics(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
     let raw = content::load(config, &mut diags)?;
     let site = graph::resolve(config.clone(), raw, &mut diags);
@@ -32,9 +47,6 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
         diagnostics::promote_warnings(&mut diags);
     }
     diagnostics::sort(&mut diags);
-    if diags.iter().any(Diagnostic::is_error) {
-        return Err(BuildFailed { diagnostics: diags }.into());
-    }
     Ok((site, diags))
 }
 
@@ -55,6 +67,21 @@ pub fn build(
     output_dir: Option<&Path>,
     options: &BuildOptions,
 ) -> Result<BuildReport> {
+    build_with_progress(
+        site_dir,
+        output_dir,
+        options,
+        &terminal::Progress::default(),
+    )
+}
+
+/// [`build`], counting rendered pages in `progress`.
+pub fn build_with_progress(
+    site_dir: &Path,
+    output_dir: Option<&Path>,
+    options: &BuildOptions,
+    progress: &terminal::Progress,
+) -> Result<BuildReport> {
     let started = Instant::now();
     let config = Config::load(site_dir, options)?;
     let output_dir = output_dir
@@ -63,7 +90,10 @@ pub fn build(
     output::check_output_dir(site_dir, &output_dir)?;
     let (site, warnings) = load(&config)?;
     let theme = Theme::load(site_dir)?;
-    let outputs = render::render(&site, &theme)?;
+    let pages = render::pages(&site);
+    progress.set_total(pages.len());
+    let mut outputs = render::render_pages_with(&site, &theme, &pages, &|| progress.tick())?;
+    outputs.extend(render::static_outputs(&theme)?);
     output::write(&outputs, &output_dir)?;
     Ok(BuildReport {
         output_dir,

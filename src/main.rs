@@ -1,11 +1,16 @@
 //! The `briefing` command line: a thin layer over the library.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
+use briefing::content::EntityKind;
 use briefing::diagnostics::{plural, BuildFailed};
+use briefing::serve::{error_text, ServeOptions};
+use briefing::terminal::{Progress, Terminal};
 use briefing::BuildOptions;
 
 #[derive(Parser)]
@@ -39,57 +44,260 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Preview the site with live reload; rebuilds what an edit affects
+    Serve {
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback is reachable by other machines
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Include briefings marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+    },
+    /// Validate the site without writing anything, and list every finding
+    Check {
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// Exit 1 on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// Check drafts as well
+        #[arg(long)]
+        drafts: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a new briefing or profile stub
+    New {
+        #[command(subcommand)]
+        what: NewCommand,
+    },
+    /// Create a new site folder with a sample briefing
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum NewCommand {
+    /// content/articles/<year>/<date>-<slug>.md, as a draft dated today
+    Article {
+        title: String,
+        #[arg(long = "country", value_name = "NAME")]
+        countries: Vec<String>,
+        #[arg(long = "leader", value_name = "NAME")]
+        leaders: Vec<String>,
+        #[arg(long = "crisis", value_name = "NAME")]
+        crises: Vec<String>,
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// content/countries/<slug>.md
+    Country {
+        name: String,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// content/leaders/<slug>.md
+    Leader {
+        name: String,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// content/crises/<slug>.md
+    Crisis {
+        name: String,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let term = Terminal::detect();
+    let result = match cli.command {
         Command::Build {
             site_dir,
             output,
             base_url,
             drafts,
             strict,
-        } => {
-            let options = BuildOptions {
+        } => build(
+            &term,
+            site_dir,
+            output,
+            BuildOptions {
                 drafts,
                 strict,
                 base_url,
-            };
-            match briefing::build(&site_dir, output.as_deref(), &options) {
-                Ok(report) => {
-                    for w in &report.warnings {
-                        eprintln!("{w}");
-                    }
-                    let n = report.warnings.len();
-                    eprintln!(
-                        "built {} pages ({} files) into {} in {:.2?}, {n} warning{}",
-                        report.pages,
-                        report.files,
-                        report.output_dir.display(),
-                        report.elapsed,
-                        plural(n)
-                    );
-                    ExitCode::SUCCESS
+            },
+        ),
+        Command::Serve {
+            site_dir,
+            port,
+            bind,
+            drafts,
+            open,
+        } => briefing::serve::serve(
+            &ServeOptions {
+                site_dir,
+                bind,
+                port,
+                drafts,
+                open,
+            },
+            &term,
+        )
+        .map(|_| ExitCode::SUCCESS),
+        Command::Check {
+            site_dir,
+            strict,
+            drafts,
+            format,
+        } => check(&term, site_dir, strict, drafts, format),
+        Command::New { what } => new(what),
+        Command::Init { dir } => briefing::scaffold::init(&dir, chrono::Local::now().date_naive())
+            .map(|paths| {
+                for p in paths {
+                    println!("{}", p.display());
                 }
-                Err(e) => {
-                    report_error(&e);
-                    ExitCode::FAILURE
-                }
+                ExitCode::SUCCESS
+            }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            if e.downcast_ref::<BuildFailed>().is_none() {
+                term.error_block(&error_text(&e));
+            } else {
+                term.error_block(&e.to_string());
             }
+            ExitCode::FAILURE
         }
     }
 }
 
-/// Print an error with its whole cause chain. Source diagnostics print as a
-/// list, one finding each.
-fn report_error(e: &anyhow::Error) {
-    if let Some(failed) = e.downcast_ref::<BuildFailed>() {
-        eprintln!("{failed}");
-        return;
+fn build(
+    term: &Terminal,
+    site_dir: PathBuf,
+    output: Option<PathBuf>,
+    options: BuildOptions,
+) -> anyhow::Result<ExitCode> {
+    let progress = Arc::new(Progress::default());
+    let display = progress.spawn_display(*term);
+    let result = briefing::build_with_progress(&site_dir, output.as_deref(), &options, &progress);
+    progress.finish();
+    if let Some(d) = display {
+        let _ = d.join();
     }
-    eprintln!("error: {e}");
-    for cause in e.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
+    let report = result?;
+    for w in &report.warnings {
+        term.diagnostic(w);
     }
+    let n = report.warnings.len();
+    term.summary(&format!(
+        "built {} pages ({} files) into {} in {:.2?}, {n} warning{}",
+        report.pages,
+        report.files,
+        report.output_dir.display(),
+        report.elapsed,
+        plural(n)
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(
+    term: &Terminal,
+    site_dir: PathBuf,
+    strict: bool,
+    drafts: bool,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let options = BuildOptions {
+        drafts,
+        strict,
+        base_url: None,
+    };
+    let findings =
+        briefing::check::check(&site_dir, &options, chrono::Local::now().fixed_offset())?;
+    let errors = findings.iter().filter(|d| d.is_error()).count();
+    let warnings = findings.len() - errors;
+    match format {
+        Format::Json => println!("{}", briefing::check::format_json(&findings)),
+        Format::Text => {
+            print!(
+                "{}",
+                term_colorize_stdout(term, &briefing::check::format_text(&findings))
+            );
+            let line = format!(
+                "{errors} error{}, {warnings} warning{}",
+                plural(errors),
+                plural(warnings)
+            );
+            if errors == 0 {
+                term.summary(&format!("check passed: {line}"));
+            } else {
+                term.error_block(&format!("check failed: {line}"));
+            }
+        }
+    }
+    Ok(if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The check report goes to stdout; colour it only if stdout is a terminal.
+fn term_colorize_stdout(term: &Terminal, text: &str) -> String {
+    use std::io::IsTerminal;
+    if !term.color || !std::io::stdout().is_terminal() {
+        return text.to_string();
+    }
+    text.replace(" error ", " \x1b[1;31merror\x1b[0m ")
+        .replace(" warning ", " \x1b[1;33mwarning\x1b[0m ")
+}
+
+fn new(what: NewCommand) -> anyhow::Result<ExitCode> {
+    let path = match what {
+        NewCommand::Article {
+            title,
+            countries,
+            leaders,
+            crises,
+            site,
+        } => briefing::scaffold::new_article(
+            &site,
+            &title,
+            chrono::Local::now().date_naive(),
+            &countries,
+            &leaders,
+            &crises,
+        )?,
+        NewCommand::Country { name, site } => {
+            briefing::scaffold::new_profile(&site, EntityKind::Country, &name)?
+        }
+        NewCommand::Leader { name, site } => {
+            briefing::scaffold::new_profile(&site, EntityKind::Leader, &name)?
+        }
+        NewCommand::Crisis { name, site } => {
+            briefing::scaffold::new_profile(&site, EntityKind::Crisis, &name)?
+        }
+    };
+    println!("{}", path.display());
+    Ok(ExitCode::SUCCESS)
 }

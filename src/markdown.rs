@@ -102,7 +102,18 @@ pub struct Rendered {
     /// Every entity named in prose (outside code, headings and links), with
     /// the line of its first mention.
     pub mentions: Vec<(EntityId, usize)>,
+    /// Links to `#fragments`, for `check` to match against heading ids.
+    pub anchors: Vec<Anchor>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A link to a heading: `#id` in the same document, or `other.md#id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    /// Site-relative path of the target file; `None` for the same document.
+    pub target: Option<PathBuf>,
+    pub fragment: String,
+    pub line: usize,
 }
 
 fn options() -> Options {
@@ -179,33 +190,38 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 dest_url,
                 title,
                 id,
-            }) => match resolve_link(link_type, &dest_url, doc, index) {
-                LinkTarget::Keep => {
-                    link_stack.push(true);
-                    events.push(Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
+            }) => {
+                if let Some(anchor) = anchor_of(link_type, &dest_url, doc.path, line) {
+                    out.anchors.push(anchor);
                 }
-                LinkTarget::Url(url, entity) => {
-                    if let Some(e) = entity {
-                        linked.insert(e);
+                match resolve_link(link_type, &dest_url, doc, index) {
+                    LinkTarget::Keep => {
+                        link_stack.push(true);
+                        events.push(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url,
+                            title,
+                            id,
+                        }));
                     }
-                    link_stack.push(true);
-                    events.push(Event::Start(Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url: url.into(),
-                        title,
-                        id,
-                    }));
+                    LinkTarget::Url(url, entity) => {
+                        if let Some(e) = entity {
+                            linked.insert(e);
+                        }
+                        link_stack.push(true);
+                        events.push(Event::Start(Tag::Link {
+                            link_type: LinkType::Inline,
+                            dest_url: url.into(),
+                            title,
+                            id,
+                        }));
+                    }
+                    LinkTarget::Drop(diag) => {
+                        out.diagnostics.push(diag.in_file(doc.path).at_line(line));
+                        link_stack.push(false);
+                    }
                 }
-                LinkTarget::Drop(diag) => {
-                    out.diagnostics.push(diag.in_file(doc.path).at_line(line));
-                    link_stack.push(false);
-                }
-            },
+            }
             Event::End(TagEnd::Link) => {
                 if link_stack.pop().unwrap_or(false) {
                     events.push(Event::End(TagEnd::Link));
@@ -442,6 +458,28 @@ fn resolve_link(
             .with_help("fix the path (it is relative to this file), or remove `draft: true` from the target"),
         ),
     }
+}
+
+fn anchor_of(link_type: LinkType, dest: &str, from: &Path, line: usize) -> Option<Anchor> {
+    if matches!(link_type, LinkType::WikiLink { .. }) || has_scheme(dest) {
+        return None;
+    }
+    let (path, fragment) = split_fragment(dest);
+    let fragment = fragment.strip_prefix('#').filter(|f| !f.is_empty())?;
+    let target = if path.is_empty() {
+        None
+    } else if path.ends_with(".md") && !path.starts_with('/') {
+        Some(normalise_path(
+            &from.parent().unwrap_or(Path::new("")).join(path),
+        ))
+    } else {
+        return None;
+    };
+    Some(Anchor {
+        target,
+        fragment: fragment.to_string(),
+        line,
+    })
 }
 
 fn split_fragment(dest: &str) -> (&str, &str) {

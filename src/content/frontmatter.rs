@@ -185,7 +185,7 @@ pub fn yaml_diagnostic(
     if let Some(loc) = err.location() {
         diag = diag.at(loc.line() + line_offset, loc.column());
         diag.help = Some(
-            if message.starts_with("invalid type") || message.starts_with("invalid value") {
+            if message.contains("invalid type") || message.contains("invalid value") {
                 "check this value against the content format in the README".into()
             } else {
                 "check the YAML near this line: brackets, quotes, colons and indentation".into()

@@ -191,22 +191,91 @@ pub fn pages(site: &Site) -> Vec<PageId> {
 
 /// Render the whole site: every page in parallel, then the static files.
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>> {
-    let mut outputs: Vec<Output> = pages(site)
-        .par_iter()
-        .map(|page| render_page(site, theme, page))
-        .collect::<Result<_>>()?;
-    for (name, file) in &theme.statics {
-        let bytes = match file {
-            StaticFile::Embedded(b) => b.to_vec(),
-            StaticFile::OnDisk(p) => fs::read(p)
-                .with_context(|| format!("could not read static file {}", p.display()))?,
-        };
-        outputs.push(Output {
-            path: name.clone(),
-            bytes,
-        });
-    }
+    let mut outputs = render_pages(site, theme, &pages(site))?;
+    outputs.extend(static_outputs(theme)?);
     Ok(outputs)
+}
+
+/// Render some pages, in parallel.
+pub fn render_pages(site: &Site, theme: &Theme, pages: &[PageId]) -> Result<Vec<Output>> {
+    render_pages_with(site, theme, pages, &|| {})
+}
+
+/// Render some pages in parallel, calling `on_page` after each (for a
+/// progress display).
+pub fn render_pages_with(
+    site: &Site,
+    theme: &Theme,
+    pages: &[PageId],
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Vec<Output>> {
+    pages
+        .par_iter()
+        .map(|page| {
+            let out = render_page(site, theme, page);
+            on_page();
+            out
+        })
+        .collect()
+}
+
+/// The theme's static files, with the site's own laid over them.
+pub fn static_outputs(theme: &Theme) -> Result<Vec<Output>> {
+    theme
+        .statics
+        .iter()
+        .map(|(name, file)| {
+            Ok(Output {
+                path: name.clone(),
+                bytes: file.read()?,
+            })
+        })
+        .collect()
+}
+
+impl StaticFile {
+    pub fn read(&self) -> Result<Vec<u8>> {
+        match self {
+            StaticFile::Embedded(b) => Ok(b.to_vec()),
+            StaticFile::OnDisk(p) => {
+                fs::read(p).with_context(|| format!("could not read static file {}", p.display()))
+            }
+        }
+    }
+}
+
+impl Theme {
+    /// Every template `name` depends on: itself, the templates it extends
+    /// and the macro files any of them import.
+    pub fn template_closure(&self, name: &str) -> Vec<String> {
+        let mut out = vec![name.to_string()];
+        let mut i = 0;
+        while i < out.len() {
+            if let Ok(t) = self.tera.get_template(&out[i]) {
+                let more: Vec<String> = t
+                    .parents
+                    .iter()
+                    .cloned()
+                    .chain(t.imported_macro_files.iter().map(|(file, _)| file.clone()))
+                    .collect();
+                for m in more {
+                    if !out.contains(&m) {
+                        out.push(m);
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The embedded default for a static file, if the theme has one.
+    pub fn embedded_static(name: &str) -> Option<&'static [u8]> {
+        embedded::STATIC
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| *b)
+    }
 }
 
 /// Render one page. A pure function of the site and the page id.

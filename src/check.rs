@@ -1,0 +1,228 @@
+//! Check: the full validation without writing anything, plus editorial
+//! checks a build does not make: entities mentioned but not tagged, leaders
+//! whose country is unknown, stale active crises and broken in-page anchors.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::{DateTime, Duration, FixedOffset};
+use serde::Serialize;
+
+use crate::config::{BuildOptions, Config};
+use crate::diagnostics::{self, BuildFailed, Diagnostic, Severity};
+use crate::graph::{Details, Site};
+
+/// An active crisis with no briefing for this long is probably stale.
+pub const STALE_AFTER_DAYS: i64 = 180;
+
+/// Every finding for the site at `site_dir`, sorted by file and line.
+/// Configuration errors that stop loading altogether come back as findings
+/// too, so the caller always gets a list.
+pub fn check(
+    site_dir: &std::path::Path,
+    options: &BuildOptions,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Diagnostic>> {
+    let lenient = BuildOptions {
+        strict: false,
+        ..options.clone()
+    };
+    let config = match Config::load(site_dir, &lenient) {
+        Ok(c) => c,
+        Err(e) => return e.downcast::<BuildFailed>().map(|f| f.diagnostics),
+    };
+    let (site, mut diags) = crate::load_with_diagnostics(&config)?;
+    diags.extend(editorial(&site, now));
+    if options.strict {
+        diagnostics::promote_warnings(&mut diags);
+    }
+    diagnostics::sort(&mut diags);
+    diags.dedup();
+    Ok(diags)
+}
+
+/// The checks that look at the resolved graph as a whole.
+pub fn editorial(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let by_source: HashMap<&PathBuf, &crate::graph::Article> =
+        site.articles.values().map(|a| (&a.source, a)).collect();
+
+    for a in site.articles.values() {
+        let tagged: HashSet<_> = a.entities.iter().collect();
+        for (id, line) in &a.mentions {
+            if tagged.contains(id) {
+                continue;
+            }
+            let e = &site.entities[id];
+            out.push(
+                Diagnostic::warning(format!(
+                    "mentions {} ({}) but does not tag it",
+                    e.name,
+                    id.kind.noun()
+                ))
+                .in_file(&a.source)
+                .at_line(*line)
+                .with_help(format!(
+                    "add `{}` to `{}` in the front matter",
+                    e.name,
+                    id.kind.article_key()
+                )),
+            );
+        }
+        for anchor in &a.anchors {
+            let target = match &anchor.target {
+                None => Some(a),
+                Some(path) => by_source.get(path).copied(),
+            };
+            // A missing target file is already reported as a broken link.
+            let Some(target) = target else { continue };
+            if !target.heading_ids.iter().any(|h| h == &anchor.fragment) {
+                let place = if anchor.target.is_none() {
+                    "this briefing".to_string()
+                } else {
+                    target.source.display().to_string()
+                };
+                out.push(
+                    Diagnostic::warning(format!(
+                        "link to `#{}`: {place} has no heading with that id",
+                        anchor.fragment
+                    ))
+                    .in_file(&a.source)
+                    .at_line(anchor.line)
+                    .with_help(format!(
+                        "headings there: {}",
+                        list_or_none(&target.heading_ids)
+                    )),
+                );
+            }
+        }
+    }
+
+    for e in site.entities.values() {
+        let Some(source) = &e.source else { continue };
+        match &e.details {
+            Details::Leader(l) => match &l.country {
+                None => out.push(
+                    Diagnostic::warning(format!("leader {} has no `country`", e.name))
+                        .in_file(source)
+                        .with_help("add `country: <name>` so the leader appears on a country page"),
+                ),
+                Some(c) if site.entities[c].source.is_none() => out.push(
+                    Diagnostic::warning(format!(
+                        "leader {}'s country `{}` has no profile",
+                        e.name, site.entities[c].name
+                    ))
+                    .in_file(source)
+                    .with_help(format!(
+                        "check the spelling, or add content/countries/{}.md",
+                        c.slug
+                    )),
+                ),
+                Some(_) => {}
+            },
+            Details::Crisis(c) if c.is_active() => {
+                let newest = e.articles.first().map(|s| site.articles[s].date.instant);
+                let stale = match newest {
+                    None => true,
+                    Some(d) => now.signed_duration_since(d) > Duration::days(STALE_AFTER_DAYS),
+                };
+                if stale {
+                    let when = newest
+                        .map(|d| format!("the latest is from {}", d.format("%-d %B %Y")))
+                        .unwrap_or_else(|| "it has none".into());
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "crisis {} is marked active but has no briefing in the last {STALE_AFTER_DAYS} days ({when})",
+                            e.name
+                        ))
+                        .in_file(source)
+                        .with_help("write an update, or change `status` (e.g. to `resolved` or `dormant`)"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn list_or_none(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.iter()
+            .map(|i| format!("#{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Human-readable report, grouped by file.
+pub fn format_text(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    let mut current: Option<Option<&PathBuf>> = None;
+    for d in diags {
+        if current != Some(d.file.as_ref()) {
+            if current.is_some() {
+                out.push('\n');
+            }
+            let name = d
+                .file
+                .as_ref()
+                .map(|f| f.display().to_string().replace('\\', "/"))
+                .unwrap_or_else(|| "(site)".into());
+            out.push_str(&name);
+            out.push('\n');
+            current = Some(d.file.as_ref());
+        }
+        let pos = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!("{l}:{c}"),
+            (Some(l), None) => l.to_string(),
+            _ => "-".into(),
+        };
+        let label = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        out.push_str(&format!("  {pos:<7} {label:<7} {}\n", d.message));
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  {:<7} {:<7} help: {help}\n", "", ""));
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    severity: &'static str,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+/// Machine-readable report for editors and CI.
+pub fn format_json(diags: &[Diagnostic]) -> String {
+    let findings: Vec<JsonFinding> = diags
+        .iter()
+        .map(|d| JsonFinding {
+            severity: if d.is_error() { "error" } else { "warning" },
+            file: d
+                .file
+                .as_ref()
+                .map(|f| f.display().to_string().replace('\\', "/")),
+            line: d.line,
+            column: d.column,
+            message: &d.message,
+            help: d.help.as_deref(),
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "errors": diags.iter().filter(|d| d.is_error()).count(),
+        "warnings": diags.iter().filter(|d| !d.is_error()).count(),
+        "findings": findings,
+    }))
+    .expect("findings serialise")
+}

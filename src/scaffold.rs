@@ -1,0 +1,206 @@
+//! Scaffolding: `briefing new` writes a briefing or profile stub with valid
+//! front matter, `briefing init` creates a new site folder. Neither ever
+//! overwrites a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::content::EntityKind;
+use crate::text::slugify;
+
+/// Create `path` with `text`, refusing to replace anything.
+fn create_new(path: &Path, text: &str) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .with_context(|| format!("could not create {}", parent.display()))?;
+    }
+    let mut file = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::anyhow!("{} already exists; refusing to overwrite it (choose another title or edit the file)", path.display())
+        } else {
+            anyhow::anyhow!("could not create {}: {e}", path.display())
+        }
+    })?;
+    file.write_all(text.as_bytes())
+        .with_context(|| format!("could not write {}", path.display()))
+}
+
+fn front_matter(value: &impl Serialize) -> String {
+    let yaml = serde_yaml::to_string(value).expect("front matter serialises");
+    format!("---\n{yaml}---\n")
+}
+
+#[derive(Serialize)]
+struct NewArticle<'a> {
+    title: &'a str,
+    date: String,
+    summary: &'a str,
+    countries: &'a [String],
+    leaders: &'a [String],
+    crises: &'a [String],
+    tags: Vec<String>,
+    draft: bool,
+}
+
+/// Write `content/articles/<year>/<date>-<slug>.md` and return its path.
+pub fn new_article(
+    site_dir: &Path,
+    title: &str,
+    date: NaiveDate,
+    countries: &[String],
+    leaders: &[String],
+    crises: &[String],
+) -> Result<PathBuf> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        bail!("the title `{title}` has no letters or digits to make a file name from");
+    }
+    let path = site_dir
+        .join("content/articles")
+        .join(date.format("%Y").to_string())
+        .join(format!("{}-{slug}.md", date.format("%Y-%m-%d")));
+    let fm = front_matter(&NewArticle {
+        title,
+        date: date.format("%Y-%m-%d").to_string(),
+        summary: "",
+        countries,
+        leaders,
+        crises,
+        tags: Vec::new(),
+        draft: true,
+    });
+    let body = "\nWrite the briefing here. The first paragraph becomes the summary unless `summary` is set.\nRemove `draft: true` to publish it.\n";
+    create_new(&path, &format!("{fm}{body}"))?;
+    Ok(path)
+}
+
+/// Write a profile stub for `name` and return its path.
+pub fn new_profile(site_dir: &Path, kind: EntityKind, name: &str) -> Result<PathBuf> {
+    let slug = slugify(name);
+    if slug.is_empty() {
+        bail!("the name `{name}` has no letters or digits to make a file name from");
+    }
+    let path = site_dir
+        .join("content")
+        .join(kind.dir())
+        .join(format!("{slug}.md"));
+    let quoted = serde_yaml::to_string(name).expect("a string serialises");
+    let name_line = format!("name: {}", quoted.trim_end());
+    let fields = match kind {
+        EntityKind::Country => "aliases: []\niso:\nregion:\ncapital:\n",
+        EntityKind::Leader => "aliases: []\ncountry:\noffice:\nterm:\n  from:\n",
+        EntityKind::Crisis => "aliases: []\nstatus: active\nstarted:\ncountries: []\n",
+    };
+    let text = format!("---\n{name_line}\n{fields}---\nA short profile of {name}.\n");
+    create_new(&path, &text)?;
+    Ok(path)
+}
+
+/// Create a new site in `dir`, which must be empty or missing. Returns the
+/// paths written.
+pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
+    if dir.exists() {
+        let mut entries =
+            fs::read_dir(dir).with_context(|| format!("could not read {}", dir.display()))?;
+        if entries.next().is_some() {
+            bail!(
+                "{} is not empty; `briefing init` only creates a site in an empty or new folder",
+                dir.display()
+            );
+        }
+    }
+    let mut written = Vec::new();
+    let site = dir.join("site.yaml");
+    create_new(
+        &site,
+        "title: My briefings\ndescription: Briefings on countries, leaders and crises.\nlanguage: en\nbase_url: /\nraw_html: false\n",
+    )?;
+    written.push(site);
+    written.push(new_profile(dir, EntityKind::Country, "Kenya")?);
+    let article = new_article(
+        dir,
+        "Welcome to your briefing site",
+        today,
+        &["Kenya".to_string()],
+        &[],
+        &[],
+    )?;
+    // The sample is published, not a draft, so the first build shows it.
+    let text = fs::read_to_string(&article)?.replace("draft: true\n", "draft: false\n");
+    fs::write(&article, text)?;
+    written.push(article);
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::frontmatter::{
+        ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
+    };
+    use crate::content::parse_document;
+
+    #[test]
+    fn new_files_have_valid_front_matter_and_are_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let date = NaiveDate::from_ymd_opt(2023, 9, 21).unwrap();
+        let title = "Ruto: \"agree on the how\" #UNGA";
+        let p = new_article(
+            dir.path(),
+            title,
+            date,
+            &["Kenya".into()],
+            &["William Ruto".into()],
+            &[],
+        )
+        .unwrap();
+        assert!(
+            p.ends_with("content/articles/2023/2023-09-21-ruto-agree-on-the-how-unga.md"),
+            "{}",
+            p.display()
+        );
+        let doc =
+            parse_document::<ArticleFrontMatter>(&fs::read_to_string(&p).unwrap(), &p).unwrap();
+        assert_eq!(doc.front.title, title);
+        assert_eq!(doc.front.countries, ["Kenya"]);
+        assert!(doc.front.draft);
+        assert!(new_article(dir.path(), title, date, &[], &[], &[])
+            .unwrap_err()
+            .to_string()
+            .contains("refusing to overwrite"));
+
+        let c = new_profile(dir.path(), EntityKind::Country, "Côte d'Ivoire").unwrap();
+        assert!(c.ends_with("content/countries/cote-divoire.md"));
+        assert_eq!(
+            parse_document::<CountryFrontMatter>(&fs::read_to_string(&c).unwrap(), &c)
+                .unwrap()
+                .front
+                .name,
+            "Côte d'Ivoire"
+        );
+        let l = new_profile(dir.path(), EntityKind::Leader, "William Ruto").unwrap();
+        parse_document::<LeaderFrontMatter>(&fs::read_to_string(&l).unwrap(), &l).unwrap();
+        let k = new_profile(dir.path(), EntityKind::Crisis, "War in Sudan").unwrap();
+        parse_document::<CrisisFrontMatter>(&fs::read_to_string(&k).unwrap(), &k).unwrap();
+    }
+
+    #[test]
+    fn init_refuses_a_folder_that_is_not_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+        let today = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        assert!(init(dir.path(), today)
+            .unwrap_err()
+            .to_string()
+            .contains("not empty"));
+        assert_eq!(
+            fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! Serve: builds the site into memory, serves it over HTTP, watches the
+//! sources and re-renders only what an edit affects, then tells open pages to
+//! reload. A failed rebuild keeps the last good site online and shows the
+//! error in the browser and the terminal.
+
+pub mod http;
+pub mod project;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, Context, Result};
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use crate::config::{BuildOptions, SITE_FILE};
+use crate::diagnostics::BuildFailed;
+use crate::terminal::Terminal;
+use http::{Event, Shared};
+pub use project::{Change, Project};
+
+pub struct ServeOptions {
+    pub site_dir: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// Run the preview server until the process is stopped.
+pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
+    if !opts.bind.is_loopback() {
+        term.warn(&format!(
+            "serving on {}, which other machines can reach; the preview server is meant for your own machine",
+            opts.bind
+        ));
+    }
+    let server = tiny_http::Server::http(SocketAddr::new(opts.bind, opts.port))
+        .map_err(|e| anyhow!("could not listen on {}:{}: {e}", opts.bind, opts.port))?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .context("the server has no IP address")?;
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let url = format!("http://{host}:{}/", addr.port());
+
+    let options = BuildOptions {
+        drafts: opts.drafts,
+        strict: false,
+        base_url: Some(url.clone()),
+    };
+    let started = Instant::now();
+    // The first build must succeed: there is no previous site to fall back on.
+    let mut project = Project::open(&opts.site_dir, &options)?;
+    for w in &project.warnings {
+        term.diagnostic(w);
+    }
+    term.summary(&format!(
+        "built {} files in {:.0?}, {} warning{}",
+        project.files.len(),
+        started.elapsed(),
+        project.warnings.len(),
+        crate::diagnostics::plural(project.warnings.len())
+    ));
+    let shared = Arc::new(Shared::new(project.files.clone()));
+
+    let server = Arc::new(server);
+    for _ in 0..4 {
+        let server = Arc::clone(&server);
+        let shared = Arc::clone(&shared);
+        std::thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                http::handle(request, &shared);
+            }
+        });
+    }
+    println!(
+        "Serving {} at {url} (press Ctrl-C to stop)",
+        opts.site_dir.display()
+    );
+    let _ = std::io::stdout().flush();
+    if opts.open {
+        open_browser(&url);
+    }
+
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(e);
+    })
+    .context("could not start watching files")?;
+    for dir in ["content", "templates", "static"] {
+        let path = opts.site_dir.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("could not watch {}", path.display()))?;
+        }
+    }
+    watcher
+        .watch(&opts.site_dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("could not watch {}", opts.site_dir.display()))?;
+
+    while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
+        let started = Instant::now();
+        match project.rebuild(&changed) {
+            Ok(Change::Nothing) => {}
+            Ok(change) => {
+                let event = if matches!(change, Change::Css { .. }) {
+                    Event::Css
+                } else {
+                    Event::Reload
+                };
+                shared.publish(project.files.clone(), event);
+                for w in &project.warnings {
+                    term.diagnostic(w);
+                }
+                let what = match change {
+                    Change::Css { files } => format!(
+                        "copied {files} stylesheet{}",
+                        crate::diagnostics::plural(files)
+                    ),
+                    Change::Pages { rendered, removed } => format!(
+                        "re-rendered {rendered} page{}{}",
+                        crate::diagnostics::plural(rendered),
+                        if removed > 0 {
+                            format!(", removed {removed}")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    Change::Nothing => unreachable!(),
+                };
+                term.summary(&format!("{what} in {:.0?}", started.elapsed()));
+            }
+            Err(e) => {
+                let message = error_text(&e);
+                term.error_block(&message);
+                shared.fail(message);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Wait for the next batch of edits: the first relevant event, then any
+/// that follow within a short quiet period (editors often write a file in
+/// several steps). Reads are ignored: the rebuild itself reads every file.
+/// Returns `None` when the watcher has gone away.
+fn next_changes(
+    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    site_dir: &Path,
+    term: &Terminal,
+) -> Option<Vec<PathBuf>> {
+    const QUIET: Duration = Duration::from_millis(30);
+    let mut changed: Vec<PathBuf> = Vec::new();
+    let take = |event: notify::Result<notify::Event>, changed: &mut Vec<PathBuf>| match event {
+        Ok(e)
+            if matches!(
+                e.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            ) =>
+        {
+            for p in e.paths {
+                if is_source(site_dir, &p) && !changed.contains(&p) {
+                    changed.push(p);
+                }
+            }
+        }
+        Ok(_) => {}
+        Err(e) => term.warn(&format!("file watching: {e}")),
+    };
+    loop {
+        take(rx.recv().ok()?, &mut changed);
+        if changed.is_empty() {
+            continue;
+        }
+        while let Ok(event) = rx.recv_timeout(QUIET) {
+            take(event, &mut changed);
+        }
+        return Some(changed);
+    }
+}
+
+/// Whether a changed path is one the site is built from.
+fn is_source(site_dir: &Path, path: &Path) -> bool {
+    let canon = site_dir
+        .canonicalize()
+        .unwrap_or_else(|_| site_dir.to_path_buf());
+    let rel = path
+        .strip_prefix(&canon)
+        .or_else(|_| path.strip_prefix(site_dir));
+    let Ok(rel) = rel else { return false };
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // Editors' swap and backup files are noise.
+    if name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name == "4913"
+    {
+        return false;
+    }
+    rel == Path::new(SITE_FILE)
+        || (rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md"))
+        || rel.starts_with("templates")
+        || rel.starts_with("static")
+}
+
+/// The text of an error, as the terminal and the overlay show it.
+pub fn error_text(e: &anyhow::Error) -> String {
+    if let Some(failed) = e.downcast_ref::<BuildFailed>() {
+        return failed.to_string();
+    }
+    let mut s = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        s.push_str(&format!("\n  caused by: {cause}"));
+    }
+    s
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(cmd).arg(url).spawn();
+}

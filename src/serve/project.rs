@@ -1,0 +1,312 @@
+//! An in-memory build that can be brought up to date after edits by
+//! re-rendering only the pages the edited files affect.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::config::{BuildOptions, Config, SITE_FILE};
+use crate::diagnostics::Diagnostic;
+use crate::graph::{Article, Site};
+use crate::render::{self, deps::dependencies, PageId, Theme};
+
+/// The served site's files: output path to bytes. Cheap to clone.
+pub type Files = HashMap<String, Arc<[u8]>>;
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing the site uses changed.
+    Nothing,
+    /// Only stylesheets changed: browsers can swap them without a reload.
+    Css { files: usize },
+    /// Pages were re-rendered (and perhaps static files copied).
+    Pages { rendered: usize, removed: usize },
+}
+
+/// A site held in memory, with what it needs to update itself.
+pub struct Project {
+    site_dir: PathBuf,
+    options: BuildOptions,
+    pub config: Config,
+    theme: Theme,
+    site: Site,
+    deps: BTreeMap<PathBuf, BTreeSet<PageId>>,
+    /// Every page and the output path it was written to.
+    pages: BTreeMap<PageId, String>,
+    /// Names, aliases and paths that Markdown links resolve against. When
+    /// these change, any body may render differently.
+    link_inputs: Vec<String>,
+    pub files: Files,
+    pub warnings: Vec<Diagnostic>,
+}
+
+impl Project {
+    /// Build the whole site in memory.
+    pub fn open(site_dir: &Path, options: &BuildOptions) -> Result<Project> {
+        let config = Config::load(site_dir, options)?;
+        let (site, warnings) = crate::load(&config)?;
+        let theme = Theme::load(site_dir)?;
+        let all = render::pages(&site);
+        let mut files = Files::new();
+        for o in render::render_pages(&site, &theme, &all)?
+            .into_iter()
+            .chain(render::static_outputs(&theme)?)
+        {
+            files.insert(o.path, o.bytes.into());
+        }
+        Ok(Project {
+            site_dir: site_dir.to_path_buf(),
+            options: options.clone(),
+            deps: dependencies(&site),
+            pages: all
+                .into_iter()
+                .map(|p| {
+                    let path = p.output_path(&site);
+                    (p, path)
+                })
+                .collect(),
+            link_inputs: link_inputs(&site),
+            config,
+            theme,
+            site,
+            files,
+            warnings,
+        })
+    }
+
+    pub fn site(&self) -> &Site {
+        &self.site
+    }
+
+    /// Bring the build up to date after `changed` files (absolute or relative
+    /// to the site folder) were created, edited or deleted. On error the
+    /// project is left as it was, so the last good site keeps being served.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Change> {
+        let rel: BTreeSet<PathBuf> = changed.iter().map(|p| self.relative(p)).collect();
+        let is_under = |p: &Path, dir: &str| p.starts_with(dir);
+        if rel.iter().any(|p| p == Path::new(SITE_FILE)) {
+            let fresh = Project::open(&self.site_dir, &self.options)?;
+            let rendered = fresh.pages.len();
+            *self = fresh;
+            return Ok(Change::Pages {
+                rendered,
+                removed: 0,
+            });
+        }
+        let content: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "content")).collect();
+        let templates: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "templates")).collect();
+        let statics: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "static")).collect();
+
+        // Load first, so a failure changes nothing.
+        let new_site = if content.is_empty() {
+            None
+        } else {
+            Some(crate::load(&self.config)?)
+        };
+        let new_theme = if templates.is_empty() {
+            None
+        } else {
+            Some(Theme::load(&self.site_dir)?)
+        };
+        let mut static_files = Vec::new();
+        for p in &statics {
+            let name = p
+                .strip_prefix("static")
+                .expect("under static")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let abs = self.site_dir.join(p);
+            let bytes: Option<Arc<[u8]>> = if abs.is_file() {
+                Some(
+                    std::fs::read(&abs)
+                        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", abs.display()))?
+                        .into(),
+                )
+            } else {
+                Theme::embedded_static(&name).map(Into::into)
+            };
+            static_files.push((name, bytes));
+        }
+
+        let mut todo: BTreeSet<PageId> = BTreeSet::new();
+        let mut whole_site = false;
+        if let Some((site, warnings)) = new_site {
+            let new_pages: BTreeSet<PageId> = render::pages(&site).into_iter().collect();
+            let new_deps = dependencies(&site);
+            for f in &content {
+                // An edit that leaves everything other pages show of a
+                // briefing alone (its title, dates, summary, entities and
+                // tags) re-renders that briefing's own page only.
+                let old = self.site.article_by_source(f);
+                let new = site.article_by_source(f);
+                if let (Some(o), Some(n)) = (old, new) {
+                    if o.slug == n.slug && card_key(o) == card_key(n) {
+                        todo.insert(PageId::Article(n.slug.clone()));
+                        continue;
+                    }
+                }
+                todo.extend(self.deps.get(*f).into_iter().flatten().cloned());
+                todo.extend(new_deps.get(*f).into_iter().flatten().cloned());
+            }
+            let pages_changed = new_pages.iter().ne(self.pages.keys());
+            if pages_changed || site.timeline != self.site.timeline {
+                // Lists shift when briefings come, go or move in time.
+                todo.extend(new_pages.iter().filter(|p| is_listing(p)).cloned());
+                todo.extend(
+                    new_pages
+                        .iter()
+                        .filter(|p| !self.pages.contains_key(p))
+                        .cloned(),
+                );
+            }
+            let inputs = link_inputs(&site);
+            if inputs != self.link_inputs {
+                whole_site = true;
+                self.link_inputs = inputs;
+            }
+            self.deps = new_deps;
+            self.site = site;
+            self.warnings = warnings;
+        }
+        if let Some(theme) = new_theme {
+            let names: Vec<String> = templates
+                .iter()
+                .map(|p| {
+                    p.strip_prefix("templates")
+                        .expect("under templates")
+                        .to_string_lossy()
+                        .replace('\\', "/")
+                })
+                .collect();
+            let known = names.iter().all(|n| theme.tera.get_template(n).is_ok());
+            if known {
+                let closures: HashMap<&'static str, Vec<String>> = self
+                    .pages
+                    .keys()
+                    .map(|p| p.template())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .map(|t| (t, theme.template_closure(t)))
+                    .collect();
+                let uses = |p: &PageId| {
+                    closures
+                        .get(p.template())
+                        .is_some_and(|c| c.iter().any(|t| names.contains(t)))
+                };
+                todo.extend(render::pages(&self.site).into_iter().filter(uses));
+            } else {
+                whole_site = true;
+            }
+            self.theme = theme;
+        }
+
+        let all = render::pages(&self.site);
+        let todo: Vec<PageId> = if whole_site {
+            all.clone()
+        } else {
+            all.iter().filter(|p| todo.contains(p)).cloned().collect()
+        };
+        let outputs = render::render_pages(&self.site, &self.theme, &todo)?;
+
+        let new_pages: BTreeMap<PageId, String> = all
+            .into_iter()
+            .map(|p| {
+                let path = p.output_path(&self.site);
+                (p, path)
+            })
+            .collect();
+        let mut removed = 0;
+        for (page, path) in &self.pages {
+            if !new_pages.contains_key(page) {
+                self.files.remove(path);
+                removed += 1;
+            }
+        }
+        self.pages = new_pages;
+        let rendered = outputs.len();
+        for o in outputs {
+            self.files.insert(o.path, o.bytes.into());
+        }
+        let css_only =
+            !static_files.is_empty() && static_files.iter().all(|(n, _)| n.ends_with(".css"));
+        let copied = static_files.len();
+        for (name, bytes) in static_files {
+            match bytes {
+                Some(b) => {
+                    self.files.insert(name, b);
+                }
+                None => {
+                    self.files.remove(&name);
+                }
+            }
+        }
+        Ok(if rendered == 0 && removed == 0 {
+            if copied == 0 {
+                Change::Nothing
+            } else if css_only {
+                Change::Css { files: copied }
+            } else {
+                Change::Pages {
+                    rendered: 0,
+                    removed: 0,
+                }
+            }
+        } else {
+            Change::Pages { rendered, removed }
+        })
+    }
+
+    fn relative(&self, p: &Path) -> PathBuf {
+        if p.is_relative() {
+            return p.to_path_buf();
+        }
+        if let Ok(r) = p.strip_prefix(&self.site_dir) {
+            return r.to_path_buf();
+        }
+        // Watchers report canonical paths; the site folder may not be one.
+        let canon = self
+            .site_dir
+            .canonicalize()
+            .unwrap_or_else(|_| self.site_dir.clone());
+        p.strip_prefix(&canon)
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|_| p.to_path_buf())
+    }
+}
+
+/// What pages other than a briefing's own show of it.
+fn card_key(a: &Article) -> impl PartialEq + '_ {
+    (
+        &a.title,
+        a.date,
+        a.updated,
+        &a.summary,
+        &a.entities,
+        &a.tags,
+    )
+}
+
+/// Pages that list many briefings in order.
+fn is_listing(p: &PageId) -> bool {
+    matches!(
+        p,
+        PageId::Home | PageId::Articles(_) | PageId::EntityIndex(_) | PageId::Tags
+    )
+}
+
+fn link_inputs(site: &Site) -> Vec<String> {
+    let mut v: Vec<String> = site
+        .entities
+        .values()
+        .map(|e| format!("{:?}|{}|{}", e.id, e.name, e.aliases.join("|")))
+        .collect();
+    v.extend(
+        site.articles
+            .values()
+            .map(|a| format!("{}|{}|{}", a.source.display(), a.slug, a.title)),
+    );
+    v
+}

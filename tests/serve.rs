@@ -1,0 +1,331 @@
+//! `briefing serve`: incremental rebuilds give the same site as a full build,
+//! and the real binary serves pages, picks up edits, shows build errors while
+//! still serving the last good site, and refuses path traversal.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use briefing::serve::{Change, Project};
+use briefing::BuildOptions;
+use common::TestSite;
+
+fn assert_same_as_full_build(project: &Project, site: &TestSite) {
+    let fresh = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    let mut a: Vec<_> = project.files.keys().collect();
+    let mut b: Vec<_> = fresh.files.keys().collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b, "different files");
+    for (path, bytes) in &fresh.files {
+        assert!(
+            project.files[path] == *bytes,
+            "{path} differs from a full build"
+        );
+    }
+}
+
+#[test]
+fn incremental_rebuilds_match_a_full_build() {
+    let site = TestSite::fixture("links");
+    let options = BuildOptions::default();
+    let mut project = Project::open(site.path(), &options).unwrap();
+    let p = |s: &str| vec![PathBuf::from(s)];
+
+    // A body-only edit re-renders just that briefing.
+    let src = site.path().join("content/articles/source.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(&src, format!("{text}\nOne more sentence.\n")).unwrap();
+    assert_eq!(
+        project.rebuild(&p("content/articles/source.md")).unwrap(),
+        Change::Pages {
+            rendered: 1,
+            removed: 0
+        }
+    );
+    assert!(
+        String::from_utf8_lossy(&project.files["articles/source/index.html"])
+            .contains("One more sentence.")
+    );
+    assert_same_as_full_build(&project, &site);
+
+    // A new title shows on every page that lists the briefing.
+    std::fs::write(
+        &src,
+        text.replace("title: Links of every kind", "title: Retitled briefing"),
+    )
+    .unwrap();
+    project.rebuild(&p("content/articles/source.md")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&project.files["countries/sudan/index.html"])
+            .contains("Retitled briefing")
+    );
+    assert_same_as_full_build(&project, &site);
+
+    // Untagging an entity updates the page of the entity it used to name.
+    let t = std::fs::read_to_string(&src)
+        .unwrap()
+        .replace("crises: [War in Sudan]\n", "");
+    std::fs::write(&src, t).unwrap();
+    project.rebuild(&p("content/articles/source.md")).unwrap();
+    assert!(
+        !String::from_utf8_lossy(&project.files["crises/war-in-sudan/index.html"])
+            .contains("Retitled briefing")
+    );
+    assert_same_as_full_build(&project, &site);
+
+    // A new briefing, then its removal.
+    site.write(
+        "content/articles/new.md",
+        "---\ntitle: Brand new\ndate: 2030-01-01\ncountries: [Chad]\n---\nHello.\n",
+    );
+    project.rebuild(&p("content/articles/new.md")).unwrap();
+    assert!(project.files.contains_key("countries/chad/index.html"));
+    assert_same_as_full_build(&project, &site);
+    std::fs::remove_file(site.path().join("content/articles/new.md")).unwrap();
+    let change = project.rebuild(&p("content/articles/new.md")).unwrap();
+    assert!(
+        matches!(change, Change::Pages { removed, .. } if removed >= 2),
+        "{change:?}"
+    );
+    assert!(!project.files.contains_key("countries/chad/index.html"));
+    assert_same_as_full_build(&project, &site);
+
+    // A profile edit.
+    site.write("content/countries/sudan.md", "---\nname: Sudan\naliases: [Republic of the Sudan]\nregion: Northeast Africa\n---\nNew profile text.\n");
+    project.rebuild(&p("content/countries/sudan.md")).unwrap();
+    assert_same_as_full_build(&project, &site);
+
+    // A template override re-renders the pages that use it.
+    site.write(
+        "templates/tag.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Tag {{ tag.name }}</h1>{% endblock main %}",
+    );
+    project.rebuild(&p("templates/tag.html")).unwrap();
+    assert_same_as_full_build(&project, &site);
+
+    // A stylesheet is copied, and nothing is rendered.
+    site.write("static/style.css", "body { color: red }");
+    assert_eq!(
+        project.rebuild(&p("static/style.css")).unwrap(),
+        Change::Css { files: 1 }
+    );
+    assert_eq!(&*project.files["style.css"], b"body { color: red }");
+    assert_same_as_full_build(&project, &site);
+    // Deleting the override brings back the theme's stylesheet.
+    std::fs::remove_file(site.path().join("static/style.css")).unwrap();
+    project.rebuild(&p("static/style.css")).unwrap();
+    assert_same_as_full_build(&project, &site);
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site() {
+    let site = TestSite::fixture("links");
+    let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    let before = project.files.clone();
+    site.write("content/articles/source.md", "---\ntitle: [unclosed\n---\n");
+    let err = project
+        .rebuild(&[PathBuf::from("content/articles/source.md")])
+        .unwrap_err();
+    assert!(
+        format!("{err:#}").contains("content/articles/source.md:2"),
+        "{err:#}"
+    );
+    assert!(project.files == before);
+}
+
+// ---- The real binary over HTTP ----
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(site: &TestSite) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
+        .args(["serve", "--port", "0"])
+        .arg(site.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = line
+        .find("http://")
+        .unwrap_or_else(|| panic!("no URL in {line:?}"))
+        + "http://".len();
+    let addr = line[start..].split('/').next().unwrap().to_string();
+    Server { child, addr }
+}
+
+/// A raw HTTP/1.1 request, so paths reach the server exactly as written.
+fn request(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_string(), body.to_string())
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = request(addr, "GET", path);
+    (status, body)
+}
+
+fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn serve_answers_pages_and_picks_up_edits() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let (status, body) = get(&server.addr, "/articles/source/");
+    assert_eq!(status, 200);
+    assert!(body.contains("Links of every kind"));
+    assert!(body.contains("/__briefing/livereload.js"));
+    let (status, head, _) = request(&server.addr, "HEAD", "/style.css");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/css"), "{head}");
+    let (status, _, _) = request(&server.addr, "POST", "/");
+    assert_eq!(status, 405);
+    let (status, head, _) = request(&server.addr, "GET", "/countries/sudan");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /countries/sudan/"), "{head}");
+    let (status, body) = get(&server.addr, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(body.contains("Page not found"));
+
+    let src = site.path().join("content/articles/source.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        text.replace(
+            "Talks on Sudan resumed.",
+            "Talks on Sudan resumed on Monday.",
+        ),
+    )
+    .unwrap();
+    wait_for("the edit to be served", || {
+        get(&server.addr, "/articles/source/")
+            .1
+            .contains("resumed on Monday")
+    });
+}
+
+#[test]
+fn a_broken_file_shows_the_error_while_the_old_page_is_served() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    // Subscribe to live-reload events first.
+    let mut events = TcpStream::connect(&server.addr).unwrap();
+    write!(events, "GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    events
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
+    let mut reader = BufReader::new(events);
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("HTTP/1.1 200"), "{line}");
+
+    site.write(
+        "content/articles/source.md",
+        "---\ntitle: Links of every kind\ndate: not a date\n---\n",
+    );
+    let mut seen = String::new();
+    while !seen.contains("event: build-error") || !seen.contains("build failed") {
+        line.clear();
+        assert!(
+            reader.read_line(&mut line).unwrap() > 0,
+            "stream closed: {seen}"
+        );
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("content/articles/source.md:3"), "{seen}");
+    let (status, body) = get(&server.addr, "/articles/source/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("Links of every kind"),
+        "the last good page is still served"
+    );
+
+    // Fixing the file clears the error: the browser is told to reload.
+    site.write(
+        "content/articles/source.md",
+        "---\ntitle: Fixed again\ndate: 2024-06-02\n---\nBack.\n",
+    );
+    loop {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0);
+        if line.starts_with("event: reload") {
+            break;
+        }
+    }
+    assert!(get(&server.addr, "/articles/source/")
+        .1
+        .contains("Fixed again"));
+}
+
+#[test]
+fn paths_outside_the_site_are_refused() {
+    let site = TestSite::fixture("links");
+    let secret = site.path().join("secret.txt");
+    std::fs::write(&secret, "do not serve").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, site.path().join("static-link.txt")).unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&secret, site.path().join("static/leak.txt")).unwrap();
+    let server = start(&site);
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/articles/../../secret.txt",
+        "//etc/passwd",
+        "/..%5csecret.txt",
+        "/leak.txt",
+        "/content/articles/source.md",
+        "/.briefing-output",
+    ] {
+        let (status, body) = get(&server.addr, path);
+        assert!(
+            matches!(status, 400 | 403 | 404),
+            "{path} answered {status}"
+        );
+        assert!(!body.contains("do not serve"), "{path} leaked the file");
+    }
+    // No directory listing for a folder without an index page.
+    let (status, body) = get(&server.addr, "/articles/page/");
+    assert_eq!(status, 404);
+    assert!(!body.contains("source"));
+}
