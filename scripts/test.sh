@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# The one test command: Rust unit and integration tests, then the Nu HTML
-# Checker over every page of the example site. Installs what it needs on a
-# fresh machine (Java and the vnu-jar npm package).
+# The one test command: Rust unit and integration tests, the Nu HTML Checker
+# over every page of the example site, and the end-to-end test in headless
+# Chromium. Installs what it needs on a fresh machine: Java and Chromium from
+# Debian, vnu-jar and playwright-core from npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo test --locked
 
-if ! command -v java >/dev/null 2>&1; then
-  echo "== installing Java for the HTML checker"
-  apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null
+missing=()
+command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing ${missing[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then
-  echo "== installing vnu-jar"
+if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -d node_modules/playwright-core ]; then
+  echo "== installing the npm test tools"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
@@ -23,3 +27,7 @@ pages=$(find "$site" -name '*.html' | wc -l)
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html "$site"
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --css "$site/style.css"
 echo "html: $pages passed, 0 failed"
+
+echo "== end-to-end test in headless Chromium"
+cargo build --quiet --locked
+node --test tests/browser/

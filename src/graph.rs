@@ -549,32 +549,36 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
 
     // Register every profile's slug, name and aliases before resolving any
     // reference, so resolution does not depend on file order.
-    let keys: Vec<(EntityId, Vec<String>, String, PathBuf)> = r
-        .entities
-        .values()
-        .map(|e| {
-            let mut keys = vec![e.id.slug.clone(), e.name.clone()];
-            keys.extend(e.aliases.iter().cloned());
-            (
-                e.id.clone(),
-                keys,
-                e.name.clone(),
-                e.source.clone().unwrap_or_default(),
-            )
-        })
-        .collect();
-    for (id, names, display, path) in &keys {
-        for key in names {
-            if let Some(other) = r.register(id, key, Some(display)) {
-                let other_name = r.entities[&other].name.clone();
-                diags.push(
-                    Diagnostic::warning(format!(
-                        "`{key}` names both {other_name} and {display}; references to it go to {other_name}"
-                    ))
-                    .in_file(path)
-                    .with_help("remove the alias from one of the two profiles"),
-                );
+    // Slugs and names first, aliases after: a profile's own name always
+    // wins over another profile's alias.
+    let mut keys: Vec<(EntityId, String, String, PathBuf)> = Vec::new();
+    for aliases in [false, true] {
+        for e in r.entities.values() {
+            let names = if aliases {
+                e.aliases.clone()
+            } else {
+                vec![e.id.slug.clone(), e.name.clone()]
+            };
+            for key in names {
+                keys.push((
+                    e.id.clone(),
+                    key,
+                    e.name.clone(),
+                    e.source.clone().unwrap_or_default(),
+                ));
             }
+        }
+    }
+    for (id, key, display, path) in &keys {
+        if let Some(other) = r.register(id, key, Some(display)) {
+            let other_name = r.entities[&other].name.clone();
+            diags.push(
+                Diagnostic::warning(format!(
+                    "`{key}` names both {other_name} and {display}; references to it go to {other_name}"
+                ))
+                .in_file(path)
+                .with_help("remove the alias from one of the two profiles"),
+            );
         }
     }
 
@@ -873,18 +877,27 @@ fn link_index(
     for kind in EntityKind::ALL {
         for e in entities.values().filter(|e| e.id.kind == kind) {
             let url = config.url(&e.path());
-            for key in std::iter::once(&e.name)
-                .chain(&e.aliases)
-                .chain(std::iter::once(&e.id.slug))
-            {
+            for key in std::iter::once(&e.name).chain(std::iter::once(&e.id.slug)) {
                 wiki.entry(fold(key))
                     .or_insert_with(|| (url.clone(), Some(e.id.clone())));
             }
-            for name in std::iter::once(&e.name).chain(&e.aliases) {
-                names.push((name.clone(), e.id.clone(), url.clone()));
+            names.push((e.name.clone(), e.id.clone(), url));
+        }
+    }
+    // Aliases after every name, so that, as in resolution, a name beats
+    // another entity's alias.
+    for kind in EntityKind::ALL {
+        for e in entities.values().filter(|e| e.id.kind == kind) {
+            let url = config.url(&e.path());
+            for alias in &e.aliases {
+                wiki.entry(fold(alias))
+                    .or_insert_with(|| (url.clone(), Some(e.id.clone())));
+                names.push((alias.clone(), e.id.clone(), url.clone()));
             }
         }
     }
+    let mut seen = HashSet::new();
+    names.retain(|(n, _, _)| seen.insert(n.clone()));
     for a in articles.values() {
         let url = config.url(&a.path());
         wiki.entry(fold(&a.title))

@@ -304,6 +304,7 @@ const RELOAD_JS: &str = r#"// briefing serve: live reload and build-error overla
   let overlay = null;
   const clear = () => { if (overlay) { overlay.remove(); overlay = null; } };
   const events = new EventSource("/__briefing/events");
+  events.addEventListener("open", () => { document.documentElement.dataset.briefingLive = "connected"; });
   events.addEventListener("reload", () => location.reload());
   events.addEventListener("css", () => {
     clear();

@@ -1,0 +1,154 @@
+//! `briefing check`, `new` and `init`, driven through the binary.
+
+mod common;
+
+use assert_cmd::Command;
+use common::TestSite;
+
+fn briefing() -> Command {
+    Command::cargo_bin("briefing").unwrap()
+}
+
+#[test]
+fn check_lists_every_finding_grouped_by_file() {
+    let site = TestSite::fixture("check");
+    let out = briefing()
+        .arg("check")
+        .arg(site.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "an unknown key is an error");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let section = |file: &str| -> String {
+        let start = stdout
+            .find(&format!("{file}\n"))
+            .unwrap_or_else(|| panic!("no section for {file}:\n{stdout}"));
+        let rest = &stdout[start + file.len() + 1..];
+        rest[..rest.find("\n\n").unwrap_or(rest.len())].to_string()
+    };
+    let old = section("content/articles/old.md");
+    assert!(
+        old.contains("9       warning mentions Sudan (country) but does not tag it"),
+        "{old}"
+    );
+    assert!(
+        old.contains(
+            "11      warning link to `#nowhere`: this briefing has no heading with that id"
+        ),
+        "{old}"
+    );
+    assert!(
+        !old.contains("#background`"),
+        "a good anchor is not reported: {old}"
+    );
+    assert!(
+        !old.contains("Kenya (country)"),
+        "a tagged mention is fine: {old}"
+    );
+
+    let typo = section("content/articles/typo.md");
+    assert!(
+        typo.contains("4:1     error   unknown field `contries`"),
+        "{typo}"
+    );
+    let near = section("content/articles/near.md");
+    assert!(
+        near.contains("4       warning `Keyna` matches no country profile; did you mean Kenya?"),
+        "{near}"
+    );
+    assert!(section("content/leaders/mystery.md").contains("country `Atlantis` has no profile"));
+    assert!(section("content/leaders/nowhere.md").contains("has no `country`"));
+    assert!(section("content/crises/old-war.md")
+        .contains("marked active but has no briefing in the last 180 days"));
+    assert!(section("content/countries/south-sudan.md")
+        .contains("`Sudan` names both Sudan and South Sudan"));
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let site = TestSite::fixture("check");
+    let out = briefing()
+        .args(["check", "--format", "json"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["errors"], 1);
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(
+        findings.len() as u64,
+        v["errors"].as_u64().unwrap() + v["warnings"].as_u64().unwrap()
+    );
+    assert!(findings
+        .iter()
+        .any(|f| f["file"] == "content/articles/old.md"
+            && f["line"] == 9
+            && f["message"] == "mentions Sudan (country) but does not tag it"));
+}
+
+#[test]
+fn check_exits_0_on_warnings_and_1_under_strict() {
+    let site = TestSite::fixture("implicit");
+    briefing().arg("check").arg(site.path()).assert().code(0);
+    briefing()
+        .args(["check", "--strict"])
+        .arg(site.path())
+        .assert()
+        .code(1);
+    // check writes nothing.
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn new_and_init_write_files_that_build() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("mysite");
+    let out = briefing().arg("init").arg(&dir).output().unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("site.yaml"), "{printed}");
+    briefing().arg("init").arg(&dir).assert().code(1);
+
+    let out = briefing()
+        .args([
+            "new",
+            "article",
+            "Talks in Nairobi",
+            "--country",
+            "Kenya",
+            "--leader",
+            "William Ruto",
+            "--site",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let path = String::from_utf8(out.stdout).unwrap();
+    assert!(path.trim().ends_with("-talks-in-nairobi.md"), "{path}");
+    briefing()
+        .args(["new", "country", "Côte d'Ivoire", "--site"])
+        .arg(&dir)
+        .assert()
+        .success();
+    briefing()
+        .args(["new", "country", "Côte d'Ivoire", "--site"])
+        .arg(&dir)
+        .assert()
+        .code(1);
+
+    briefing()
+        .args(["build", "--drafts"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let article = std::fs::read_dir(dir.join("public/articles"))
+        .unwrap()
+        .count();
+    assert!(article >= 3, "index, the sample and the new draft");
+    assert!(dir
+        .join("public/countries/cote-divoire/index.html")
+        .is_file());
+}
