@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod terminal;
 pub mod text;
@@ -93,6 +94,11 @@ pub fn build_with_progress(
     let pages = render::pages(&site);
     progress.set_total(pages.len());
     let mut outputs = render::render_pages_with(&site, &theme, &pages, &|| progress.tick())?;
+    let to_index = search::pages_to_index(
+        &site,
+        pages.iter().zip(outputs.iter().map(|o| o.bytes.as_slice())),
+    );
+    outputs.extend(search::build_index(&site.config.site.language, to_index)?);
     outputs.extend(render::static_outputs(&theme)?);
     output::write(&outputs, &output_dir)?;
     Ok(BuildReport {

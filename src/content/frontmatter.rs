@@ -336,6 +336,10 @@ impl Date {
     pub fn year(&self) -> i32 {
         self.instant.year()
     }
+
+    pub fn month(&self) -> u32 {
+        self.instant.month()
+    }
 }
 
 /// A date that may be only a year or a month, as terms of office and crises

@@ -79,7 +79,25 @@ pub fn page_sources(site: &Site, page: &PageId) -> BTreeSet<PathBuf> {
                 card(site, a, &mut out);
             }
         }
-        PageId::NotFound => {}
+        PageId::Feed(scope) => {
+            for slug in scope.articles(site).iter().take(super::extras::FEED_LENGTH) {
+                card(site, slug, &mut out);
+            }
+        }
+        PageId::ArchiveYear(y) => {
+            for a in site.articles.values().filter(|a| a.date.year() == *y) {
+                card(site, &a.slug, &mut out);
+            }
+        }
+        // Pages that read every briefing's dates or metadata.
+        PageId::Archive | PageId::Sitemap | PageId::ApiArticles => {
+            out.extend(site.articles.values().map(|a| a.source.clone()));
+        }
+        PageId::ApiEntities => {
+            out.extend(site.articles.values().map(|a| a.source.clone()));
+            out.extend(site.entities.values().filter_map(|e| e.source.clone()));
+        }
+        PageId::NotFound | PageId::Search | PageId::Robots => {}
     }
     out
 }

@@ -3,6 +3,7 @@
 //! so that `serve` and the tests can use them without touching the disk.
 
 pub mod deps;
+pub mod extras;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use walkdir::WalkDir;
 
 use crate::graph::{ArticleId, Details, EntityId, EntityKind, Site};
 use crate::text::slugify;
+pub use extras::FeedScope;
 use views::*;
 
 /// One page of the site, by identity. Its output path and contents follow
@@ -31,6 +33,15 @@ pub enum PageId {
     Tags,
     Tag(String),
     NotFound,
+    /// An Atom feed: the site's, or one entity's or tag's.
+    Feed(FeedScope),
+    Archive,
+    ArchiveYear(i32),
+    Search,
+    Sitemap,
+    Robots,
+    ApiEntities,
+    ApiArticles,
 }
 
 impl PageId {
@@ -46,6 +57,14 @@ impl PageId {
             PageId::Tags => "tags/".into(),
             PageId::Tag(slug) => format!("tags/{slug}/"),
             PageId::NotFound => "404.html".into(),
+            PageId::Feed(scope) => scope.path(site),
+            PageId::Archive => "archive/".into(),
+            PageId::ArchiveYear(y) => format!("archive/{y}/"),
+            PageId::Search => "search/".into(),
+            PageId::Sitemap => "sitemap.xml".into(),
+            PageId::Robots => "robots.txt".into(),
+            PageId::ApiEntities => "api/entities.json".into(),
+            PageId::ApiArticles => "api/articles.json".into(),
         }
     }
 
@@ -59,8 +78,10 @@ impl PageId {
         }
     }
 
-    pub fn template(&self) -> &'static str {
-        match self {
+    /// The Tera template that renders the page; `None` for files written
+    /// directly (robots.txt, the JSON export).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
             PageId::Home => "index.html",
             PageId::Articles(_) => "articles.html",
             PageId::Article(_) => "article.html",
@@ -75,7 +96,25 @@ impl PageId {
             PageId::Tags => "tags.html",
             PageId::Tag(_) => "tag.html",
             PageId::NotFound => "404.html",
-        }
+            PageId::Feed(_) => "atom.xml",
+            PageId::Archive => "archive.html",
+            PageId::ArchiveYear(_) => "archive_year.html",
+            PageId::Search => "search.html",
+            PageId::Sitemap => "sitemap.xml",
+            PageId::Robots | PageId::ApiEntities | PageId::ApiArticles => return None,
+        })
+    }
+
+    /// Whether this is an HTML page a reader visits (and the sitemap lists).
+    pub fn is_html(&self) -> bool {
+        !matches!(
+            self,
+            PageId::Feed(_)
+                | PageId::Sitemap
+                | PageId::Robots
+                | PageId::ApiEntities
+                | PageId::ApiArticles
+        )
     }
 }
 
@@ -178,14 +217,42 @@ fn tera_chain(e: &tera::Error) -> String {
 
 /// Every page the site has.
 pub fn pages(site: &Site) -> Vec<PageId> {
-    let mut pages = vec![PageId::Home, PageId::Tags, PageId::NotFound];
+    let mut pages = vec![
+        PageId::Home,
+        PageId::Tags,
+        PageId::NotFound,
+        PageId::Archive,
+        PageId::Search,
+        PageId::Sitemap,
+        PageId::Robots,
+        PageId::ApiEntities,
+        PageId::ApiArticles,
+        PageId::Feed(FeedScope::Site),
+    ];
     let per_page = site.config.site.paginate;
     let article_pages = site.timeline.len().div_ceil(per_page).max(1);
     pages.extend((1..=article_pages).map(PageId::Articles));
     pages.extend(site.timeline.iter().cloned().map(PageId::Article));
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
     pages.extend(site.entities.keys().cloned().map(PageId::Entity));
+    pages.extend(
+        site.entities
+            .keys()
+            .cloned()
+            .map(|id| PageId::Feed(FeedScope::Entity(id))),
+    );
     pages.extend(site.tags.keys().cloned().map(PageId::Tag));
+    pages.extend(
+        site.tags
+            .keys()
+            .cloned()
+            .map(|t| PageId::Feed(FeedScope::Tag(t))),
+    );
+    pages.extend(
+        extras::archive_years(site)
+            .into_iter()
+            .map(PageId::ArchiveYear),
+    );
     pages
 }
 
@@ -280,18 +347,38 @@ impl Theme {
 
 /// Render one page. A pure function of the site and the page id.
 pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> {
+    let path = page.path(site);
+    let direct = |bytes: Vec<u8>| {
+        Ok(Output {
+            path: page.output_path(site),
+            bytes,
+        })
+    };
+    let pretty = |v: serde_json::Value| serde_json::to_vec_pretty(&v).expect("JSON serialises");
+    match page {
+        PageId::Robots => return direct(extras::robots(site).into_bytes()),
+        PageId::ApiEntities => return direct(pretty(extras::entities_json(site))),
+        PageId::ApiArticles => return direct(pretty(extras::articles_json(site))),
+        _ => {}
+    }
     let mut ctx = tera::Context::new();
     ctx.insert("site", &SiteView::new(site));
-    let path = page.path(site);
     let meta = |title: String, description: String, section: &'static str| PageMeta {
         title,
         description,
         url: site.url(&path),
         permalink: site.config.absolute_url(&path),
         section,
+        feed: None,
+        jsonld: None,
+        og_type: "website",
+    };
+    let feed_link = |scope: FeedScope| FeedLink {
+        title: scope.title(site),
+        url: site.url(&scope.path(site)),
     };
     let site_desc = || site.config.site.description.clone();
-    let page_meta = match page {
+    let mut page_meta = match page {
         PageId::Home => {
             let latest: Vec<_> = site
                 .timeline
@@ -434,9 +521,68 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
             "There is no page at this address.".into(),
             "none",
         ),
+        PageId::Feed(scope) => {
+            ctx.insert("feed", &extras::feed_view(site, scope));
+            meta(scope.title(site), site_desc(), "none")
+        }
+        PageId::Archive => {
+            ctx.insert("years", &extras::archive(site, None, false));
+            meta(
+                "Archive".into(),
+                format!(
+                    "Every briefing on {}, by year and month.",
+                    site.config.site.title
+                ),
+                "archive",
+            )
+        }
+        PageId::ArchiveYear(y) => {
+            ctx.insert("years", &extras::archive(site, Some(*y), true));
+            ctx.insert("year", y);
+            meta(
+                format!("Briefings from {y}"),
+                format!("Every briefing from {y}, by month."),
+                "archive",
+            )
+        }
+        PageId::Search => meta(
+            "Search".into(),
+            format!("Search the briefings on {}.", site.config.site.title),
+            "search",
+        ),
+        PageId::Sitemap => {
+            let entries: Vec<extras::SitemapEntry> = pages(site)
+                .into_iter()
+                .filter(|p| p.is_html() && *p != PageId::NotFound)
+                .map(|p| extras::SitemapEntry {
+                    loc: site.config.absolute_url(&p.path(site)),
+                    lastmod: extras::last_modified(site, &p).map(|d| d.iso()),
+                })
+                .collect();
+            ctx.insert("entries", &entries);
+            meta("Sitemap".into(), String::new(), "none")
+        }
+        PageId::Robots | PageId::ApiEntities | PageId::ApiArticles => {
+            unreachable!("written directly above")
+        }
     };
+    // Every page links the site feed; entity and tag pages their own too.
+    page_meta.feed = match page {
+        PageId::Entity(id) => Some(feed_link(FeedScope::Entity(id.clone()))),
+        PageId::Tag(slug) => Some(feed_link(FeedScope::Tag(slug.clone()))),
+        _ => None,
+    };
+    let jsonld = match page {
+        PageId::Article(slug) => Some(extras::article_jsonld(site, &site.articles[slug])),
+        PageId::Entity(id) => Some(extras::entity_jsonld(site, &site.entities[id])),
+        _ => None,
+    };
+    page_meta.jsonld = jsonld.as_ref().map(crate::text::json_for_script);
+    if matches!(page, PageId::Article(_)) {
+        page_meta.og_type = "article";
+    }
     ctx.insert("page", &page_meta);
-    let template = page.template();
+    let template = page.template().expect("template pages have a template");
     let html = theme
         .tera
         .render(template, &ctx)

@@ -43,6 +43,18 @@ pub struct PageMeta {
     pub permalink: String,
     /// Which top-level section is current, for `aria-current` in the nav.
     pub section: &'static str,
+    /// This page's own feed (entity and tag pages).
+    pub feed: Option<FeedLink>,
+    /// JSON-LD, already made safe to embed in a `<script>` element.
+    pub jsonld: Option<String>,
+    /// OpenGraph type: `article` or `website`.
+    pub og_type: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
 }
 
 #[derive(Serialize, Clone)]

@@ -17,6 +17,9 @@ pub const EVENTS_PATH: &str = "/__briefing/events";
 /// What the server shares with the rebuild loop.
 pub struct Shared {
     files: RwLock<Arc<Files>>,
+    /// The search index, rebuilt in the background after edits; kept apart
+    /// so publishing pages never waits for it.
+    search: RwLock<(u64, Arc<Files>)>,
     error: RwLock<Option<String>>,
     clients: Mutex<Vec<Sender<Event>>>,
 }
@@ -52,6 +55,7 @@ impl Shared {
     pub fn new(files: Files) -> Shared {
         Shared {
             files: RwLock::new(Arc::new(files)),
+            search: RwLock::new((0, Arc::new(Files::new()))),
             error: RwLock::new(None),
             clients: Mutex::new(Vec::new()),
         }
@@ -62,6 +66,15 @@ impl Shared {
         *self.files.write().expect("files lock") = Arc::new(files);
         *self.error.write().expect("error lock") = None;
         self.broadcast(event);
+    }
+
+    /// Swap in a search index built from build number `generation`, unless a
+    /// newer one is already in place.
+    pub fn publish_search(&self, generation: u64, files: Files) {
+        let mut search = self.search.write().expect("search lock");
+        if generation >= search.0 {
+            *search = (generation, Arc::new(files));
+        }
     }
 
     /// Keep serving the last good site and tell open pages what went wrong.
@@ -92,6 +105,10 @@ impl Shared {
 
     fn files(&self) -> Arc<Files> {
         self.files.read().expect("files lock").clone()
+    }
+
+    fn search(&self) -> Arc<Files> {
+        self.search.read().expect("search lock").1.clone()
     }
 }
 
@@ -128,7 +145,12 @@ pub fn handle(request: Request, shared: &Arc<Shared>) {
         ));
         return;
     }
-    let (status, mime, body, location) = resolve(&raw_path, &shared.files());
+    let (status, mime, body, location) =
+        if raw_path.starts_with(&format!("/{}/", crate::search::DIR)) {
+            resolve(&raw_path, &shared.search())
+        } else {
+            resolve(&raw_path, &shared.files())
+        };
     let mut response = body_response(status, mime, body);
     if let Some(loc) = location {
         response.add_header(header("Location", &loc));

@@ -83,6 +83,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         crate::diagnostics::plural(project.warnings.len())
     ));
     let shared = Arc::new(Shared::new(project.files.clone()));
+    let mut generation = 0u64;
+    reindex(&shared, &project, generation, term);
 
     let server = Arc::new(server);
     for _ in 0..4 {
@@ -131,6 +133,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
                     Event::Reload
                 };
                 shared.publish(project.files.clone(), event);
+                generation += 1;
+                reindex(&shared, &project, generation, term);
                 for w in &project.warnings {
                     term.diagnostic(w);
                 }
@@ -160,6 +164,25 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Rebuild the search index in the background from the current pages, so a
+/// page update is served without waiting for it.
+fn reindex(shared: &Arc<Shared>, project: &Project, generation: u64, term: &Terminal) {
+    let input = project.search_input();
+    let language = project.config.site.language.clone();
+    let shared = Arc::clone(shared);
+    let term = *term;
+    std::thread::spawn(move || match crate::search::build_index(&language, input) {
+        Ok(outputs) => {
+            let files = outputs
+                .into_iter()
+                .map(|o| (o.path, o.bytes.into()))
+                .collect();
+            shared.publish_search(generation, files);
+        }
+        Err(e) => term.warn(&format!("search index: {e:#}")),
+    });
 }
 
 /// Wait for the next batch of edits: the first relevant event, then any

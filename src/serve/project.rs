@@ -81,6 +81,16 @@ impl Project {
         &self.site
     }
 
+    /// The rendered pages the search index is built from.
+    pub fn search_input(&self) -> Vec<(String, String)> {
+        crate::search::pages_to_index(
+            &self.site,
+            self.pages
+                .iter()
+                .filter_map(|(p, path)| Some((p, &**self.files.get(path)?))),
+        )
+    }
+
     /// Bring the build up to date after `changed` files (absolute or relative
     /// to the site folder) were created, edited or deleted. On error the
     /// project is left as it was, so the last good site keeps being served.
@@ -144,7 +154,10 @@ impl Project {
                 let new = site.article_by_source(f);
                 if let (Some(o), Some(n)) = (old, new) {
                     if o.slug == n.slug && card_key(o) == card_key(n) {
+                        // Its page, and the feeds that carry its full text.
                         todo.insert(PageId::Article(n.slug.clone()));
+                        let feeds = new_deps.get(*f).into_iter().flatten();
+                        todo.extend(feeds.filter(|p| matches!(p, PageId::Feed(_))).cloned());
                         continue;
                     }
                 }
@@ -186,14 +199,14 @@ impl Project {
                 let closures: HashMap<&'static str, Vec<String>> = self
                     .pages
                     .keys()
-                    .map(|p| p.template())
+                    .filter_map(|p| p.template())
                     .collect::<BTreeSet<_>>()
                     .into_iter()
                     .map(|t| (t, theme.template_closure(t)))
                     .collect();
                 let uses = |p: &PageId| {
                     closures
-                        .get(p.template())
+                        .get(p.template().unwrap_or_default())
                         .is_some_and(|c| c.iter().any(|t| names.contains(t)))
                 };
                 todo.extend(render::pages(&self.site).into_iter().filter(uses));
@@ -293,7 +306,15 @@ fn card_key(a: &Article) -> impl PartialEq + '_ {
 fn is_listing(p: &PageId) -> bool {
     matches!(
         p,
-        PageId::Home | PageId::Articles(_) | PageId::EntityIndex(_) | PageId::Tags
+        PageId::Home
+            | PageId::Articles(_)
+            | PageId::EntityIndex(_)
+            | PageId::Tags
+            | PageId::Archive
+            | PageId::ArchiveYear(_)
+            | PageId::Sitemap
+            | PageId::ApiArticles
+            | PageId::ApiEntities
     )
 }
 

@@ -1,7 +1,8 @@
 // End-to-end: real headless Chromium (Debian's) against `briefing serve`.
-// Opens a briefing, edits its source and waits for the browser to reload to
-// the new text; breaks the file and sees the error overlay over the last good
-// page; fixes it and sees the overlay go.
+// Searches the example site through Pagefind; then opens a briefing, edits
+// its source and waits for the browser to reload to the new text; breaks the
+// file and sees the error overlay over the last good page; fixes it and sees
+// the overlay go.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -43,6 +44,34 @@ after(async () => {
   await browser?.close();
   server?.kill();
   if (site) rmSync(site, { recursive: true, force: true });
+});
+
+async function resultTitles(page, path) {
+  await page.goto(url + path);
+  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 15000 });
+  return page.locator(".pagefind-ui__result-link").allInnerTexts();
+}
+
+test("searching Haiti lists the Haiti briefings, and a crisis filter narrows them", async () => {
+  // serve builds the search index in the background after the first build.
+  for (let i = 0; i < 100; i++) {
+    const r = await fetch(url + "pagefind/pagefind-entry.json");
+    if (r.ok) break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  const page = await browser.newPage();
+  const haiti = await resultTitles(page, "search/?q=Haiti");
+  for (const title of [
+    "Haiti and Kenya open diplomatic relations",
+    "Ruto commits Kenya to the Haiti mission after a round of meetings in New York",
+    "Ruto and Blinken discuss Haiti, Sudan and regional security at the UN",
+  ]) {
+    assert.ok(haiti.includes(title), `${title} missing from ${JSON.stringify(haiti)}`);
+  }
+  const sudan = await resultTitles(page, "search/?q=Kenya&crisis=War+in+Sudan");
+  assert.ok(sudan.includes("Ruto cites progress on Sudan in talks with Blinken"), JSON.stringify(sudan));
+  assert.ok(!sudan.includes("Haiti and Kenya open diplomatic relations"), JSON.stringify(sudan));
+  await page.close();
 });
 
 test("an edit reloads the open page, and a broken file shows the overlay", async () => {

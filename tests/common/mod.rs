@@ -159,10 +159,12 @@ pub fn crawl(out: &Path, base_path: &str) -> Crawl {
             continue;
         }
         let html = fs::read_to_string(out.join(&page)).unwrap();
-        for href in attr_values(&html, "href")
+        // Links, embedded files, and form targets (the search box).
+        let targets = attr_values(&html, "href")
             .into_iter()
             .chain(attr_values(&html, "src"))
-        {
+            .chain(attr_values(&html, "action"));
+        for href in targets {
             if href.starts_with("http:")
                 || href.starts_with("https:")
                 || href.starts_with("mailto:")
@@ -210,4 +212,48 @@ pub fn html_files(out: &Path) -> BTreeSet<PathBuf> {
         .into_keys()
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect()
+}
+
+/// The contents of every `<script>` element, with its opening tag.
+pub fn scripts(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<script") {
+        rest = &rest[i..];
+        let tag_end = rest.find('>').unwrap();
+        let close = rest.find("</script>").expect("script is closed");
+        out.push((
+            rest[..tag_end + 1].to_string(),
+            rest[tag_end + 1..close].to_string(),
+        ));
+        rest = &rest[close + "</script>".len()..];
+    }
+    out
+}
+
+/// Every JSON-LD block on the page, parsed.
+pub fn json_ld(html: &str) -> Vec<serde_json::Value> {
+    scripts(html)
+        .into_iter()
+        .filter(|(tag, _)| tag.contains("application/ld+json"))
+        .map(|(_, body)| {
+            serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("JSON-LD does not parse: {e}\n{body}"))
+        })
+        .collect()
+}
+
+/// The only scripts on a page are the theme's own files and JSON-LD data.
+pub fn assert_only_theme_scripts(html: &str, page: &str) {
+    for (tag, body) in scripts(html) {
+        let theme_file = ["/site.js", "/search.js", "/pagefind/pagefind-ui.js"]
+            .iter()
+            .any(|f| tag.contains(&format!("src=\"{f}\"")))
+            && body.is_empty();
+        let data = tag == r#"<script type="application/ld+json">"#;
+        assert!(
+            theme_file || data,
+            "unexpected script on /{page}: {tag}{body}"
+        );
+    }
 }

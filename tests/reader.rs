@@ -1,0 +1,335 @@
+//! Reader features: Atom feeds, the search index, sitemap and robots.txt,
+//! JSON-LD and link previews, the archive and the JSON export.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use common::{html_files, json_ld, TestSite};
+
+const ATOM: &str = "http://www.w3.org/2005/Atom";
+
+fn site_with_host(fixture: &str) -> TestSite {
+    let site = TestSite::fixture(fixture);
+    let mut yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap_or_default();
+    yaml.push_str("\nbase_url: https://news.example.org/briefings/\n");
+    site.write("site.yaml", &yaml);
+    site.build_ok();
+    site
+}
+
+fn read(site: &TestSite, path: &str) -> String {
+    std::fs::read_to_string(site.out().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Node<'a, 'a>> {
+    node.children().find(|c| c.has_tag_name((ATOM, name)))
+}
+
+/// Parse a feed and check the elements Atom requires; return entry titles.
+fn atom_titles(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml)
+        .unwrap_or_else(|e| panic!("feed is not well-formed: {e}\n{xml}"));
+    let feed = doc.root_element();
+    assert!(feed.has_tag_name((ATOM, "feed")));
+    for required in ["id", "title", "updated", "author"] {
+        assert!(child(feed, required).is_some(), "feed lacks <{required}>");
+    }
+    let self_link = feed
+        .children()
+        .find(|c| c.has_tag_name((ATOM, "link")) && c.attribute("rel") == Some("self"));
+    assert!(self_link
+        .unwrap()
+        .attribute("href")
+        .unwrap()
+        .starts_with("https://news.example.org/briefings/"));
+    let updated = child(feed, "updated").unwrap().text().unwrap();
+    chrono::DateTime::parse_from_rfc3339(updated).expect("feed updated is RFC 3339");
+    let mut ids = BTreeSet::new();
+    feed.children()
+        .filter(|c| c.has_tag_name((ATOM, "entry")))
+        .map(|entry| {
+            for required in ["id", "title", "updated", "published", "summary", "content"] {
+                assert!(child(entry, required).is_some(), "entry lacks <{required}>");
+            }
+            for date in ["updated", "published"] {
+                chrono::DateTime::parse_from_rfc3339(child(entry, date).unwrap().text().unwrap())
+                    .unwrap();
+            }
+            assert!(
+                ids.insert(child(entry, "id").unwrap().text().unwrap().to_string()),
+                "duplicate entry id"
+            );
+            let link = entry
+                .children()
+                .find(|c| c.has_tag_name((ATOM, "link")))
+                .unwrap();
+            assert!(link
+                .attribute("href")
+                .unwrap()
+                .starts_with("https://news.example.org/briefings/articles/"));
+            child(entry, "title").unwrap().text().unwrap().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_site_feed_lists_briefings_newest_first() {
+    let site = site_with_host("ordering");
+    assert_eq!(
+        atom_titles(&read(&site, "atom.xml")),
+        ["Newest", "Middle", "Oldest"]
+    );
+    let home = site.page("");
+    assert!(home.contains(r#"<link rel="alternate" type="application/atom+xml" title="Ordering" href="/briefings/atom.xml">"#));
+}
+
+#[test]
+fn an_entity_feed_holds_only_that_entitys_briefings() {
+    let site = site_with_host("ordering");
+    assert_eq!(
+        atom_titles(&read(&site, "crises/lake-chad-basin/atom.xml")),
+        ["Newest", "Oldest"]
+    );
+    assert_eq!(
+        atom_titles(&read(&site, "countries/chad/atom.xml")),
+        ["Newest", "Middle", "Oldest"]
+    );
+    let page = site.page("crises/lake-chad-basin/");
+    assert!(page.contains(r#"href="/briefings/crises/lake-chad-basin/atom.xml""#));
+    assert!(
+        page.contains("Follow Lake Chad basin"),
+        "a visible follow link"
+    );
+}
+
+#[test]
+fn feed_entries_carry_full_content_with_absolute_links_and_categories() {
+    let site = site_with_host("links");
+    let xml = read(&site, "countries/sudan/atom.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let entry = doc
+        .descendants()
+        .find(|n| n.has_tag_name((ATOM, "entry")))
+        .unwrap();
+    let content = child(entry, "content").unwrap();
+    assert_eq!(content.attribute("type"), Some("html"));
+    let html = content.text().unwrap();
+    assert!(
+        html.contains(r#"<a href="https://news.example.org/briefings/countries/sudan/">Sudan</a>"#),
+        "{html}"
+    );
+    let terms: Vec<_> = entry
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "category")))
+        .map(|c| (c.attribute("term").unwrap(), c.attribute("label").unwrap()))
+        .collect();
+    assert!(terms.contains(&("sudan", "Sudan")));
+    assert!(terms.contains(&("war-in-sudan", "War in Sudan")));
+}
+
+/// Pagefind compresses its files; fragments hold each page's text and filters.
+fn fragments(site: &TestSite) -> Vec<serde_json::Value> {
+    std::fs::read_dir(site.out().join("pagefind/fragment"))
+        .unwrap()
+        .map(|e| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(std::fs::File::open(e.unwrap().path()).unwrap())
+                .read_to_string(&mut text)
+                .unwrap();
+            serde_json::from_str(&text[text.find('{').unwrap()..]).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn the_search_index_is_built_with_entity_filters() {
+    let site = site_with_host("links");
+    for file in [
+        "pagefind/pagefind.js",
+        "pagefind/pagefind-ui.js",
+        "pagefind/pagefind-entry.json",
+    ] {
+        assert!(site.out().join(file).is_file(), "{file}");
+    }
+    let frags = fragments(&site);
+    let article = frags
+        .iter()
+        .find(|f| f["url"] == "/briefings/articles/source/")
+        .unwrap_or_else(|| panic!("the briefing is indexed: {frags:#?}"));
+    assert_eq!(
+        article["filters"]["crisis"],
+        serde_json::json!(["War in Sudan"])
+    );
+    assert_eq!(article["filters"]["country"], serde_json::json!(["Sudan"]));
+    assert!(article["content"]
+        .as_str()
+        .unwrap()
+        .contains("Talks on Sudan resumed"));
+    // Index pages are not indexed; profiles are.
+    assert!(frags.iter().all(|f| f["url"] != "/briefings/countries/"));
+    assert!(frags
+        .iter()
+        .any(|f| f["url"] == "/briefings/crises/war-in-sudan/"));
+    // Every page has a search box that goes to /search/.
+    assert!(site.page("").contains(r#"action="/briefings/search/""#));
+    assert!(site.page("search/").contains("pagefind-ui.js"));
+}
+
+#[test]
+fn the_sitemap_lists_every_written_page_and_robots_points_to_it() {
+    let site = site_with_host("ordering");
+    let xml = read(&site, "sitemap.xml");
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let ns = "http://www.sitemaps.org/schemas/sitemap/0.9";
+    let mut listed = BTreeSet::new();
+    for url in doc.descendants().filter(|n| n.has_tag_name((ns, "url"))) {
+        let loc = url
+            .children()
+            .find(|c| c.has_tag_name((ns, "loc")))
+            .unwrap()
+            .text()
+            .unwrap();
+        let path = loc
+            .strip_prefix("https://news.example.org/briefings/")
+            .unwrap();
+        listed.insert(format!("{path}index.html"));
+        if path == "articles/newest/" {
+            let lastmod = url
+                .children()
+                .find(|c| c.has_tag_name((ns, "lastmod")))
+                .unwrap()
+                .text()
+                .unwrap();
+            assert_eq!(lastmod, "2024-03-03T09:30:00+01:00");
+        }
+        if path == "countries/chad/" {
+            let lastmod = url
+                .children()
+                .find(|c| c.has_tag_name((ns, "lastmod")))
+                .unwrap()
+                .text()
+                .unwrap();
+            assert_eq!(
+                lastmod, "2024-03-03T09:30:00+01:00",
+                "an entity's newest briefing"
+            );
+        }
+    }
+    let written: BTreeSet<String> = html_files(&site.out())
+        .into_iter()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .filter(|p| p != "404.html")
+        .collect();
+    assert_eq!(listed, written);
+    assert_eq!(
+        read(&site, "robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://news.example.org/briefings/sitemap.xml\n"
+    );
+    assert!(site
+        .page("404.html".trim_end_matches('/'))
+        .contains("Page not found"));
+}
+
+#[test]
+fn json_ld_describes_articles_people_countries_and_events() {
+    let site = site_with_host("resolution");
+    for page in html_files(&site.out()) {
+        let html = std::fs::read_to_string(site.out().join(&page)).unwrap();
+        json_ld(&html); // every block parses
+                        // Link previews and a canonical link on every page.
+        for meta in ["og:title", "og:url", "twitter:card", "twitter:title"] {
+            assert!(html.contains(meta), "{} lacks {meta}", page.display());
+        }
+        assert!(
+            html.contains(r#"<link rel="canonical" href="https://news.example.org/briefings/"#),
+            "{}",
+            page.display()
+        );
+    }
+    let article = &json_ld(&site.page("articles/by-alias/"))[0];
+    assert_eq!(article["@type"], "NewsArticle");
+    assert_eq!(article["headline"], "Named by alias");
+    assert_eq!(article["datePublished"], "2024-01-10T00:00:00+00:00");
+    assert!(article["dateModified"].is_string());
+    assert_eq!(
+        article["about"][0]["url"],
+        "https://news.example.org/briefings/countries/cote-divoire/"
+    );
+    assert_eq!(article["mentions"][0]["@type"], "Person");
+
+    let person = &json_ld(&site.page("leaders/alassane-ouattara/"))[0];
+    assert_eq!(person["@type"], "Person");
+    assert_eq!(person["jobTitle"], "President");
+    assert_eq!(person["nationality"]["name"], "Côte d'Ivoire");
+    let country = &json_ld(&site.page("countries/cote-divoire/"))[0];
+    assert_eq!(country["@type"], "Country");
+    assert_eq!(country["identifier"], "CI");
+
+    let crisis_site = site_with_host("links");
+    crisis_site.write(
+        "content/crises/war-in-sudan.md",
+        "---\nname: War in Sudan\nstarted: 2023-04-15\ncountries: [Sudan]\n---\n",
+    );
+    crisis_site.build_ok();
+    let event = &json_ld(&crisis_site.page("crises/war-in-sudan/"))[0];
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["startDate"], "2023-04-15");
+    assert_eq!(event["location"][0]["name"], "Sudan");
+}
+
+#[test]
+fn the_archive_groups_briefings_by_year_and_month() {
+    let site = site_with_host("resolution");
+    site.write(
+        "content/articles/older.md",
+        "---\ntitle: From last year\ndate: 2023-11-05\n---\nText.\n",
+    );
+    site.build_ok();
+    let archive = site.page("archive/");
+    let y2024 =
+        archive.find(r#"href="/briefings/archive/2024/">2024</a> <span class="count">3</span>"#);
+    let y2023 =
+        archive.find(r#"href="/briefings/archive/2023/">2023</a> <span class="count">1</span>"#);
+    assert!(y2024.unwrap() < y2023.unwrap(), "newest year first");
+    assert!(archive.contains(
+        r#"<a href="/briefings/archive/2023/#november">November</a> <span class="count">1</span>"#
+    ));
+    let year = site.page("archive/2023/");
+    assert!(year.contains("From last year"));
+    assert!(!year.contains("Named by alias"));
+}
+
+#[test]
+fn the_graph_is_exported_as_json() {
+    let site = site_with_host("resolution");
+    let entities: serde_json::Value =
+        serde_json::from_str(&read(&site, "api/entities.json")).unwrap();
+    let country = entities["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "cote-divoire")
+        .unwrap();
+    assert_eq!(country["kind"], "country");
+    assert_eq!(country["name"], "Côte d'Ivoire");
+    assert_eq!(country["aliases"], serde_json::json!(["Ivory Coast"]));
+    assert_eq!(
+        country["url"],
+        "https://news.example.org/briefings/countries/cote-divoire/"
+    );
+    assert_eq!(country["briefings"], 3);
+    assert_eq!(
+        country["related"]["leaders"],
+        serde_json::json!(["alassane-ouattara"])
+    );
+
+    let articles: serde_json::Value =
+        serde_json::from_str(&read(&site, "api/articles.json")).unwrap();
+    let list = articles["articles"].as_array().unwrap();
+    assert_eq!(list.len(), 3);
+    assert_eq!(list[0]["slug"], "by-slug", "newest first");
+    assert_eq!(list[0]["countries"], serde_json::json!(["cote-divoire"]));
+    assert_eq!(list[0]["date"], "2024-01-12");
+}
