@@ -64,6 +64,11 @@ pub struct Article {
     pub mentions: Vec<(EntityId, usize)>,
     /// Links to headings, checked by `briefing check`.
     pub anchors: Vec<markdown::Anchor>,
+    /// A digest of the raw front matter: when an edit leaves it alone, only
+    /// the body can have changed.
+    pub front_matter_digest: u64,
+    /// 1-based line where the body starts in the source file.
+    pub body_line: usize,
     /// Tag slugs.
     pub tags: Vec<String>,
     pub sources: Vec<Source>,
@@ -683,6 +688,13 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
     site
 }
 
+pub fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
 /// An article's slug: `slug:` from front matter, else the file stem.
 fn article_slug(doc: &Document<ArticleFrontMatter>) -> String {
     match doc
@@ -842,6 +854,8 @@ fn resolve_article(
         entities,
         mentions: Vec::new(),
         anchors: Vec::new(),
+        front_matter_digest: digest(&doc.yaml),
+        body_line: doc.body_line,
         tags: tag_slugs,
         sources,
         draft: f.draft,
@@ -861,7 +875,9 @@ fn profile_relations(e: &Entity) -> HashSet<EntityId> {
     }
 }
 
-fn link_index(
+/// The link index Markdown bodies resolve against. `serve` keeps one to
+/// re-render a single edited body.
+pub fn link_index(
     config: &Config,
     entities: &BTreeMap<EntityId, Entity>,
     articles: &BTreeMap<ArticleId, Article>,
@@ -937,37 +953,56 @@ fn link_relations(site: &mut Site) {
         }
     }
 
-    // Neighbours in time and related briefings.
+    // Related briefings: those sharing the most entities, then the newest.
+    // Work in timeline positions, not slugs: this runs for every briefing
+    // against every briefing it shares an entity with.
     let positions: HashMap<&str, usize> = site
         .timeline
         .iter()
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
         .collect();
-    // Related briefings: those sharing the most entities, then the newest.
+    let entity_positions: HashMap<&EntityId, Vec<usize>> = site
+        .entities
+        .iter()
+        .map(|(id, e)| {
+            (
+                id,
+                e.articles.iter().map(|s| positions[s.as_str()]).collect(),
+            )
+        })
+        .collect();
     let related: Vec<Vec<ArticleId>> = site
         .timeline
-        .iter()
-        .map(|slug| {
-            let mut shared: HashMap<&str, usize> = HashMap::new();
-            for id in &site.articles[slug].entities {
-                for other in &site.entities[id].articles {
-                    if other != slug {
-                        *shared.entry(other.as_str()).or_default() += 1;
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (vec![0u32; site.timeline.len()], Vec::new()),
+            |(counts, touched), (i, slug)| {
+                for id in &site.articles[slug].entities {
+                    for &j in &entity_positions[id] {
+                        if j != i {
+                            if counts[j] == 0 {
+                                touched.push(j);
+                            }
+                            counts[j] += 1;
+                        }
                     }
                 }
-            }
-            let mut ranked: Vec<(&str, usize)> = shared.into_iter().collect();
-            ranked.sort_by(|x, y| {
-                y.1.cmp(&x.1)
-                    .then_with(|| positions[x.0].cmp(&positions[y.0]))
-            });
-            ranked
-                .into_iter()
-                .take(4)
-                .map(|(s, _)| s.to_string())
-                .collect()
-        })
+                // Most shared first; among equals the newer (lower position).
+                touched.sort_unstable_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
+                let best = touched
+                    .iter()
+                    .take(4)
+                    .map(|&j| site.timeline[j].clone())
+                    .collect();
+                for &j in touched.iter() {
+                    counts[j] = 0;
+                }
+                touched.clear();
+                best
+            },
+        )
         .collect();
     for (i, related) in related.into_iter().enumerate() {
         let newer = i.checked_sub(1).map(|j| site.timeline[j].clone());

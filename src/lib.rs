@@ -84,28 +84,61 @@ pub fn build_with_progress(
     progress: &terminal::Progress,
 ) -> Result<BuildReport> {
     let started = Instant::now();
+    let mut timings = Timings::from_env();
     let config = Config::load(site_dir, options)?;
     let output_dir = output_dir
         .map(Path::to_path_buf)
         .unwrap_or_else(|| site_dir.join("public"));
     output::check_output_dir(site_dir, &output_dir)?;
     let (site, warnings) = load(&config)?;
+    timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
     let pages = render::pages(&site);
     progress.set_total(pages.len());
-    let mut outputs = render::render_pages_with(&site, &theme, &pages, &|| progress.tick())?;
-    let to_index = search::pages_to_index(
-        &site,
-        pages.iter().zip(outputs.iter().map(|o| o.bytes.as_slice())),
-    );
-    outputs.extend(search::build_index(&site.config.site.language, to_index)?);
-    outputs.extend(render::static_outputs(&theme)?);
-    output::write(&outputs, &output_dir)?;
+    let records = search::records(&site);
+    let mut staging = output::Staging::new(&output_dir)?;
+    // The search index needs only the graph, so it is built on its own
+    // thread while pages render and are written.
+    let (pages_written, search_files) = std::thread::scope(|scope| -> Result<_> {
+        let search = scope.spawn(|| search::build_index(&site.config.site.language, records));
+        // Render and write in chunks, so only one chunk of pages is held in
+        // memory at a time.
+        for chunk in pages.chunks(1024) {
+            let outputs = render::render_pages_with(&site, &theme, chunk, &|| progress.tick())?;
+            staging.write(&outputs)?;
+        }
+        staging.write(&render::static_outputs(&theme)?)?;
+        timings.lap("render and write pages");
+        let search_files = search.join().expect("the search thread does not panic")?;
+        timings.lap("search index (rest)");
+        Ok((staging.linked + staging.written, search_files))
+    })?;
+    staging.write(&search_files)?;
+    staging.commit()?;
+    timings.lap("write index and swap");
+    let files = pages_written + search_files.len();
     Ok(BuildReport {
         output_dir,
-        pages: outputs.iter().filter(|o| o.path.ends_with(".html")).count(),
-        files: outputs.len(),
+        pages: pages.iter().filter(|p| p.is_html()).count(),
+        files,
         warnings,
         elapsed: started.elapsed(),
     })
+}
+
+/// Phase timings on stderr when `BRIEFING_TIMINGS` is set, for profiling
+/// and the benchmark script.
+struct Timings(Option<Instant>);
+
+impl Timings {
+    fn from_env() -> Self {
+        Timings(std::env::var_os("BRIEFING_TIMINGS").map(|_| Instant::now()))
+    }
+
+    fn lap(&mut self, phase: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing: {phase}: {:.0?}", t.elapsed());
+            self.0 = Some(Instant::now());
+        }
+    }
 }

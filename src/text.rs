@@ -32,17 +32,26 @@ pub fn fold(s: &str) -> String {
 
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Most text needs no escaping: copy runs between special bytes whole
+    // rather than pushing one char at a time (this is on every page's hot
+    // path, through Tera's autoescape).
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + s.len() / 16);
+    let mut last = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -73,6 +82,33 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let column = before[line_start..].chars().count() + 1;
     (line, column)
+}
+
+/// The text of an HTML fragment we rendered ourselves: tags dropped (block
+/// ends become spaces), the five entities we escape decoded.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            (true, '>') => in_tag = false,
+            (false, c) => out.push(c),
+            (true, _) => {}
+        }
+    }
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Maps byte offsets to 1-based line numbers in one pass over the text, so
@@ -113,6 +149,15 @@ mod tests {
     }
 
     #[test]
+    fn escaping_covers_the_five_characters() {
+        assert_eq!(
+            escape_html(r#"a<b>&"c"'d' é"#),
+            "a&lt;b&gt;&amp;&quot;c&quot;&#39;d&#39; é"
+        );
+        assert_eq!(escape_html("plain"), "plain");
+    }
+
+    #[test]
     fn script_json_cannot_close_the_script() {
         let v = serde_json::json!({"headline": "</script><script>alert(1)</script>"});
         let s = json_for_script(&v);
@@ -132,6 +177,14 @@ mod tests {
                 "offset {offset}"
             );
         }
+    }
+
+    #[test]
+    fn strip_tags_keeps_words_apart() {
+        assert_eq!(
+            strip_tags("<h2 id=\"a\">Talks</h2>\n<p>Kenya &amp; <a href=\"/x/\">Haiti</a>.</p>"),
+            "Talks Kenya & Haiti ."
+        );
     }
 
     #[test]

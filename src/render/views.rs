@@ -380,3 +380,12 @@ pub struct Counts {
     pub crises: usize,
     pub tags: usize,
 }
+
+/// "Country", "Leader" or "Crisis".
+pub fn kind_title(kind: EntityKind) -> &'static str {
+    match kind {
+        EntityKind::Country => "Country",
+        EntityKind::Leader => "Leader",
+        EntityKind::Crisis => "Crisis",
+    }
+}

@@ -84,7 +84,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     ));
     let shared = Arc::new(Shared::new(project.files.clone()));
     let mut generation = 0u64;
-    reindex(&shared, &project, generation, term);
+    let indexer = spawn_indexer(&shared, project.config.site.language.clone(), *term);
+    let _ = indexer.send((generation, project.search_records()));
 
     let server = Arc::new(server);
     for _ in 0..4 {
@@ -134,7 +135,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
                 };
                 shared.publish(project.files.clone(), event);
                 generation += 1;
-                reindex(&shared, &project, generation, term);
+                let _ = indexer.send((generation, project.search_records()));
                 for w in &project.warnings {
                     term.diagnostic(w);
                 }
@@ -166,23 +167,36 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     Ok(())
 }
 
-/// Rebuild the search index in the background from the current pages, so a
-/// page update is served without waiting for it.
-fn reindex(shared: &Arc<Shared>, project: &Project, generation: u64, term: &Terminal) {
-    let input = project.search_input();
-    let language = project.config.site.language.clone();
+/// A thread that rebuilds the search index from the newest records it is
+/// sent, skipping any that a newer edit has already replaced, so pages are
+/// served without waiting for the index and a burst of edits costs one
+/// rebuild, not one each.
+fn spawn_indexer(
+    shared: &Arc<Shared>,
+    language: String,
+    term: Terminal,
+) -> mpsc::Sender<(u64, Vec<crate::search::Record>)> {
+    let (tx, rx) = mpsc::channel::<(u64, Vec<crate::search::Record>)>();
     let shared = Arc::clone(shared);
-    let term = *term;
-    std::thread::spawn(move || match crate::search::build_index(&language, input) {
-        Ok(outputs) => {
-            let files = outputs
-                .into_iter()
-                .map(|o| (o.path, o.bytes.into()))
-                .collect();
-            shared.publish_search(generation, files);
+    std::thread::spawn(move || {
+        while let Ok(mut job) = rx.recv() {
+            while let Ok(newer) = rx.try_recv() {
+                job = newer;
+            }
+            let (generation, records) = job;
+            match crate::search::build_index(&language, records) {
+                Ok(outputs) => {
+                    let files = outputs
+                        .into_iter()
+                        .map(|o| (o.path, o.bytes.into()))
+                        .collect();
+                    shared.publish_search(generation, files);
+                }
+                Err(e) => term.warn(&format!("search index: {e:#}")),
+            }
         }
-        Err(e) => term.warn(&format!("search index: {e:#}")),
     });
+    tx
 }
 
 /// Wait for the next batch of edits: the first relevant event, then any
@@ -194,7 +208,7 @@ fn next_changes(
     site_dir: &Path,
     term: &Terminal,
 ) -> Option<Vec<PathBuf>> {
-    const QUIET: Duration = Duration::from_millis(30);
+    const QUIET: Duration = Duration::from_millis(15);
     let mut changed: Vec<PathBuf> = Vec::new();
     let take = |event: notify::Result<notify::Event>, changed: &mut Vec<PathBuf>| match event {
         Ok(e)

@@ -1,15 +1,18 @@
 //! An in-memory build that can be brought up to date after edits by
 //! re-rendering only the pages the edited files affect.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Result;
 
 use crate::config::{BuildOptions, Config, SITE_FILE};
+use crate::content::frontmatter::ArticleFrontMatter;
+use crate::content::parse_document;
 use crate::diagnostics::Diagnostic;
-use crate::graph::{Article, Site};
+use crate::graph::{digest, link_index, Article, Site};
+use crate::markdown::{self, DocContext, LinkIndex};
 use crate::render::{self, deps::dependencies, PageId, Theme};
 
 /// The served site's files: output path to bytes. Cheap to clone.
@@ -39,6 +42,11 @@ pub struct Project {
     /// Names, aliases and paths that Markdown links resolve against. When
     /// these change, any body may render differently.
     link_inputs: Vec<String>,
+    /// What Markdown links resolve against, kept so one edited body can be
+    /// re-rendered without reloading the site.
+    index: LinkIndex,
+    /// Article slug by source path.
+    by_source: HashMap<PathBuf, String>,
     pub files: Files,
     pub warnings: Vec<Diagnostic>,
 }
@@ -58,6 +66,8 @@ impl Project {
             files.insert(o.path, o.bytes.into());
         }
         Ok(Project {
+            index: link_index(&config, &site.entities, &site.articles),
+            by_source: by_source(&site),
             site_dir: site_dir.to_path_buf(),
             options: options.clone(),
             deps: dependencies(&site),
@@ -81,14 +91,9 @@ impl Project {
         &self.site
     }
 
-    /// The rendered pages the search index is built from.
-    pub fn search_input(&self) -> Vec<(String, String)> {
-        crate::search::pages_to_index(
-            &self.site,
-            self.pages
-                .iter()
-                .filter_map(|(p, path)| Some((p, &**self.files.get(path)?))),
-        )
+    /// What the search index is built from.
+    pub fn search_records(&self) -> Vec<crate::search::Record> {
+        crate::search::records(&self.site)
     }
 
     /// Bring the build up to date after `changed` files (absolute or relative
@@ -109,6 +114,11 @@ impl Project {
         let content: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "content")).collect();
         let templates: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "templates")).collect();
         let statics: Vec<&PathBuf> = rel.iter().filter(|p| is_under(p, "static")).collect();
+        if templates.is_empty() && statics.is_empty() && !content.is_empty() {
+            if let Some(change) = self.rebuild_bodies(&content)? {
+                return Ok(change);
+            }
+        }
 
         // Load first, so a failure changes nothing.
         let new_site = if content.is_empty() {
@@ -181,6 +191,8 @@ impl Project {
                 self.link_inputs = inputs;
             }
             self.deps = new_deps;
+            self.index = link_index(&self.config, &site.entities, &site.articles);
+            self.by_source = by_source(&site);
             self.site = site;
             self.warnings = warnings;
         }
@@ -272,6 +284,75 @@ impl Project {
         })
     }
 
+    /// The common edit, fast: briefings whose front matter is byte-for-byte
+    /// unchanged and whose summary stays the same. Only their bodies are
+    /// re-rendered, against the kept link index, and only their pages and
+    /// the feeds carrying their text are rendered; the rest of the graph and
+    /// its dependency map stay valid. Returns `None` when the edit needs the
+    /// full path.
+    fn rebuild_bodies(&mut self, changed: &[&PathBuf]) -> Result<Option<Change>> {
+        let mut updates = Vec::new();
+        for path in changed {
+            let Some(slug) = self.by_source.get(*path) else {
+                return Ok(None);
+            };
+            let Ok(text) = std::fs::read_to_string(self.site_dir.join(path)) else {
+                return Ok(None);
+            };
+            let Ok(doc) = parse_document::<ArticleFrontMatter>(&text, path) else {
+                return Ok(None);
+            };
+            let old = &self.site.articles[slug];
+            if digest(&doc.yaml) != old.front_matter_digest || doc.body_line != old.body_line {
+                return Ok(None);
+            }
+            let tagged: HashSet<_> = old.entities.iter().cloned().collect();
+            let ctx = DocContext {
+                path,
+                body_line: doc.body_line,
+                tagged: &tagged,
+            };
+            let out = markdown::render(&doc.body, &ctx, &self.index);
+            let summary_from_body = doc
+                .front
+                .summary
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty());
+            if summary_from_body && out.first_paragraph != old.summary {
+                return Ok(None);
+            }
+            updates.push((slug.clone(), (*path).clone(), out));
+        }
+        let mut todo = BTreeSet::new();
+        for (slug, path, out) in updates {
+            let a = self.site.articles.get_mut(&slug).expect("article exists");
+            a.body_html = out.html;
+            a.heading_ids = out.heading_ids;
+            a.mentions = out.mentions;
+            a.anchors = out.anchors;
+            // Front-matter findings stay; the body's are replaced.
+            let body_line = a.body_line;
+            self.warnings.retain(|d| {
+                d.file.as_deref() != Some(&path) || d.line.is_some_and(|l| l < body_line)
+            });
+            self.warnings.extend(out.diagnostics);
+            todo.insert(PageId::Article(slug));
+            let feeds = self.deps.get(&path).into_iter().flatten();
+            todo.extend(feeds.filter(|p| matches!(p, PageId::Feed(_))).cloned());
+        }
+        crate::diagnostics::sort(&mut self.warnings);
+        let todo: Vec<PageId> = todo.into_iter().collect();
+        let outputs = render::render_pages(&self.site, &self.theme, &todo)?;
+        let rendered = outputs.len();
+        for o in outputs {
+            self.files.insert(o.path, o.bytes.into());
+        }
+        Ok(Some(Change::Pages {
+            rendered,
+            removed: 0,
+        }))
+    }
+
     fn relative(&self, p: &Path) -> PathBuf {
         if p.is_relative() {
             return p.to_path_buf();
@@ -288,6 +369,13 @@ impl Project {
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| p.to_path_buf())
     }
+}
+
+fn by_source(site: &Site) -> HashMap<PathBuf, String> {
+    site.articles
+        .values()
+        .map(|a| (a.source.clone(), a.slug.clone()))
+        .collect()
 }
 
 /// What pages other than a briefing's own show of it.

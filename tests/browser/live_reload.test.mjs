@@ -47,8 +47,10 @@ after(async () => {
 });
 
 async function resultTitles(page, path) {
-  await page.goto(url + path);
-  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 15000 });
+  // Results appear after the DOM is ready; no need to wait for every
+  // subresource (a slow CI machine once took over 30 s for that).
+  await page.goto(url + path, { waitUntil: "domcontentloaded", timeout: 60000 });
+  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 30000 });
   return page.locator(".pagefind-ui__result-link").allInnerTexts();
 }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Median time from saving an edit to the updated page being served.
+
+usage: incremental.py BRIEFING_BINARY SITE_DIR [EDITS=20]
+
+Starts `briefing serve` on the site (loopback, a free port), waits until the
+first build and its search index are ready, then appends a sentence to one
+briefing EDITS times. For each edit it measures from the file write to the
+first GET of that briefing's page that contains the new sentence.
+"""
+import http.client
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+
+def get(host, port, path):
+    conn = http.client.HTTPConnection(host, port, timeout=10)
+    try:
+        conn.request("GET", path)
+        r = conn.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def main():
+    binary, site = sys.argv[1], sys.argv[2]
+    edits = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    articles = os.path.join(site, "content", "articles")
+    year = sorted(os.listdir(articles))[-1]
+    name = sorted(os.listdir(os.path.join(articles, year)))[-1]
+    path = os.path.join(articles, year, name)
+    slug = name[:-3]
+    server = subprocess.Popen([binary, "serve", site, "--port", "0"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True)
+    try:
+        line = server.stdout.readline()
+        m = re.search(r"http://([\d.]+):(\d+)/", line)
+        if not m:
+            sys.exit(f"no URL from serve: {line!r}")
+        host, port = m.group(1), int(m.group(2))
+        page = f"/articles/{slug}/"
+        deadline = time.time() + 300
+        while get(host, port, "/pagefind/pagefind-entry.json")[0] != 200:
+            if time.time() > deadline:
+                sys.exit("search index never became ready")
+            time.sleep(0.2)
+        original = open(path, encoding="utf-8").read()
+        times = []
+        try:
+            for i in range(edits):
+                marker = f"Benchmark edit number {i} at {time.time_ns()}."
+                with open(path, "a", encoding="utf-8") as f:
+                    f.write(f"\n{marker}\n")
+                start = time.perf_counter()
+                while marker not in get(host, port, page)[1]:
+                    if time.perf_counter() - start > 120:
+                        sys.exit("the edit never appeared")
+                    time.sleep(0.002)
+                times.append((time.perf_counter() - start) * 1000)
+                time.sleep(0.3)
+        finally:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(original)
+        print(f"incremental rebuild, {edits} edits: median {statistics.median(times):.0f} ms, "
+              f"min {min(times):.0f} ms, max {max(times):.0f} ms")
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
