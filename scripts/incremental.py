@@ -36,7 +36,7 @@ def main():
     path = os.path.join(articles, year, name)
     slug = name[:-3]
     server = subprocess.Popen([binary, "serve", site, "--port", "0"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL, text=True)
+                              stderr=open(os.environ.get("SERVE_LOG", os.devnull), "w"), text=True)
     try:
         line = server.stdout.readline()
         m = re.search(r"http://([\d.]+):(\d+)/", line)

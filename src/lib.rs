@@ -100,7 +100,8 @@ pub fn build_with_progress(
     // The search index needs only the graph, so it is built on its own
     // thread while pages render and are written.
     let (pages_written, search_files) = std::thread::scope(|scope| -> Result<_> {
-        let search = scope.spawn(|| search::build_index(&site.config.site.language, records));
+        let search =
+            scope.spawn(|| search::build_index(&site.config.site.language, records, false));
         // Render and write in chunks, so only one chunk of pages is held in
         // memory at a time.
         for chunk in pages.chunks(1024) {

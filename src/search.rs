@@ -13,6 +13,7 @@ use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 use crate::content::EntityKind;
+use crate::graph::{Article, Entity};
 use crate::render::Output;
 use crate::text::strip_tags;
 use crate::Site;
@@ -21,6 +22,7 @@ use crate::Site;
 pub const DIR: &str = "pagefind";
 
 /// One searchable page.
+#[derive(Clone)]
 pub struct Record {
     pub url: String,
     pub title: String,
@@ -37,60 +39,76 @@ pub fn filter_name(kind: EntityKind) -> &'static str {
 /// Every briefing and every profile, as search records.
 pub fn records(site: &Site) -> Vec<Record> {
     let mut out = Vec::with_capacity(site.articles.len() + site.entities.len());
-    for a in site.articles.values() {
-        let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for id in &a.entities {
-            filters
-                .entry(filter_name(id.kind).into())
-                .or_default()
-                .push(site.entities[id].name.clone());
-        }
-        for t in &a.tags {
-            filters
-                .entry("tag".into())
-                .or_default()
-                .push(site.tags[t].name.clone());
-        }
-        filters.insert("type".into(), vec!["Briefing".into()]);
-        let mut meta = BTreeMap::new();
-        meta.insert("title".into(), a.title.clone());
-        meta.insert("date".into(), a.date.human());
-        out.push(Record {
-            url: site.url(&a.path()),
-            title: a.title.clone(),
-            text: format!("{}. {} {}", a.title, a.summary, strip_tags(&a.body_html)),
-            meta,
-            filters,
-        });
-    }
-    for e in site.entities.values().filter(|e| e.source.is_some()) {
-        let mut meta = BTreeMap::new();
-        meta.insert("title".into(), e.name.clone());
-        let mut filters = BTreeMap::new();
-        filters.insert(
-            "type".into(),
-            vec![crate::render::views::kind_title(e.id.kind).to_string()],
-        );
-        out.push(Record {
-            url: site.url(&e.path()),
-            title: e.name.clone(),
-            text: format!(
-                "{}. {} {}",
-                e.name,
-                e.aliases.join(", "),
-                strip_tags(&e.body_html)
-            ),
-            meta,
-            filters,
-        });
-    }
+    out.extend(site.articles.values().map(|a| article_record(site, a)));
+    out.extend(
+        site.entities
+            .values()
+            .filter(|e| e.source.is_some())
+            .map(|e| entity_record(site, e)),
+    );
     out
 }
 
-/// Build the index files from `records`.
-pub fn build_index(language: &str, records: Vec<Record>) -> Result<Vec<Output>> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+pub fn article_record(site: &Site, a: &Article) -> Record {
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in &a.entities {
+        filters
+            .entry(filter_name(id.kind).into())
+            .or_default()
+            .push(site.entities[id].name.clone());
+    }
+    for t in &a.tags {
+        filters
+            .entry("tag".into())
+            .or_default()
+            .push(site.tags[t].name.clone());
+    }
+    filters.insert("type".into(), vec!["Briefing".into()]);
+    let mut meta = BTreeMap::new();
+    meta.insert("title".into(), a.title.clone());
+    meta.insert("date".into(), a.date.human());
+    Record {
+        url: site.url(&a.path()),
+        title: a.title.clone(),
+        text: format!("{}. {} {}", a.title, a.summary, strip_tags(&a.body_html)),
+        meta,
+        filters,
+    }
+}
+
+fn entity_record(site: &Site, e: &Entity) -> Record {
+    let mut meta = BTreeMap::new();
+    meta.insert("title".into(), e.name.clone());
+    let mut filters = BTreeMap::new();
+    filters.insert(
+        "type".into(),
+        vec![crate::render::views::kind_title(e.id.kind).to_string()],
+    );
+    Record {
+        url: site.url(&e.path()),
+        title: e.name.clone(),
+        text: format!(
+            "{}. {} {}",
+            e.name,
+            e.aliases.join(", "),
+            strip_tags(&e.body_html)
+        ),
+        meta,
+        filters,
+    }
+}
+
+/// Build the index files from `records`. In the `background` (under
+/// `serve`), the indexer's threads run at the lowest priority, so it never
+/// delays re-rendering the page being edited.
+pub fn build_index(language: &str, records: Vec<Record>, background: bool) -> Result<Vec<Output>> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(if background { 1 } else { 2 });
+    if background {
+        lower_priority();
+        builder.on_thread_start(lower_priority);
+    }
+    let runtime = builder
         .build()
         .context("could not start the search indexer")?;
     let language = language.to_string();
@@ -127,4 +145,15 @@ pub fn build_index(language: &str, records: Vec<Record>) -> Result<Vec<Output>> 
             })
             .collect())
     })
+}
+
+/// Give the calling thread the lowest scheduling priority (Linux applies
+/// nice values per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority on the calling thread's id has no memory effects.
+    unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, 19);
+    }
 }

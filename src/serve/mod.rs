@@ -175,16 +175,18 @@ fn spawn_indexer(
     shared: &Arc<Shared>,
     language: String,
     term: Terminal,
-) -> mpsc::Sender<(u64, Vec<crate::search::Record>)> {
-    let (tx, rx) = mpsc::channel::<(u64, Vec<crate::search::Record>)>();
+) -> mpsc::Sender<(u64, Vec<Arc<crate::search::Record>>)> {
+    let (tx, rx) = mpsc::channel::<(u64, Vec<Arc<crate::search::Record>>)>();
     let shared = Arc::clone(shared);
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
-            while let Ok(newer) = rx.try_recv() {
+            // Wait for a second without edits, taking the newest records.
+            while let Ok(newer) = rx.recv_timeout(Duration::from_secs(1)) {
                 job = newer;
             }
             let (generation, records) = job;
-            match crate::search::build_index(&language, records) {
+            let records = records.iter().map(|r| (**r).clone()).collect();
+            match crate::search::build_index(&language, records, true) {
                 Ok(outputs) => {
                     let files = outputs
                         .into_iter()

@@ -47,6 +47,8 @@ pub struct Project {
     index: LinkIndex,
     /// Article slug by source path.
     by_source: HashMap<PathBuf, String>,
+    /// Search records by URL.
+    records: BTreeMap<String, Arc<crate::search::Record>>,
     pub files: Files,
     pub warnings: Vec<Diagnostic>,
 }
@@ -68,6 +70,7 @@ impl Project {
         Ok(Project {
             index: link_index(&config, &site.entities, &site.articles),
             by_source: by_source(&site),
+            records: records(&site),
             site_dir: site_dir.to_path_buf(),
             options: options.clone(),
             deps: dependencies(&site),
@@ -91,9 +94,10 @@ impl Project {
         &self.site
     }
 
-    /// What the search index is built from.
-    pub fn search_records(&self) -> Vec<crate::search::Record> {
-        crate::search::records(&self.site)
+    /// What the search index is built from: cheap to take, since records
+    /// are kept and only edited briefings' records are rebuilt.
+    pub fn search_records(&self) -> Vec<Arc<crate::search::Record>> {
+        self.records.values().cloned().collect()
     }
 
     /// Bring the build up to date after `changed` files (absolute or relative
@@ -193,6 +197,7 @@ impl Project {
             self.deps = new_deps;
             self.index = link_index(&self.config, &site.entities, &site.articles);
             self.by_source = by_source(&site);
+            self.records = records(&site);
             self.site = site;
             self.warnings = warnings;
         }
@@ -336,6 +341,8 @@ impl Project {
                 d.file.as_deref() != Some(&path) || d.line.is_some_and(|l| l < body_line)
             });
             self.warnings.extend(out.diagnostics);
+            let record = crate::search::article_record(&self.site, &self.site.articles[&slug]);
+            self.records.insert(record.url.clone(), Arc::new(record));
             todo.insert(PageId::Article(slug));
             let feeds = self.deps.get(&path).into_iter().flatten();
             todo.extend(feeds.filter(|p| matches!(p, PageId::Feed(_))).cloned());
@@ -369,6 +376,13 @@ impl Project {
             .map(Path::to_path_buf)
             .unwrap_or_else(|_| p.to_path_buf())
     }
+}
+
+fn records(site: &Site) -> BTreeMap<String, Arc<crate::search::Record>> {
+    crate::search::records(site)
+        .into_iter()
+        .map(|r| (r.url.clone(), Arc::new(r)))
+        .collect()
 }
 
 fn by_source(site: &Site) -> HashMap<PathBuf, String> {
