@@ -990,12 +990,21 @@ fn link_relations(site: &mut Site) {
                     }
                 }
                 // Most shared first; among equals the newer (lower position).
-                touched.sort_unstable_by(|&a, &b| counts[b].cmp(&counts[a]).then(a.cmp(&b)));
-                let best = touched
-                    .iter()
-                    .take(4)
-                    .map(|&j| site.timeline[j].clone())
-                    .collect();
+                // Only the best four matter: select them in one pass rather
+                // than sorting thousands of candidates per briefing.
+                let rank = |j: usize| (counts[j], std::cmp::Reverse(j));
+                let mut best: Vec<usize> = Vec::with_capacity(5);
+                for &j in touched.iter() {
+                    let at = best
+                        .iter()
+                        .position(|&b| rank(j) > rank(b))
+                        .unwrap_or(best.len());
+                    if at < 4 {
+                        best.insert(at, j);
+                        best.truncate(4);
+                    }
+                }
+                let best = best.iter().map(|&j| site.timeline[j].clone()).collect();
                 for &j in touched.iter() {
                     counts[j] = 0;
                 }

@@ -80,10 +80,7 @@ fn entity_record(site: &Site, e: &Entity) -> Record {
     let mut meta = BTreeMap::new();
     meta.insert("title".into(), e.name.clone());
     let mut filters = BTreeMap::new();
-    filters.insert(
-        "type".into(),
-        vec![crate::render::views::kind_title(e.id.kind).to_string()],
-    );
+    filters.insert("type".into(), vec![e.id.kind.label().to_string()]);
     Record {
         url: site.url(&e.path()),
         title: e.name.clone(),

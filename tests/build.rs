@@ -313,8 +313,8 @@ fn each_source_maps_to_the_pages_that_read_it() {
         PageId::Article("source".into()),
         PageId::Home,
         PageId::Articles(1),
-        PageId::Entity(EntityId::new(EntityKind::Country, "sudan")),
-        PageId::Entity(EntityId::new(EntityKind::Crisis, "war-in-sudan")),
+        PageId::Entity(EntityId::new(EntityKind::Country, "sudan"), 1),
+        PageId::Entity(EntityId::new(EntityKind::Crisis, "war-in-sudan"), 1),
     ] {
         assert!(article.contains(&page), "{page:?} missing from {article:?}");
     }
@@ -322,12 +322,15 @@ fn each_source_maps_to_the_pages_that_read_it() {
     assert!(article.contains(&PageId::Article("target".into())));
 
     let profile = &deps[Path::new("content/crises/war-in-sudan.md")];
-    assert!(profile.contains(&PageId::Entity(EntityId::new(
-        EntityKind::Crisis,
-        "war-in-sudan"
-    ))));
+    assert!(profile.contains(&PageId::Entity(
+        EntityId::new(EntityKind::Crisis, "war-in-sudan"),
+        1
+    )));
     assert!(
-        profile.contains(&PageId::Entity(EntityId::new(EntityKind::Country, "sudan"))),
+        profile.contains(&PageId::Entity(
+            EntityId::new(EntityKind::Country, "sudan"),
+            1
+        )),
         "the country lists the crisis"
     );
     assert!(
@@ -335,4 +338,36 @@ fn each_source_maps_to_the_pages_that_read_it() {
         "the briefing names the crisis"
     );
     assert!(!profile.contains(&PageId::Tags));
+}
+
+#[test]
+fn long_entity_and_tag_lists_are_paginated() {
+    let site = TestSite::empty();
+    for i in 0..55 {
+        site.write(
+            &format!("content/articles/a{i:02}.md"),
+            &format!("---\ntitle: Briefing {i:02}\ndate: 2024-01-01T00:{i:02}:00+00:00\ncountries: [Chad]\ntags: [security]\n---\nText.\n"),
+        );
+    }
+    site.build_ok();
+    let first = site.page("countries/chad/");
+    let second = site.page("countries/chad/page/2/");
+    assert!(
+        first.contains("Briefing 54") && !first.contains("Briefing 04<"),
+        "newest 50 first"
+    );
+    for i in 0..5 {
+        assert!(
+            second.contains(&format!("Briefing {i:02}")),
+            "page 2 holds the oldest five"
+        );
+    }
+    assert!(first.contains(r#"href="/countries/chad/page/2/" rel="next""#));
+    assert!(second.contains("<title>Chad, page 2 of 2"));
+    assert!(site.page("tags/security/page/2/").contains("Briefing 00"));
+    let crawl = common::crawl(&site.out(), "/");
+    assert!(crawl.broken.is_empty(), "{:?}", crawl.broken);
+    assert!(crawl
+        .reached
+        .contains(std::path::Path::new("countries/chad/page/2/index.html")));
 }

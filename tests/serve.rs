@@ -262,16 +262,12 @@ fn a_broken_file_shows_the_error_while_the_old_page_is_served() {
         "content/articles/source.md",
         "---\ntitle: Links of every kind\ndate: not a date\n---\n",
     );
-    let mut seen = String::new();
-    while !seen.contains("event: build-error") || !seen.contains("build failed") {
-        line.clear();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "stream closed: {seen}"
-        );
-        seen.push_str(&line);
-    }
-    assert!(seen.contains("content/articles/source.md:3"), "{seen}");
+    // An editor's write may be seen half done (an empty file) first; wait
+    // for the error about the finished file.
+    read_events_until(&mut reader, |seen| {
+        seen.find("content/articles/source.md:3")
+            .is_some_and(|at| seen[at..].contains("build failed"))
+    });
     let (status, body) = get(&server.addr, "/articles/source/");
     assert_eq!(status, 200);
     assert!(
@@ -284,16 +280,36 @@ fn a_broken_file_shows_the_error_while_the_old_page_is_served() {
         "content/articles/source.md",
         "---\ntitle: Fixed again\ndate: 2024-06-02\n---\nBack.\n",
     );
-    loop {
-        line.clear();
-        assert!(reader.read_line(&mut line).unwrap() > 0);
-        if line.starts_with("event: reload") {
-            break;
-        }
-    }
+    read_events_until(&mut reader, |seen| seen.contains("event: reload"));
     assert!(get(&server.addr, "/articles/source/")
         .1
         .contains("Fixed again"));
+}
+
+/// Read the event stream until `done` holds for everything read so far,
+/// failing (not hanging) after 30 s: keep-alive comments arrive every 15 s.
+fn read_events_until(reader: &mut BufReader<TcpStream>, done: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = String::new();
+    let mut line = String::new();
+    while !done(&seen) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out; events so far:\n{seen}"
+        );
+        line.clear();
+        match reader.read_line(&mut line) {
+            Ok(0) => panic!("stream closed: {seen}"),
+            Ok(_) => seen.push_str(&line),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    seen
 }
 
 #[test]

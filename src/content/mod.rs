@@ -55,6 +55,16 @@ impl EntityKind {
         self.dir()
     }
 
+    /// Singular, for people: "Country".
+    pub fn label(self) -> &'static str {
+        match self {
+            EntityKind::Country => "Country",
+            EntityKind::Leader => "Leader",
+            EntityKind::Crisis => "Crisis",
+        }
+    }
+
+    /// Plural, for index pages: "Countries".
     pub fn title(self) -> &'static str {
         match self {
             EntityKind::Country => "Countries",

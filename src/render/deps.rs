@@ -61,10 +61,15 @@ pub fn page_sources(site: &Site, page: &PageId) -> BTreeSet<PathBuf> {
                 }
             }
         }
-        PageId::Entity(id) => {
+        PageId::Entity(id, n) => {
             entity_and_relations(site, id, &mut out);
-            for slug in &site.entities[id].articles {
+            let all = &site.entities[id].articles;
+            for slug in super::list_slice(all, *n) {
                 card(site, slug, &mut out);
+            }
+            if *n == 1 && id.kind == crate::graph::EntityKind::Crisis {
+                // The timeline lists every briefing's title and date.
+                out.extend(all.iter().map(|s| site.articles[s].source.clone()));
             }
         }
         PageId::Tags => {
@@ -74,8 +79,8 @@ pub fn page_sources(site: &Site, page: &PageId) -> BTreeSet<PathBuf> {
                 }
             }
         }
-        PageId::Tag(slug) => {
-            for a in &site.tags[slug].articles {
+        PageId::Tag(slug, n) => {
+            for a in super::list_slice(&site.tags[slug].articles, *n) {
                 card(site, a, &mut out);
             }
         }

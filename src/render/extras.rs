@@ -191,8 +191,8 @@ pub fn last_modified(site: &Site, page: &super::PageId) -> Option<Date> {
     use super::PageId::*;
     match page {
         Article(slug) => Some(site.articles[slug].last_modified()),
-        Entity(id) => newest(site, &site.entities[id].articles),
-        Tag(slug) => newest(site, &site.tags[slug].articles),
+        Entity(id, n) => newest(site, super::list_slice(&site.entities[id].articles, *n)),
+        Tag(slug, n) => newest(site, super::list_slice(&site.tags[slug].articles, *n)),
         ArchiveYear(y) => newest(
             site,
             site.timeline

@@ -29,9 +29,11 @@ pub enum PageId {
     Articles(usize),
     Article(ArticleId),
     EntityIndex(EntityKind),
-    Entity(EntityId),
+    /// An entity's page `n` (1-based) of briefings, newest first.
+    Entity(EntityId, usize),
     Tags,
-    Tag(String),
+    /// A tag's page `n` (1-based).
+    Tag(String, usize),
     NotFound,
     /// An Atom feed: the site's, or one entity's or tag's.
     Feed(FeedScope),
@@ -53,9 +55,11 @@ impl PageId {
             PageId::Articles(n) => format!("articles/page/{n}/"),
             PageId::Article(slug) => site.articles[slug].path(),
             PageId::EntityIndex(kind) => format!("{}/", kind.dir()),
-            PageId::Entity(id) => id.path(),
+            PageId::Entity(id, 1) => id.path(),
+            PageId::Entity(id, n) => format!("{}page/{n}/", id.path()),
             PageId::Tags => "tags/".into(),
-            PageId::Tag(slug) => format!("tags/{slug}/"),
+            PageId::Tag(slug, 1) => format!("tags/{slug}/"),
+            PageId::Tag(slug, n) => format!("tags/{slug}/page/{n}/"),
             PageId::NotFound => "404.html".into(),
             PageId::Feed(scope) => scope.path(site),
             PageId::Archive => "archive/".into(),
@@ -88,13 +92,13 @@ impl PageId {
             PageId::EntityIndex(EntityKind::Country) => "countries.html",
             PageId::EntityIndex(EntityKind::Leader) => "leaders.html",
             PageId::EntityIndex(EntityKind::Crisis) => "crises.html",
-            PageId::Entity(id) => match id.kind {
+            PageId::Entity(id, _) => match id.kind {
                 EntityKind::Country => "country.html",
                 EntityKind::Leader => "leader.html",
                 EntityKind::Crisis => "crisis.html",
             },
             PageId::Tags => "tags.html",
-            PageId::Tag(_) => "tag.html",
+            PageId::Tag(..) => "tag.html",
             PageId::NotFound => "404.html",
             PageId::Feed(_) => "atom.xml",
             PageId::Archive => "archive.html",
@@ -234,14 +238,18 @@ pub fn pages(site: &Site) -> Vec<PageId> {
     pages.extend((1..=article_pages).map(PageId::Articles));
     pages.extend(site.timeline.iter().cloned().map(PageId::Article));
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
-    pages.extend(site.entities.keys().cloned().map(PageId::Entity));
+    for (id, e) in &site.entities {
+        pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
+    }
     pages.extend(
         site.entities
             .keys()
             .cloned()
             .map(|id| PageId::Feed(FeedScope::Entity(id))),
     );
-    pages.extend(site.tags.keys().cloned().map(PageId::Tag));
+    for (slug, t) in &site.tags {
+        pages.extend((1..=list_pages(t.articles.len())).map(|n| PageId::Tag(slug.clone(), n)));
+    }
     pages.extend(
         site.tags
             .keys()
@@ -254,6 +262,37 @@ pub fn pages(site: &Site) -> Vec<PageId> {
             .map(PageId::ArchiveYear),
     );
     pages
+}
+
+/// Briefings per page on entity and tag pages. A country in a large archive
+/// has thousands; one page of them all would be slow to render and to read.
+pub const LIST_PAGE_SIZE: usize = 50;
+
+fn list_pages(count: usize) -> usize {
+    count.div_ceil(LIST_PAGE_SIZE).max(1)
+}
+
+/// The briefings shown on page `n` of a list.
+pub fn list_slice(list: &[ArticleId], n: usize) -> &[ArticleId] {
+    let start = ((n - 1) * LIST_PAGE_SIZE).min(list.len());
+    &list[start..(start + LIST_PAGE_SIZE).min(list.len())]
+}
+
+/// Page links for a list split over `total` pages.
+fn pagination(site: &Site, n: usize, total: usize, page: impl Fn(usize) -> PageId) -> Pagination {
+    let url_of = |k: usize| site.url(&page(k).path(site));
+    Pagination {
+        current: n,
+        total,
+        previous: (n > 1).then(|| url_of(n - 1)),
+        next: (n < total).then(|| url_of(n + 1)),
+        pages: (1..=total)
+            .map(|k| PageLink {
+                number: k,
+                url: url_of(k),
+            })
+            .collect(),
+    }
 }
 
 /// Render the whole site: every page in parallel, then the static files.
@@ -452,30 +491,39 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                 section,
             )
         }
-        PageId::Entity(id) => {
+        PageId::Entity(id, n) => {
             let e = &site.entities[id];
-            let cards: Vec<_> = e
-                .articles
+            let cards: Vec<_> = list_slice(&e.articles, *n)
                 .iter()
                 .map(|s| ArticleCard::new(site, &site.articles[s]))
                 .collect();
             ctx.insert("entity", &EntityView::new(site, e));
-            if id.kind == EntityKind::Crisis {
+            if id.kind == EntityKind::Crisis && *n == 1 {
                 let timeline: Vec<_> = e
                     .articles
                     .iter()
                     .rev()
-                    .map(|s| ArticleCard::new(site, &site.articles[s]))
+                    .map(|s| TimelineEntry::new(site, &site.articles[s]))
                     .collect();
                 ctx.insert("timeline", &timeline);
             }
             ctx.insert("articles", &cards);
+            let total = list_pages(e.articles.len());
+            ctx.insert(
+                "pagination",
+                &pagination(site, *n, total, |k| PageId::Entity(id.clone(), k)),
+            );
             let description = if e.summary.is_empty() {
                 format!("Briefings about {} ({}).", e.name, id.kind.noun())
             } else {
                 e.summary.clone()
             };
-            meta(e.name.clone(), description, id.kind.dir())
+            let title = if *n == 1 {
+                e.name.clone()
+            } else {
+                format!("{}, page {n} of {total}", e.name)
+            };
+            meta(title, description, id.kind.dir())
         }
         PageId::Tags => {
             let tags: Vec<_> = site
@@ -494,10 +542,9 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                 "tags",
             )
         }
-        PageId::Tag(slug) => {
+        PageId::Tag(slug, n) => {
             let t = &site.tags[slug];
-            let cards: Vec<_> = t
-                .articles
+            let cards: Vec<_> = list_slice(&t.articles, *n)
                 .iter()
                 .map(|s| ArticleCard::new(site, &site.articles[s]))
                 .collect();
@@ -510,11 +557,17 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                 },
             );
             ctx.insert("articles", &cards);
-            meta(
-                format!("Tagged “{}”", t.name),
-                format!("Briefings tagged {}.", t.name),
-                "tags",
-            )
+            let total = list_pages(t.articles.len());
+            ctx.insert(
+                "pagination",
+                &pagination(site, *n, total, |k| PageId::Tag(slug.clone(), k)),
+            );
+            let title = if *n == 1 {
+                format!("Tagged “{}”", t.name)
+            } else {
+                format!("Tagged “{}”, page {n} of {total}", t.name)
+            };
+            meta(title, format!("Briefings tagged {}.", t.name), "tags")
         }
         PageId::NotFound => meta(
             "Page not found".into(),
@@ -568,13 +621,13 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
     };
     // Every page links the site feed; entity and tag pages their own too.
     page_meta.feed = match page {
-        PageId::Entity(id) => Some(feed_link(FeedScope::Entity(id.clone()))),
-        PageId::Tag(slug) => Some(feed_link(FeedScope::Tag(slug.clone()))),
+        PageId::Entity(id, _) => Some(feed_link(FeedScope::Entity(id.clone()))),
+        PageId::Tag(slug, _) => Some(feed_link(FeedScope::Tag(slug.clone()))),
         _ => None,
     };
     let jsonld = match page {
         PageId::Article(slug) => Some(extras::article_jsonld(site, &site.articles[slug])),
-        PageId::Entity(id) => Some(extras::entity_jsonld(site, &site.entities[id])),
+        PageId::Entity(id, 1) => Some(extras::entity_jsonld(site, &site.entities[id])),
         _ => None,
     };
     page_meta.jsonld = jsonld.as_ref().map(crate::text::json_for_script);

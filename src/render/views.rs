@@ -381,11 +381,20 @@ pub struct Counts {
     pub tags: usize,
 }
 
-/// "Country", "Leader" or "Crisis".
-pub fn kind_title(kind: EntityKind) -> &'static str {
-    match kind {
-        EntityKind::Country => "Country",
-        EntityKind::Leader => "Leader",
-        EntityKind::Crisis => "Crisis",
+/// A line of a crisis timeline.
+#[derive(Serialize)]
+pub struct TimelineEntry<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: DateView,
+}
+
+impl<'a> TimelineEntry<'a> {
+    pub fn new(site: &'a Site, a: &'a Article) -> Self {
+        TimelineEntry {
+            title: &a.title,
+            url: site.url(&a.path()),
+            date: (&a.date).into(),
+        }
     }
 }

@@ -83,10 +83,6 @@ impl Shared {
         self.broadcast(Event::BuildError(message));
     }
 
-    pub fn clear_error(&self) {
-        *self.error.write().expect("error lock") = None;
-    }
-
     fn broadcast(&self, event: Event) {
         self.clients
             .lock()
