@@ -346,6 +346,17 @@ impl Entity {
     pub fn path(&self) -> String {
         self.id.path()
     }
+
+    /// The entities its page links as relations: a country's leaders and
+    /// crises; a leader's country, crises and peers; a crisis's countries
+    /// and leaders.
+    pub fn related(&self) -> Vec<&EntityId> {
+        match &self.details {
+            Details::Country(c) => c.leaders.iter().chain(&c.crises).collect(),
+            Details::Leader(l) => l.country.iter().chain(&l.crises).chain(&l.peers).collect(),
+            Details::Crisis(c) => c.countries.iter().chain(&c.leaders).collect(),
+        }
+    }
 }
 
 /// A profile's slug is its file stem; a stem that is not already a slug is

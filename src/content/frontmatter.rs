@@ -342,6 +342,22 @@ impl Date {
     }
 }
 
+/// English month names, for readable dates.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// A date that may be only a year or a month, as terms of office and crises
 /// are often known: `2006`, `2023-04`, `2023-04-15`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -390,20 +406,6 @@ impl PartialDate {
     }
 
     pub fn human(&self) -> String {
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
             (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),

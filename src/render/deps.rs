@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::{pages, PageId};
-use crate::graph::{Details, EntityId, EntityKind, Site};
+use crate::graph::{EntityId, EntityKind, Site};
 
 /// For every source file, the pages whose contents depend on it.
 ///
@@ -124,12 +124,7 @@ fn card(site: &Site, slug: &str, out: &mut BTreeSet<PathBuf>) {
 
 fn entity_and_relations(site: &Site, id: &EntityId, out: &mut BTreeSet<PathBuf>) {
     profile(site, id, out);
-    let related: Vec<&EntityId> = match &site.entities[id].details {
-        Details::Country(c) => c.leaders.iter().chain(&c.crises).collect(),
-        Details::Leader(l) => l.country.iter().chain(&l.crises).chain(&l.peers).collect(),
-        Details::Crisis(c) => c.countries.iter().chain(&c.leaders).collect(),
-    };
-    for r in related {
+    for r in site.entities[id].related() {
         profile(site, r, out);
     }
 }

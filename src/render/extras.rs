@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use super::views::ArticleCard;
-use crate::content::frontmatter::Date;
+use crate::content::frontmatter::{Date, MONTHS};
 use crate::graph::{Article, Details, Entity, EntityId, EntityKind, Site};
 
 /// Entries per feed.
@@ -220,21 +220,6 @@ pub struct YearView<'a> {
     pub count: usize,
     pub months: Vec<MonthView<'a>>,
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 /// Briefings by year, then month, newest first. `only` limits it to one
 /// year; `with_articles` fills in the briefing cards.
