@@ -430,6 +430,74 @@ fn non_empty(s: &Option<String>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// What every profile's front matter has.
+trait ProfileFront {
+    fn name(&self) -> &str;
+    fn aliases(&self) -> &[String];
+    fn extra(&self) -> &Extra;
+}
+
+macro_rules! profile_front {
+    ($($t:ty),*) => {$(
+        impl ProfileFront for $t {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn aliases(&self) -> &[String] {
+                &self.aliases
+            }
+            fn extra(&self) -> &Extra {
+                &self.extra
+            }
+        }
+    )*};
+}
+
+profile_front!(
+    crate::content::frontmatter::CountryFrontMatter,
+    crate::content::frontmatter::LeaderFrontMatter,
+    crate::content::frontmatter::CrisisFrontMatter
+);
+
+/// Add one kind's profiles to the resolver: the shared fields here, the
+/// kind's own through `details`. Bodies are queued for rendering later.
+fn add_profiles<'a, T: ProfileFront>(
+    r: &mut Resolver,
+    kind: EntityKind,
+    docs: &'a [Document<T>],
+    diags: &mut Vec<Diagnostic>,
+    bodies: &mut Vec<(EntityId, &'a Path, &'a str, usize)>,
+    details: impl Fn(&Document<T>, &mut Vec<Diagnostic>) -> Details,
+) {
+    for doc in docs {
+        let f = &doc.front;
+        let Some(id) = profile_id(kind, doc, diags) else {
+            continue;
+        };
+        if !require_name(doc, f.name(), diags) {
+            continue;
+        }
+        let entity = Entity {
+            id: id.clone(),
+            name: f.name().trim().to_string(),
+            aliases: f
+                .aliases()
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            source: Some(doc.path.clone()),
+            body_html: String::new(),
+            summary: String::new(),
+            extra: f.extra().clone(),
+            details: details(doc, diags),
+            articles: Vec::new(),
+        };
+        r.entities.insert(id.clone(), entity);
+        bodies.push((id, &doc.path, &doc.body, doc.body_line));
+    }
+}
+
 /// Resolve the raw content into the site graph. Problems are pushed onto
 /// `diags`; the caller decides whether they stop the build.
 pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> Site {
@@ -439,129 +507,76 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
     };
     // Profile bodies, rendered once every name is known.
     let mut profile_bodies: Vec<(EntityId, &Path, &str, usize)> = Vec::new();
-
-    let add_profile = |r: &mut Resolver,
-                       id: EntityId,
-                       name: &str,
-                       aliases: &[String],
-                       extra: &Extra,
-                       details: Details,
-                       path: &Path| {
-        let entity = Entity {
-            id: id.clone(),
-            name: name.trim().to_string(),
-            aliases: aliases
-                .iter()
-                .map(|a| a.trim().to_string())
-                .filter(|a| !a.is_empty())
-                .collect(),
-            source: Some(path.to_path_buf()),
-            body_html: String::new(),
-            summary: String::new(),
-            extra: extra.clone(),
-            details,
-            articles: Vec::new(),
-        };
-        r.entities.insert(id, entity);
-    };
-
-    for doc in &raw.countries {
-        let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Country, doc, diags) else {
-            continue;
-        };
-        if !require_name(doc, &f.name, diags) {
-            continue;
-        }
-        let iso = non_empty(&f.iso).map(|iso| iso.to_ascii_uppercase());
-        if let Some(code) = &iso {
-            if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
-                diags.push(
-                    doc.diag_at_key(
-                        Diagnostic::error(format!(
-                            "`iso: {code}` is not an ISO 3166-1 alpha-2 code"
-                        ))
-                        .with_help("use the two-letter code, e.g. `iso: KE` for Kenya"),
-                        "iso",
-                        None,
-                    ),
-                );
+    add_profiles(
+        &mut r,
+        EntityKind::Country,
+        &raw.countries,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            let iso = non_empty(&f.iso).map(|iso| iso.to_ascii_uppercase());
+            if let Some(code) = &iso {
+                if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    diags.push(
+                        doc.diag_at_key(
+                            Diagnostic::error(format!(
+                                "`iso: {code}` is not an ISO 3166-1 alpha-2 code"
+                            ))
+                            .with_help("use the two-letter code, e.g. `iso: KE` for Kenya"),
+                            "iso",
+                            None,
+                        ),
+                    );
+                }
             }
-        }
-        let details = Details::Country(Country {
-            iso,
-            region: non_empty(&f.region),
-            capital: non_empty(&f.capital),
-            ..Country::default()
-        });
-        add_profile(
-            &mut r,
-            id.clone(),
-            &f.name,
-            &f.aliases,
-            &f.extra,
-            details,
-            &doc.path,
-        );
-        profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
-    }
-    for doc in &raw.leaders {
-        let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Leader, doc, diags) else {
-            continue;
-        };
-        if !require_name(doc, &f.name, diags) {
-            continue;
-        }
-        let (from, to) = match &f.term {
-            Some(t) => (
-                parse_partial(doc, "from", &t.from, diags),
-                parse_partial(doc, "to", &t.to, diags),
-            ),
-            None => (None, None),
-        };
-        let details = Details::Leader(Leader {
-            office: non_empty(&f.office),
-            term_from: from,
-            term_to: to,
-            ..Leader::default()
-        });
-        add_profile(
-            &mut r,
-            id.clone(),
-            &f.name,
-            &f.aliases,
-            &f.extra,
-            details,
-            &doc.path,
-        );
-        profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
-    }
-    for doc in &raw.crises {
-        let f = &doc.front;
-        let Some(id) = profile_id(EntityKind::Crisis, doc, diags) else {
-            continue;
-        };
-        if !require_name(doc, &f.name, diags) {
-            continue;
-        }
-        let details = Details::Crisis(Crisis {
-            status: non_empty(&f.status).map(|s| s.to_lowercase()),
-            started: parse_partial(doc, "started", &f.started, diags),
-            ended: parse_partial(doc, "ended", &f.ended, diags),
-            ..Crisis::default()
-        });
-        add_profile(
-            &mut r,
-            id.clone(),
-            &f.name,
-            &f.aliases,
-            &f.extra,
-            details,
-            &doc.path,
-        );
-        profile_bodies.push((id, &doc.path, &doc.body, doc.body_line));
-    }
+            Details::Country(Country {
+                iso,
+                region: non_empty(&f.region),
+                capital: non_empty(&f.capital),
+                ..Country::default()
+            })
+        },
+    );
+    add_profiles(
+        &mut r,
+        EntityKind::Leader,
+        &raw.leaders,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            let (term_from, term_to) = match &f.term {
+                Some(t) => (
+                    parse_partial(doc, "from", &t.from, diags),
+                    parse_partial(doc, "to", &t.to, diags),
+                ),
+                None => (None, None),
+            };
+            Details::Leader(Leader {
+                office: non_empty(&f.office),
+                term_from,
+                term_to,
+                ..Leader::default()
+            })
+        },
+    );
+    add_profiles(
+        &mut r,
+        EntityKind::Crisis,
+        &raw.crises,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            Details::Crisis(Crisis {
+                status: non_empty(&f.status).map(|s| s.to_lowercase()),
+                started: parse_partial(doc, "started", &f.started, diags),
+                ended: parse_partial(doc, "ended", &f.ended, diags),
+                ..Crisis::default()
+            })
+        },
+    );
 
     // Register every profile's slug, name and aliases before resolving any
     // reference, so resolution does not depend on file order.
