@@ -194,10 +194,6 @@ impl Site {
     pub fn url(&self, path: &str) -> String {
         self.config.url(path)
     }
-
-    pub fn article_by_source(&self, source: &Path) -> Option<&Article> {
-        self.articles.values().find(|a| a.source == source)
-    }
 }
 
 /// Names and aliases of entities, folded, so references match across case

@@ -160,12 +160,13 @@ impl Project {
         if let Some((site, warnings)) = new_site {
             let new_pages: BTreeSet<PageId> = render::pages(&site).into_iter().collect();
             let new_deps = dependencies(&site);
+            let new_by_source = by_source(&site);
             for f in &content {
                 // An edit that leaves everything other pages show of a
                 // briefing alone (its title, dates, summary, entities and
                 // tags) re-renders that briefing's own page only.
-                let old = self.site.article_by_source(f);
-                let new = site.article_by_source(f);
+                let old = self.by_source.get(*f).map(|slug| &self.site.articles[slug]);
+                let new = new_by_source.get(*f).map(|slug| &site.articles[slug]);
                 if let (Some(o), Some(n)) = (old, new) {
                     if o.slug == n.slug && card_key(o) == card_key(n) {
                         // Its page, and the feeds that carry its full text.
@@ -196,7 +197,7 @@ impl Project {
             }
             self.deps = new_deps;
             self.index = link_index(&self.config, &site.entities, &site.articles);
-            self.by_source = by_source(&site);
+            self.by_source = new_by_source;
             self.records = records(&site);
             self.site = site;
             self.warnings = warnings;
