@@ -46,23 +46,43 @@ after(async () => {
   if (site) rmSync(site, { recursive: true, force: true });
 });
 
-async function resultTitles(page, path) {
-  // Results appear after the DOM is ready; no need to wait for every
-  // subresource (a slow CI machine once took over 30 s for that).
-  await page.goto(url + path, { waitUntil: "domcontentloaded", timeout: 60000 });
-  await page.waitForSelector(".pagefind-ui__result-link", { timeout: 30000 });
-  return page.locator(".pagefind-ui__result-link").allInnerTexts();
+async function resultTitles(path) {
+  // Known problem, not yet understood: about one navigation in five to the
+  // search page never reaches DOMContentLoaded although the server answers
+  // the same URLs at once to curl. A fresh browser context gets through, so
+  // try up to three, each with its own timeout, rather than hide it in one
+  // long wait.
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(url + path, { waitUntil: "domcontentloaded", timeout: 15000 });
+      await page.waitForSelector(".pagefind-ui__result-link", { timeout: 15000 });
+      return await page.locator(".pagefind-ui__result-link").allInnerTexts();
+    } catch (e) {
+      lastError = e;
+      console.log(`search page attempt ${attempt + 1} failed: ${e.message.split("\n")[0]}`);
+    } finally {
+      await context.close();
+    }
+  }
+  throw lastError;
 }
 
 test("searching Haiti lists the Haiti briefings, and a crisis filter narrows them", async () => {
   // serve builds the search index in the background after the first build.
-  for (let i = 0; i < 100; i++) {
+  // It waits for a quiet second and runs at low priority, so allow a slow
+  // machine a full minute.
+  let ready = false;
+  for (let i = 0; i < 600 && !ready; i++) {
     const r = await fetch(url + "pagefind/pagefind-entry.json");
-    if (r.ok) break;
-    await new Promise((ok) => setTimeout(ok, 100));
+    await r.arrayBuffer(); // read the body so the connection is released
+    ready = r.ok;
+    if (!ready) await new Promise((ok) => setTimeout(ok, 100));
   }
-  const page = await browser.newPage();
-  const haiti = await resultTitles(page, "search/?q=Haiti");
+  assert.ok(ready, "the search index was never served");
+  const haiti = await resultTitles("search/?q=Haiti");
   for (const title of [
     "Haiti and Kenya open diplomatic relations",
     "Ruto commits Kenya to the Haiti mission after a round of meetings in New York",
@@ -70,10 +90,9 @@ test("searching Haiti lists the Haiti briefings, and a crisis filter narrows the
   ]) {
     assert.ok(haiti.includes(title), `${title} missing from ${JSON.stringify(haiti)}`);
   }
-  const sudan = await resultTitles(page, "search/?q=Kenya&crisis=War+in+Sudan");
+  const sudan = await resultTitles("search/?q=Kenya&crisis=War+in+Sudan");
   assert.ok(sudan.includes("Ruto cites progress on Sudan in talks with Blinken"), JSON.stringify(sudan));
   assert.ok(!sudan.includes("Haiti and Kenya open diplomatic relations"), JSON.stringify(sudan));
-  await page.close();
 });
 
 test("an edit reloads the open page, and a broken file shows the overlay", async () => {
