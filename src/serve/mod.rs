@@ -69,6 +69,25 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         strict: false,
         base_url: Some(url.clone()),
     };
+    // Watch before the first build and before announcing the address, so an
+    // edit made the moment the server is up (or during the build) is seen.
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(e);
+    })
+    .context("could not start watching files")?;
+    for dir in ["content", "templates", "static"] {
+        let path = opts.site_dir.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("could not watch {}", path.display()))?;
+        }
+    }
+    watcher
+        .watch(&opts.site_dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("could not watch {}", opts.site_dir.display()))?;
+
     let started = Instant::now();
     // The first build must succeed: there is no previous site to fall back on.
     let mut project = Project::open(&opts.site_dir, &options)?;
@@ -105,23 +124,6 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(move |e| {
-        let _ = tx.send(e);
-    })
-    .context("could not start watching files")?;
-    for dir in ["content", "templates", "static"] {
-        let path = opts.site_dir.join(dir);
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .with_context(|| format!("could not watch {}", path.display()))?;
-        }
-    }
-    watcher
-        .watch(&opts.site_dir, RecursiveMode::NonRecursive)
-        .with_context(|| format!("could not watch {}", opts.site_dir.display()))?;
 
     while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
         let started = Instant::now();
