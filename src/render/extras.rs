@@ -179,7 +179,7 @@ pub struct SitemapEntry {
 }
 
 /// The newest "last changed" date among some briefings.
-fn newest<'a>(site: &Site, slugs: impl IntoIterator<Item = &'a String>) -> Option<Date> {
+pub fn newest<'a>(site: &Site, slugs: impl IntoIterator<Item = &'a String>) -> Option<Date> {
     slugs
         .into_iter()
         .map(|s| site.articles[s].last_modified())
@@ -187,7 +187,9 @@ fn newest<'a>(site: &Site, slugs: impl IntoIterator<Item = &'a String>) -> Optio
 }
 
 /// `lastmod` for a page: a briefing's own date, else its newest briefing's.
-pub fn last_modified(site: &Site, page: &super::PageId) -> Option<Date> {
+/// `site_newest` is the newest of all briefings, computed once by the caller
+/// because every page of the paginated `/articles/` list shares it.
+pub fn last_modified(site: &Site, page: &super::PageId, site_newest: Option<Date>) -> Option<Date> {
     use super::PageId::*;
     match page {
         Article(slug) => Some(site.articles[slug].last_modified()),
@@ -200,7 +202,7 @@ pub fn last_modified(site: &Site, page: &super::PageId) -> Option<Date> {
                 .filter(|s| site.articles[*s].date.year() == *y),
         ),
         EntityIndex(kind) => newest(site, site.entities_of(*kind).flat_map(|e| &e.articles)),
-        Home | Articles(_) | Tags | Archive => newest(site, &site.timeline),
+        Home | Articles(_) | Tags | Archive => site_newest,
         _ => None,
     }
 }

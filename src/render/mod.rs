@@ -604,12 +604,13 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
             "search",
         ),
         PageId::Sitemap => {
+            let site_newest = extras::newest(site, &site.timeline);
             let entries: Vec<extras::SitemapEntry> = pages(site)
                 .into_iter()
                 .filter(|p| p.is_html() && *p != PageId::NotFound)
                 .map(|p| extras::SitemapEntry {
                     loc: site.config.absolute_url(&p.path(site)),
-                    lastmod: extras::last_modified(site, &p).map(|d| d.iso()),
+                    lastmod: extras::last_modified(site, &p, site_newest).map(|d| d.iso()),
                 })
                 .collect();
             ctx.insert("entries", &entries);
