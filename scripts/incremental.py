@@ -45,7 +45,7 @@ def main():
         host, port = m.group(1), int(m.group(2))
         page = f"/articles/{slug}/"
         deadline = time.time() + 300
-        while get(host, port, "/pagefind/pagefind-entry.json")[0] != 200:
+        while get(host, port, "/search-index/meta.json")[0] != 200:
             if time.time() > deadline:
                 sys.exit("search index never became ready")
             time.sleep(0.2)

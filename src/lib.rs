@@ -99,9 +99,7 @@ pub fn build_with_progress(
     // The search index needs only the graph, so it is built on its own
     // thread while pages render and are written.
     let (pages_written, search_files) = std::thread::scope(|scope| -> Result<_> {
-        let search = scope.spawn(|| {
-            search::build_index(&site.config.site.language, search::records(&site), false)
-        });
+        let search = scope.spawn(|| search::build_index(search::records(&site), false));
         // Render and write in chunks, so only one chunk of pages is held in
         // memory at a time.
         for chunk in pages.chunks(1024) {

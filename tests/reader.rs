@@ -4,7 +4,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Read;
 
 use common::{html_files, json_ld, TestSite};
 
@@ -129,16 +128,19 @@ fn feed_entries_carry_full_content_with_absolute_links_and_categories() {
     assert!(terms.contains(&("war-in-sudan", "War in Sudan")));
 }
 
-/// Pagefind compresses its files; fragments hold each page's text and filters.
-fn fragments(site: &TestSite) -> Vec<serde_json::Value> {
-    std::fs::read_dir(site.out().join("pagefind/fragment"))
+fn index_json(site: &TestSite, path: &str) -> serde_json::Value {
+    serde_json::from_str(&read(site, &format!("search-index/{path}"))).unwrap()
+}
+
+/// Document numbers from a list of gaps, as `search.js` reads them.
+fn undelta(list: &serde_json::Value, step: usize) -> Vec<u64> {
+    let mut doc = 0;
+    list.as_array()
         .unwrap()
-        .map(|e| {
-            let mut text = String::new();
-            flate2::read::GzDecoder::new(std::fs::File::open(e.unwrap().path()).unwrap())
-                .read_to_string(&mut text)
-                .unwrap();
-            serde_json::from_str(&text[text.find('{').unwrap()..]).unwrap()
+        .chunks(step)
+        .map(|c| {
+            doc += c[0].as_u64().unwrap();
+            doc
         })
         .collect()
 }
@@ -146,35 +148,62 @@ fn fragments(site: &TestSite) -> Vec<serde_json::Value> {
 #[test]
 fn the_search_index_is_built_with_entity_filters() {
     let site = site_with_host("links");
-    for file in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-ui.js",
-        "pagefind/pagefind-entry.json",
-    ] {
-        assert!(site.out().join(file).is_file(), "{file}");
-    }
-    let frags = fragments(&site);
-    let article = frags
-        .iter()
-        .find(|f| f["url"] == "/briefings/articles/source/")
-        .unwrap_or_else(|| panic!("the briefing is indexed: {frags:#?}"));
-    assert_eq!(
-        article["filters"]["crisis"],
-        serde_json::json!(["War in Sudan"])
-    );
-    assert_eq!(article["filters"]["country"], serde_json::json!(["Sudan"]));
-    assert!(article["content"]
-        .as_str()
+    let meta = index_json(&site, "meta.json");
+    let chunks = meta["docs"]
+        .as_u64()
         .unwrap()
-        .contains("Talks on Sudan resumed"));
-    // Index pages are not indexed; profiles are.
-    assert!(frags.iter().all(|f| f["url"] != "/briefings/countries/"));
-    assert!(frags
+        .div_ceil(meta["docChunk"].as_u64().unwrap());
+    let docs: Vec<serde_json::Value> = (0..chunks)
+        .flat_map(|n| {
+            index_json(&site, &format!("docs/{n}.json"))
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    assert_eq!(docs.len() as u64, meta["docs"].as_u64().unwrap());
+    let url = |d: &serde_json::Value| d[0].as_str().unwrap().to_string();
+    let n = docs
         .iter()
-        .any(|f| f["url"] == "/briefings/crises/war-in-sudan/"));
+        .position(|d| url(d) == "/briefings/articles/source/")
+        .unwrap_or_else(|| panic!("the briefing is indexed: {docs:#?}")) as u64;
+    assert_eq!(docs[n as usize][1], "Links of every kind");
+    assert_eq!(docs[n as usize][2], "Briefing");
+
+    // Entity filters hold the briefing, and their counts are in meta.json.
+    let crisis = index_json(&site, "filters/crisis.json");
+    assert_eq!(undelta(&crisis["War in Sudan"], 1), [n]);
+    assert_eq!(meta["filters"]["crisis"]["War in Sudan"], 1);
+    let country = index_json(&site, "filters/country.json");
+    assert!(undelta(&country["Sudan"], 1).contains(&n));
+
+    // A word of its text is in the shard search.js would fetch for it: the
+    // longest shard key that prefixes the word.
+    let word = "resumed";
+    let key = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .filter(|k| word.starts_with(k))
+        .max_by_key(|k| k.len())
+        .unwrap();
+    let shard = index_json(
+        &site,
+        &format!("terms/{}.json", briefing::search::shard_file(key)),
+    );
+    assert!(undelta(&shard[word], 2).contains(&n), "{shard}");
+
+    // Index pages are not indexed; profiles are.
+    assert!(docs.iter().all(|d| url(d) != "/briefings/countries/"));
+    assert!(docs
+        .iter()
+        .any(|d| url(d) == "/briefings/crises/war-in-sudan/"));
     // Every page has a search box that goes to /search/.
     assert!(site.page("").contains(r#"action="/briefings/search/""#));
-    assert!(site.page("search/").contains("pagefind-ui.js"));
+    assert!(site
+        .page("search/")
+        .contains(r#"data-index="/briefings/search-index/""#));
 }
 
 #[test]

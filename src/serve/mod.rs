@@ -103,7 +103,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     ));
     let shared = Arc::new(Shared::new(project.files.clone()));
     let mut generation = 0u64;
-    let indexer = spawn_indexer(&shared, project.config.site.language.clone(), *term);
+    let indexer = spawn_indexer(&shared, *term);
     let _ = indexer.send((generation, project.search_records()));
 
     let server = Arc::new(server);
@@ -175,20 +175,19 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
 /// rebuild, not one each.
 fn spawn_indexer(
     shared: &Arc<Shared>,
-    language: String,
     term: Terminal,
 ) -> mpsc::Sender<(u64, Vec<Arc<crate::search::Record>>)> {
     let (tx, rx) = mpsc::channel::<(u64, Vec<Arc<crate::search::Record>>)>();
     let shared = Arc::clone(shared);
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
-            // Wait for a second without edits, taking the newest records.
-            while let Ok(newer) = rx.recv_timeout(Duration::from_secs(1)) {
+            // Wait for a short pause in edits, taking the newest records.
+            while let Ok(newer) = rx.recv_timeout(Duration::from_millis(300)) {
                 job = newer;
             }
             let (generation, records) = job;
             let records = records.iter().map(|r| (**r).clone()).collect();
-            match crate::search::build_index(&language, records, true) {
+            match crate::search::build_index(records, true) {
                 Ok(outputs) => {
                     let files = outputs
                         .into_iter()

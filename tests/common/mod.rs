@@ -246,7 +246,7 @@ pub fn json_ld(html: &str) -> Vec<serde_json::Value> {
 /// The only scripts on a page are the theme's own files and JSON-LD data.
 pub fn assert_only_theme_scripts(html: &str, page: &str) {
     for (tag, body) in scripts(html) {
-        let theme_file = ["/site.js", "/search.js", "/pagefind/pagefind-ui.js"]
+        let theme_file = ["/site.js", "/search.js"]
             .iter()
             .any(|f| tag.contains(&format!("src=\"{f}\"")))
             && body.is_empty();
