@@ -977,7 +977,12 @@ fn link_relations(site: &mut Site) {
 
     // Related briefings: those sharing the most entities, then the newest.
     // Work in timeline positions, not slugs: this runs for every briefing
-    // against every briefing it shares an entity with.
+    // against the briefings it shares an entity with. Only the RELATED_WINDOW
+    // briefings nearest in time on each side, per entity, are candidates:
+    // counting against every briefing of a country made this quadratic
+    // (7,500 candidates per briefing at 100,000 briefings), and a briefing
+    // from the same weeks is the better suggestion anyway.
+    const RELATED_WINDOW: usize = 100;
     let positions: HashMap<&str, usize> = site
         .timeline
         .iter()
@@ -1002,7 +1007,13 @@ fn link_relations(site: &mut Site) {
             || (vec![0u32; site.timeline.len()], Vec::new()),
             |(counts, touched), (i, slug)| {
                 for id in &site.articles[slug].entities {
-                    for &j in &entity_positions[id] {
+                    // Positions are ascending (the entity's briefings are in
+                    // timeline order), so find this briefing and look around it.
+                    let all = &entity_positions[id];
+                    let at = all.partition_point(|&j| j < i);
+                    let window = &all[at.saturating_sub(RELATED_WINDOW)
+                        ..(at + RELATED_WINDOW + 1).min(all.len())];
+                    for &j in window {
                         if j != i {
                             if counts[j] == 0 {
                                 touched.push(j);
