@@ -286,13 +286,41 @@ fn pagination(site: &Site, n: usize, total: usize, page: impl Fn(usize) -> PageI
         total,
         previous: (n > 1).then(|| url_of(n - 1)),
         next: (n < total).then(|| url_of(n + 1)),
-        pages: (1..=total)
-            .map(|k| PageLink {
-                number: k,
-                url: url_of(k),
+        pages: page_numbers(n, total)
+            .into_iter()
+            .map(|k| {
+                k.map(|k| PageLink {
+                    number: k,
+                    url: url_of(k),
+                })
             })
             .collect(),
     }
+}
+
+/// The page numbers a list page links to: the first, the last, and two on
+/// either side of the current one, with `None` for each gap. Linking every
+/// page from every page grew as the square of the archive: 25 million links
+/// over the 5,000 list pages of 100,000 briefings.
+fn page_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    let mut out = Vec::new();
+    let mut last = 0;
+    for k in 1..=total {
+        let shown = k == 1 || k == total || k.abs_diff(current) <= AROUND;
+        if !shown {
+            continue;
+        }
+        // A gap of one page shows that page rather than an ellipsis.
+        if k == last + 2 {
+            out.push(Some(last + 1));
+        } else if k > last + 2 {
+            out.push(None);
+        }
+        out.push(Some(k));
+        last = k;
+    }
+    out
 }
 
 /// Render the whole site: every page in parallel, then the static files.
@@ -445,23 +473,8 @@ pub fn render_page(site: &Site, theme: &Theme, page: &PageId) -> Result<Output> 
                 .take(per_page)
                 .map(|s| ArticleCard::new(site, &site.articles[s]))
                 .collect();
-            let url_of = |k: usize| site.url(&PageId::Articles(k).path(site));
             ctx.insert("articles", &cards);
-            ctx.insert(
-                "pagination",
-                &Pagination {
-                    current: *n,
-                    total,
-                    previous: (*n > 1).then(|| url_of(n - 1)),
-                    next: (*n < total).then(|| url_of(n + 1)),
-                    pages: (1..=total)
-                        .map(|k| PageLink {
-                            number: k,
-                            url: url_of(k),
-                        })
-                        .collect(),
-                },
-            );
+            ctx.insert("pagination", &pagination(site, *n, total, PageId::Articles));
             let title = if *n == 1 {
                 "All briefings".to_string()
             } else {
@@ -702,5 +715,29 @@ fn capitalise(s: &str) -> String {
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    fn show(current: usize, total: usize) -> String {
+        page_numbers(current, total)
+            .into_iter()
+            .map(|k| k.map_or("…".to_string(), |k| k.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn page_links_are_the_ends_and_a_window_round_the_current_page() {
+        assert_eq!(show(1, 1), "1");
+        assert_eq!(show(1, 5), "1 2 3 4 5");
+        assert_eq!(show(1, 500), "1 2 3 … 500");
+        assert_eq!(show(250, 500), "1 … 248 249 250 251 252 … 500");
+        // A gap of a single page shows the page.
+        assert_eq!(show(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(show(500, 500), "1 … 498 499 500");
     }
 }

@@ -362,7 +362,8 @@ pub struct Pagination {
     pub total: usize,
     pub previous: Option<String>,
     pub next: Option<String>,
-    pub pages: Vec<PageLink>,
+    /// `None` marks a gap (an ellipsis) between page numbers.
+    pub pages: Vec<Option<PageLink>>,
 }
 
 #[derive(Serialize)]
