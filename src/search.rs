@@ -131,6 +131,10 @@ fn entity_record(site: &Site, e: &Entity) -> Record {
 /// "cote" meet). Other scripts are only lower-cased, because the browser has
 /// no transliteration table for them.
 fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
     for l in c.to_lowercase() {
         if ('\u{0300}'..='\u{036F}').contains(&l) {
             continue;
@@ -151,23 +155,27 @@ fn fold_char(c: char, out: &mut String) {
 /// digits, folded, at least two characters long.
 pub fn terms(text: &str) -> Vec<String> {
     let mut out = Vec::new();
+    each_term(text, |t| out.push(t.to_string()));
+    out
+}
+
+/// [`terms`] without allocating a string per word: `f` sees each in turn.
+fn each_term(text: &str, mut f: impl FnMut(&str)) {
     let mut word = String::new();
     let mut flush = |word: &mut String| {
         if word.chars().nth(1).is_some() {
-            out.push(std::mem::take(word));
-        } else {
-            word.clear();
+            f(word);
         }
+        word.clear();
     };
     for c in text.chars() {
         if c.is_alphanumeric() {
             fold_char(c, &mut word);
-        } else {
+        } else if !word.is_empty() {
             flush(&mut word);
         }
     }
     flush(&mut word);
-    out
 }
 
 /// Build the index files from `records`. In the `background` (under
@@ -193,12 +201,15 @@ pub fn build_index(mut records: Vec<Record>, background: bool) -> Result<Vec<Out
         .par_iter()
         .map(|r| {
             let mut w: HashMap<String, u32> = HashMap::new();
-            for t in terms(&r.title) {
-                *w.entry(t).or_default() += TITLE_WEIGHT;
-            }
-            for t in terms(&r.summary).into_iter().chain(terms(&r.text)) {
-                *w.entry(t).or_default() += 1;
-            }
+            let mut add = |t: &str, weight: u32| match w.get_mut(t) {
+                Some(n) => *n += weight,
+                None => {
+                    w.insert(t.to_string(), weight);
+                }
+            };
+            each_term(&r.title, |t| add(t, TITLE_WEIGHT));
+            each_term(&r.summary, |t| add(t, 1));
+            each_term(&r.text, |t| add(t, 1));
             w
         })
         .collect();

@@ -84,31 +84,93 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+const BLOCK_TAGS: [&str; 27] = [
+    "address",
+    "blockquote",
+    "br",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "tr",
+    "ul",
+];
+
 /// The text of an HTML fragment we rendered ourselves: tags dropped (block
-/// ends become spaces), the five entities we escape decoded.
+/// tags become spaces), the five entities we escape decoded.
 pub fn strip_tags(html: &str) -> String {
+    // One pass: this runs over every briefing's body for the search index.
+    const ENTITIES: [(&str, char); 5] = [
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+        ("&amp;", '&'),
+    ];
     let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match (in_tag, c) {
-            (false, '<') => {
-                in_tag = true;
-                if !out.ends_with(' ') {
-                    out.push(' ');
+    let mut space = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let mut len = c.len_utf8();
+        let text = match c {
+            '<' => {
+                len = rest.find('>').map_or(rest.len(), |i| i + 1);
+                let name = rest[1..len]
+                    .trim_start_matches('/')
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .next()
+                    .unwrap_or("");
+                // Block tags separate words; inline ones (a link, emphasis)
+                // sit inside them.
+                if BLOCK_TAGS.contains(&name) {
+                    None
+                } else {
+                    rest = &rest[len..];
+                    continue;
                 }
             }
-            (true, '>') => in_tag = false,
-            (false, c) => out.push(c),
-            (true, _) => {}
+            '&' => ENTITIES
+                .iter()
+                .find(|(name, _)| rest.starts_with(name))
+                .map(|(name, ch)| {
+                    len = name.len();
+                    *ch
+                })
+                .or(Some('&')),
+            c => Some(c),
+        };
+        match text {
+            Some(c) if !c.is_whitespace() => {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(c);
+            }
+            // Whitespace and tags both separate words.
+            _ => space = true,
         }
+        rest = &rest[len..];
     }
-    let out = out
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&");
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 /// Maps byte offsets to 1-based line numbers in one pass over the text, so
@@ -182,8 +244,8 @@ mod tests {
     #[test]
     fn strip_tags_keeps_words_apart() {
         assert_eq!(
-            strip_tags("<h2 id=\"a\">Talks</h2>\n<p>Kenya &amp; <a href=\"/x/\">Haiti</a>.</p>"),
-            "Talks Kenya & Haiti ."
+            strip_tags("<h2 id=\"a\">Talks</h2><p>Kenya &amp; <a href=\"/x/\">Haiti</a>.</p><ul><li>a</li><li>b&lt;c</li></ul>"),
+            "Talks Kenya & Haiti. a b<c"
         );
     }
 
