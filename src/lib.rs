@@ -95,27 +95,27 @@ pub fn build_with_progress(
     let theme = Theme::load(site_dir)?;
     let pages = render::pages(&site);
     progress.set_total(pages.len());
-    let mut staging = output::Staging::new(&output_dir)?;
+    let mut writer = output::Writer::new(&output_dir)?;
     // The search index needs only the graph, so it is built on its own
     // thread while pages render and are written.
-    let (pages_written, search_files) = std::thread::scope(|scope| -> Result<_> {
+    let search_files = std::thread::scope(|scope| -> Result<_> {
         let search = scope.spawn(|| search::build_index(search::records(&site), false));
-        // Render and write in chunks, so only one chunk of pages is held in
-        // memory at a time.
+        // Render in chunks and hand each to the writer, which keeps only the
+        // pages that changed, so the whole site is never in memory at once.
         for chunk in pages.chunks(1024) {
             let outputs = render::render_pages_with(&site, &theme, chunk, &|| progress.tick())?;
-            staging.write(&outputs)?;
+            writer.write(outputs)?;
         }
-        staging.write(&render::static_outputs(&theme)?)?;
-        timings.lap("render and write pages");
+        writer.write(render::static_outputs(&theme)?)?;
+        timings.lap("render pages");
         let search_files = search.join().expect("the search thread does not panic")?;
         timings.lap("search index (rest)");
-        Ok((staging.linked + staging.written, search_files))
+        Ok(search_files)
     })?;
-    staging.write(&search_files)?;
-    staging.commit()?;
-    timings.lap("write index and swap");
-    let files = pages_written + search_files.len();
+    writer.write(search_files)?;
+    let files = writer.files();
+    writer.commit()?;
+    timings.lap("write and swap in");
     Ok(BuildReport {
         output_dir,
         pages: pages.iter().filter(|p| p.is_html()).count(),
