@@ -3,10 +3,12 @@
 // only the files a query needs. /search/?q=Haiti&crisis=Haiti+security+crisis
 // searches "Haiti" within that crisis; country, leader, crisis, tag and type
 // filters are recognised. All text is inserted as text, never as HTML.
+
 // Folding and splitting: must match `terms` in src/search.rs (lower case,
 // Latin letters without accents, runs of letters and digits of two or more
-// characters). tests/browser/search_terms.test.mjs checks the two agree.
-const briefingTerms = (() => {
+// characters), as must the shard file names. tests/browser/search_terms.test.mjs
+// checks the two agree.
+const briefingSearch = (() => {
   // Latin letters whose accent-free form is not their Unicode decomposition
   // (the Rust side transliterates with deunicode; tests compare the two).
   const LATIN = {
@@ -26,7 +28,11 @@ const briefingTerms = (() => {
   }).join("");
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
   const terms = (s) => (fold(s).match(WORD) || []).filter((w) => Array.from(w).length > 1);
-  return { fold, terms, WORD };
+  // A shard key's file name: the key when plain a-z0-9, else "_" and the
+  // hex of its UTF-8 bytes (`shard_file` in src/search.rs).
+  const shardFile = (key) => /^[a-z0-9]+$/.test(key) ? key
+    : "_" + Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
+  return { fold, terms, WORD, shardFile };
 })();
 
 (() => {
@@ -44,7 +50,7 @@ const briefingTerms = (() => {
   const PAGE = 10;
   root.hidden = false;
 
-  const { fold, terms, WORD } = briefingTerms;
+  const { fold, terms, WORD, shardFile } = briefingSearch;
 
   let meta = null;
   const cache = new Map();
@@ -57,9 +63,6 @@ const briefingTerms = (() => {
     }
     return cache.get(path);
   };
-
-  const shardFile = (key) => /^[a-z0-9]+$/.test(key) ? key
-    : "_" + Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
 
   // The shards that can hold terms starting with `q`: every key that starts
   // with it, and the longest key that is a proper prefix of it.

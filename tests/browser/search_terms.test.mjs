@@ -16,12 +16,12 @@ import vm from "node:vm";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const binary = process.env.BRIEFING_BIN ?? join(root, "target", "debug", "briefing");
 
-function searchTerms() {
+function searchFunctions() {
   // search.js defines its folding before touching the page; without a
   // search box on the page the rest of it does nothing.
-  const context = vm.createContext({ document: { getElementById: () => null }, window: {} });
+  const context = vm.createContext({ document: { getElementById: () => null }, window: {}, TextEncoder });
   vm.runInContext(readFileSync(join(root, "static", "search.js"), "utf8"), context);
-  return vm.runInContext("briefingTerms.terms", context);
+  return vm.runInContext("briefingSearch", context);
 }
 
 test("search.js folds every word as the index does", () => {
@@ -41,8 +41,7 @@ test("search.js folds every word as the index does", () => {
     execFileSync(binary, ["build", site, "--output", join(site, "public")], { stdio: "pipe" });
     const index = join(site, "public", "search-index");
     const meta = JSON.parse(readFileSync(join(index, "meta.json"), "utf8"));
-    const shardFile = (key) => /^[a-z0-9]+$/.test(key) ? key
-      : "_" + Array.from(new TextEncoder().encode(key), (b) => b.toString(16).padStart(2, "0")).join("");
+    const { terms, shardFile } = searchFunctions();
     const shards = new Map();
     const shardFor = (term) => {
       const key = meta.shards.filter((k) => term.startsWith(k)).sort((a, b) => b.length - a.length)[0];
@@ -52,7 +51,6 @@ test("search.js folds every word as the index does", () => {
       }
       return shards.get(key);
     };
-    const terms = searchTerms();
     const missing = [];
     for (const word of words) {
       for (const term of terms(word)) {
