@@ -100,7 +100,9 @@ const briefingSearch = (() => {
   }
 
   async function filterDocs(kind, value) {
-    const postings = (await load(`filters/${kind}.json`))[value] || [];
+    // Own properties only: a tag may well be called "constructor".
+    const all = await load(`filters/${kind}.json`);
+    const postings = Object.hasOwn(all, value) ? all[value] : [];
     const docs = new Set();
     let doc = 0;
     for (const d of postings) docs.add(doc += d);
@@ -242,7 +244,7 @@ const briefingSearch = (() => {
       select.append(any);
       for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
       const wanted = params.get(kind);
-      if (wanted && meta.filters[kind][wanted] !== undefined) select.value = wanted;
+      if (wanted && Object.hasOwn(meta.filters[kind], wanted)) select.value = wanted;
       select.addEventListener("change", update);
       wrap.append(lab, select);
       filterBox.append(wrap);
