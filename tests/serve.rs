@@ -244,6 +244,22 @@ fn serve_answers_pages_and_picks_up_edits() {
 }
 
 #[test]
+fn a_static_folder_made_after_start_is_watched() {
+    let site = TestSite::fixture("links");
+    assert!(!site.path().join("static").exists());
+    let server = start(&site);
+    site.write("static/first.txt", "one");
+    wait_for("the new folder's file", || {
+        get(&server.addr, "/first.txt") == (200, "one".to_string())
+    });
+    // A file added afterwards is seen through the folder's own watch.
+    site.write("static/notes/second.txt", "two");
+    wait_for("a later file", || {
+        get(&server.addr, "/notes/second.txt") == (200, "two".to_string())
+    });
+}
+
+#[test]
 fn a_broken_file_shows_the_error_while_the_old_page_is_served() {
     let site = TestSite::fixture("links");
     let server = start(&site);

@@ -127,6 +127,18 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
 
     while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
         let started = Instant::now();
+        // A templates/ or static/ folder made after serve started is only
+        // seen by the site folder's own (non-recursive) watch: watch inside
+        // it from now on.
+        for p in &changed {
+            let top = p.parent().is_some_and(|d| same_dir(d, &opts.site_dir));
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if top && ["templates", "static"].contains(&name) && p.is_dir() {
+                if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
+                    term.warn(&format!("could not watch {}: {e}", p.display()));
+                }
+            }
+        }
         match project.rebuild(&changed) {
             Ok(Change::Nothing) => {}
             Ok(change) => {
@@ -239,6 +251,11 @@ fn next_changes(
         }
         return Some(changed);
     }
+}
+
+/// Whether two paths name the same folder (watchers report canonical paths).
+fn same_dir(a: &Path, b: &Path) -> bool {
+    a == b || a.canonicalize().ok() == b.canonicalize().ok()
 }
 
 /// Whether a changed path is one the site is built from.

@@ -135,6 +135,28 @@ impl Project {
         } else {
             Some(Theme::load(&self.site_dir)?)
         };
+        // A new or moved folder under static/ stands for every file in it.
+        let statics: Vec<PathBuf> = statics
+            .into_iter()
+            .flat_map(|p| {
+                let abs = self.site_dir.join(p);
+                if abs.is_dir() {
+                    walkdir::WalkDir::new(&abs)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .filter_map(|e| {
+                            e.path()
+                                .strip_prefix(&self.site_dir)
+                                .ok()
+                                .map(Path::to_path_buf)
+                        })
+                        .collect()
+                } else {
+                    vec![p.clone()]
+                }
+            })
+            .collect();
         let mut static_files = Vec::new();
         for p in &statics {
             let name = p
