@@ -131,9 +131,9 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         // seen by the site folder's own (non-recursive) watch: watch inside
         // it from now on.
         for p in &changed {
-            let top = p.parent().is_some_and(|d| same_dir(d, &opts.site_dir));
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if top && ["templates", "static"].contains(&name) && p.is_dir() {
+            let rel = site_relative(&opts.site_dir, p);
+            let top = rel.is_some_and(|r| r == Path::new("templates") || r == Path::new("static"));
+            if top && p.is_dir() {
                 if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
                     term.warn(&format!("could not watch {}: {e}", p.display()));
                 }
@@ -253,20 +253,20 @@ fn next_changes(
     }
 }
 
-/// Whether two paths name the same folder (watchers report canonical paths).
-fn same_dir(a: &Path, b: &Path) -> bool {
-    a == b || a.canonicalize().ok() == b.canonicalize().ok()
+/// `path` relative to the site folder, if it lies inside it. Watchers report
+/// canonical paths; the site folder may not be one.
+fn site_relative<'a>(site_dir: &Path, path: &'a Path) -> Option<&'a Path> {
+    path.strip_prefix(site_dir).ok().or_else(|| {
+        let canon = site_dir.canonicalize().ok()?;
+        path.strip_prefix(canon).ok()
+    })
 }
 
 /// Whether a changed path is one the site is built from.
 fn is_source(site_dir: &Path, path: &Path) -> bool {
-    let canon = site_dir
-        .canonicalize()
-        .unwrap_or_else(|_| site_dir.to_path_buf());
-    let rel = path
-        .strip_prefix(&canon)
-        .or_else(|_| path.strip_prefix(site_dir));
-    let Ok(rel) = rel else { return false };
+    let Some(rel) = site_relative(site_dir, path) else {
+        return false;
+    };
     let name = rel
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
