@@ -90,7 +90,7 @@ pub fn build_with_progress(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| site_dir.join("public"));
     output::check_output_dir(site_dir, &output_dir)?;
-    let (site, warnings) = load(&config)?;
+    let (site, mut warnings) = load(&config)?;
     timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
     let pages = render::pages(&site);
@@ -114,7 +114,12 @@ pub fn build_with_progress(
     })?;
     writer.write(search_files)?;
     let files = writer.files();
-    writer.commit()?;
+    let notes = writer.commit()?;
+    warnings.extend(
+        notes
+            .into_iter()
+            .map(|w| Diagnostic::warning(w).in_file(&output_dir)),
+    );
     timings.lap("write and swap in");
     Ok(BuildReport {
         output_dir,

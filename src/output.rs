@@ -3,9 +3,8 @@
 //! exactly as it was. A first build fills a new folder and renames it into
 //! place; a rebuild rewrites only the files whose bytes changed.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
-use std::hash::Hasher;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -16,6 +15,12 @@ use crate::render::Output;
 /// Written into every output folder. A folder without it was not made by
 /// briefing, and we refuse to replace it: it may be someone's documents.
 pub const MARKER: &str = ".briefing-output";
+
+/// Written into a new folder as soon as it is made, and removed just before
+/// it becomes the output. A `.briefing-new-*` folder that still holds it was
+/// left by a build that was killed; the next build may delete it, since it
+/// is provably ours.
+const STAGING_MARKER: &str = ".briefing-staging";
 
 /// Make `path` absolute and lexically clean without requiring it to exist.
 fn absolute(path: &Path) -> Result<PathBuf> {
@@ -68,7 +73,11 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
         bail!("refusing to write into {shown}: it contains the site folder and its content/; choose a folder inside or beside the site, such as `public`");
     }
     for source in ["content", "templates", "static"] {
-        if out.starts_with(site.join(source)) {
+        // Resolve the source folder as well as the output: either may be a
+        // symbolic link, and `public` inside a linked `content/` is still
+        // inside the sources.
+        let resolved = absolute(&site.join(source))?;
+        if out.starts_with(site.join(source)) || out.starts_with(&resolved) {
             bail!("refusing to write into {shown}: it lies inside the site's {source}/ folder; choose a folder such as `public`");
         }
     }
@@ -92,7 +101,7 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
 
 /// Write `outputs` to `dir`, changing its previous contents only once every
 /// file is ready.
-pub fn write(outputs: Vec<Output>, dir: &Path) -> Result<()> {
+pub fn write(outputs: Vec<Output>, dir: &Path) -> Result<Vec<String>> {
     let mut writer = Writer::new(dir)?;
     writer.write(outputs)?;
     writer.commit()
@@ -115,6 +124,8 @@ pub struct Writer {
     /// Files whose bytes equal the previous build's, left (or linked) as they are.
     pub unchanged: usize,
     pub written: usize,
+    /// Problems found in the previous output that did not stop the build.
+    pub warnings: Vec<String>,
     pending_budget: usize,
 }
 
@@ -139,19 +150,68 @@ enum Mode {
     Staged(tempfile::TempDir),
 }
 
+/// The manifest's digest of a file. xxh3 is stable across Rust releases and
+/// platforms, unlike `DefaultHasher`, so a new compiler never makes every
+/// file look changed.
 fn digest(bytes: &[u8]) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    h.write(bytes);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Whether `path` stays inside the output folder: relative, with only plain
+/// names (no `..`, no root, no drive prefix) and not empty.
+fn is_inside(path: &str) -> bool {
+    let rel = Path::new(path);
+    !path.is_empty()
+        && !path.contains('\0')
+        && rel.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
 /// Refuse paths that would leave the output folder.
 fn check_path(path: &str) -> Result<()> {
-    let rel = Path::new(path);
-    if rel.is_absolute() || rel.components().any(|c| matches!(c, Component::ParentDir)) {
+    if !is_inside(path) {
         bail!("refusing to write {path}: the path leaves the output folder");
     }
     Ok(())
+}
+
+/// The first folder between `dir` and `dir/rel` that is a symbolic link, if
+/// any. Writing or deleting through one would reach outside the output.
+fn linked_parent(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut at = dir.to_path_buf();
+    let parts: Vec<_> = Path::new(rel).components().collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        if fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// What the previous build recorded in the output marker: path to (length,
+/// hash). The marker is a file in a folder anyone may have edited (or
+/// committed to a repository), so every path is checked to stay inside the
+/// output; an entry that does not is ignored, with a warning.
+fn read_manifest(text: &str, warnings: &mut Vec<String>) -> HashMap<String, (u64, u64)> {
+    let mut previous = HashMap::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let mut parts = line.splitn(3, '\t');
+        let (Some(len), Some(hash), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let (Ok(len), Ok(hash)) = (len.parse(), u64::from_str_radix(hash, 16)) else {
+            continue;
+        };
+        if is_inside(path) && path != MARKER {
+            previous.insert(path.to_string(), (len, hash));
+        } else {
+            warnings.push(format!(
+                "ignored `{}` in the output's {MARKER} file: the path leaves the output folder (the file was edited or corrupted)",
+                path.escape_debug()
+            ));
+        }
+    }
+    previous
 }
 
 impl Writer {
@@ -163,19 +223,10 @@ impl Writer {
             .to_path_buf();
         fs::create_dir_all(&parent)
             .with_context(|| format!("could not create {}", parent.display()))?;
-        let manifest = fs::read_to_string(dir.join(MARKER)).ok();
-        let previous: HashMap<String, (u64, u64)> = manifest
-            .as_deref()
-            .map(|text| {
-                text.lines()
-                    .filter_map(|line| {
-                        let mut parts = line.splitn(3, '\t');
-                        let len = parts.next()?.parse().ok()?;
-                        let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
-                        Some((parts.next()?.to_string(), (len, hash)))
-                    })
-                    .collect()
-            })
+        remove_abandoned(&parent);
+        let mut warnings = Vec::new();
+        let previous = fs::read_to_string(dir.join(MARKER))
+            .map(|text| read_manifest(&text, &mut warnings))
             .unwrap_or_default();
         let mode = if previous.is_empty() {
             Mode::Fresh(staging_dir(&parent)?)
@@ -194,6 +245,7 @@ impl Writer {
             manifest: Vec::new(),
             unchanged: 0,
             written: 0,
+            warnings,
             pending_budget: PENDING_BUDGET,
         })
     }
@@ -207,7 +259,9 @@ impl Writer {
     /// the file is still there at that length.
     fn is_unchanged(&self, path: &str, len: u64, hash: u64) -> bool {
         self.previous.get(path) == Some(&(len, hash))
-            && fs::metadata(self.dir.join(path)).is_ok_and(|m| m.is_file() && m.len() == len)
+            && linked_parent(&self.dir, path).is_none()
+            && fs::symlink_metadata(self.dir.join(path))
+                .is_ok_and(|m| m.is_file() && m.len() == len)
     }
 
     /// Add files.
@@ -315,7 +369,8 @@ impl Writer {
 
     /// Make the new site the output: write pending changes in place and
     /// remove files the site no longer has, or swap the new folder in.
-    pub fn commit(mut self) -> Result<()> {
+    /// Returns the warnings found on the way.
+    pub fn commit(mut self) -> Result<Vec<String>> {
         let marker = self.marker();
         match std::mem::replace(
             &mut self.mode,
@@ -325,17 +380,56 @@ impl Writer {
                 kept: Vec::new(),
             },
         ) {
-            Mode::Update { pending, .. } => self.commit_in_place(pending, marker),
+            Mode::Update { pending, .. } => self.commit_in_place(pending, marker)?,
             Mode::Fresh(root) | Mode::Staged(root) => {
+                self.carry_foreign_files(root.path())?;
                 fs::write(root.path().join(MARKER), marker)
                     .context("could not write the output marker")?;
-                self.swap(root.keep())
+                fs::remove_file(root.path().join(STAGING_MARKER))
+                    .context("could not finish the new output folder")?;
+                // From here the folder is ours to rename, or to remove if
+                // the swap fails.
+                self.swap(root.keep())?;
             }
         }
+        Ok(std::mem::take(&mut self.warnings))
+    }
+
+    /// Files in the output that briefing did not write (a `CNAME`, a
+    /// verification file) are kept by every rebuild, the in-place one and
+    /// this one alike: move them into the new folder before it is swapped
+    /// in. A file the new site writes at the same path replaces them.
+    fn carry_foreign_files(&self, root: &Path) -> Result<()> {
+        if !self.dir.is_dir() {
+            return Ok(());
+        }
+        let ours: HashSet<&str> = self.manifest.iter().map(|(p, _, _)| p.as_str()).collect();
+        for (rel, from) in foreign_files(&self.dir, &self.previous) {
+            if ours.contains(rel.as_str()) {
+                continue;
+            }
+            let to = root.join(&rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent)
+                    .with_context(|| format!("could not create {}", parent.display()))?;
+            }
+            fs::rename(&from, &to)
+                .with_context(|| format!("could not keep {} in the new output", from.display()))?;
+        }
+        Ok(())
     }
 
     fn commit_in_place(&mut self, pending: Vec<Output>, marker: String) -> Result<()> {
-        let dir = &self.dir;
+        let dir = &self.dir.clone();
+        for o in &pending {
+            if let Some(link) = linked_parent(dir, &o.path) {
+                bail!(
+                    "refusing to write {}: {} is a symbolic link, and writing through it would leave the output folder; remove the link",
+                    o.path,
+                    link.display()
+                );
+            }
+        }
         make_dirs(dir, pending.iter().map(|o| o.path.as_str()))?;
         // Each file is replaced by a rename, so it is never seen half written.
         pending.par_iter().try_for_each(|o| {
@@ -347,15 +441,33 @@ impl Writer {
                 .with_context(|| format!("could not write {}", target.display()))
         })?;
         self.written += pending.len();
-        let now: std::collections::HashSet<&str> =
-            self.manifest.iter().map(|(p, _, _)| p.as_str()).collect();
+        self.remove_stale()?;
+        let tmp = dir.join(format!("{MARKER}.tmp"));
+        fs::write(&tmp, marker)
+            .and_then(|()| fs::rename(&tmp, dir.join(MARKER)))
+            .context("could not write the output marker")
+    }
+
+    /// Remove the files the previous build wrote that this one did not, and
+    /// the folders that leaves empty. Only paths the manifest lists, checked
+    /// to lie inside the output and not behind a symbolic link, are touched.
+    fn remove_stale(&mut self) -> Result<()> {
+        let dir = self.dir.clone();
+        let now: HashSet<&str> = self.manifest.iter().map(|(p, _, _)| p.as_str()).collect();
         let mut gone: Vec<&String> = self
             .previous
             .keys()
             .filter(|p| !now.contains(p.as_str()))
             .collect();
         gone.sort();
-        for path in &gone {
+        for path in gone {
+            if let Some(link) = linked_parent(&dir, path) {
+                self.warnings.push(format!(
+                    "left {path} alone: {} is a symbolic link, so the file may not be in the output folder",
+                    link.display()
+                ));
+                continue;
+            }
             let file = dir.join(path);
             match fs::remove_file(&file) {
                 Ok(()) => {}
@@ -374,49 +486,89 @@ impl Writer {
                 parent = p.parent();
             }
         }
-        let tmp = dir.join(format!("{MARKER}.tmp"));
-        fs::write(&tmp, marker)
-            .and_then(|()| fs::rename(&tmp, dir.join(MARKER)))
-            .context("could not write the output marker")
+        Ok(())
     }
 
     /// Swap the new folder in: move the old output aside, move the new one
     /// in, then delete the old one. If the second rename fails, put the old
-    /// one back.
+    /// one back. On every failure the new folder is removed.
     fn swap(&self, staged: PathBuf) -> Result<()> {
-        let dir = &self.dir;
-        if dir.exists() {
-            let old = tempfile::Builder::new()
-                .prefix(".briefing-old-")
-                .tempdir_in(&self.parent)
-                .context("could not reserve a name for the previous output")?
-                .keep();
-            fs::remove_dir(&old).ok();
-            fs::rename(dir, &old).with_context(|| {
-                format!("could not move the previous output {} aside", dir.display())
-            })?;
-            if let Err(e) = fs::rename(&staged, dir) {
-                fs::rename(&old, dir).ok();
-                fs::remove_dir_all(&staged).ok();
-                return Err(e).with_context(|| {
-                    format!("could not move the new site into {}", dir.display())
-                });
-            }
-            remove_tree(&old).with_context(|| {
-                format!("could not delete the previous output at {}", old.display())
-            })?;
-        } else if let Err(e) = fs::rename(&staged, dir) {
+        let result = self.try_swap(&staged);
+        if result.is_err() {
             fs::remove_dir_all(&staged).ok();
+        }
+        result
+    }
+
+    fn try_swap(&self, staged: &Path) -> Result<()> {
+        let dir = &self.dir;
+        if !dir.exists() {
+            return fs::rename(staged, dir)
+                .with_context(|| format!("could not move the new site into {}", dir.display()));
+        }
+        let old = tempfile::Builder::new()
+            .prefix(".briefing-old-")
+            .tempdir_in(&self.parent)
+            .context("could not reserve a name for the previous output")?
+            .keep();
+        fs::remove_dir(&old).ok();
+        fs::rename(dir, &old).with_context(|| {
+            format!("could not move the previous output {} aside", dir.display())
+        })?;
+        if let Err(e) = fs::rename(staged, dir) {
+            fs::rename(&old, dir).ok();
             return Err(e)
                 .with_context(|| format!("could not move the new site into {}", dir.display()));
         }
-        Ok(())
+        remove_tree(&old)
+            .with_context(|| format!("could not delete the previous output at {}", old.display()))
     }
 }
 
-/// A new, hidden folder beside the output, removed if the build fails.
+/// Files (and symbolic links) under `dir` that the previous build did not
+/// write, as (relative path, absolute path). The marker and our own
+/// temporary files are not counted.
+fn foreign_files(dir: &Path, previous: &HashMap<String, (u64, u64)>) -> Vec<(String, PathBuf)> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel = rel.to_str()?.replace('\\', "/");
+            let name = e.file_name().to_string_lossy();
+            let ours = rel == MARKER
+                || name.ends_with(".briefing-tmp")
+                || rel == format!("{MARKER}.tmp")
+                || previous.contains_key(&rel);
+            (!ours).then(|| (rel, e.path().to_path_buf()))
+        })
+        .collect()
+}
+
+/// Remove `.briefing-new-*` folders a killed build left beside the output.
+/// Only folders that still hold the staging marker are removed: those are
+/// provably ours and never became anyone's output.
+fn remove_abandoned(parent: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name();
+        let ours = name.to_string_lossy().starts_with(".briefing-new-")
+            && e.file_type().is_ok_and(|t| t.is_dir())
+            && e.path().join(STAGING_MARKER).is_file();
+        if ours {
+            fs::remove_dir_all(e.path()).ok();
+        }
+    }
+}
+
+/// A new, hidden folder beside the output, removed if the build fails (or,
+/// if the process is killed, by the next build).
 fn staging_dir(parent: &Path) -> Result<tempfile::TempDir> {
-    tempfile::Builder::new()
+    let dir = tempfile::Builder::new()
         .prefix(".briefing-new-")
         .tempdir_in(parent)
         .with_context(|| {
@@ -424,7 +576,10 @@ fn staging_dir(parent: &Path) -> Result<tempfile::TempDir> {
                 "could not create a temporary folder in {}",
                 parent.display()
             )
-        })
+        })?;
+    fs::write(dir.path().join(STAGING_MARKER), "")
+        .with_context(|| format!("could not write into {}", dir.path().display()))?;
+    Ok(dir)
 }
 
 /// Create the folders that `paths` (relative to `root`) are written in.
@@ -594,5 +749,136 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers, vec![std::ffi::OsString::from("public")]);
+    }
+
+    /// A manifest naming paths outside the output (a cloned repository's
+    /// committed `public/`, say) must never make a build delete them.
+    #[test]
+    fn a_crafted_manifest_cannot_delete_outside_the_output() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let victim = site.path().join("precious/notes.txt");
+        fs::create_dir_all(victim.parent().unwrap()).unwrap();
+        fs::write(&victim, "mine").unwrap();
+        write(vec![page("a.html", "one")], &out).unwrap();
+        let crafted = format!(
+            "1\t0\t../precious/notes.txt\n1\t0\t{}\n4\t0\tx/../../precious/notes.txt\n",
+            victim.display()
+        );
+        for budget in [usize::MAX, 0] {
+            fs::write(out.join(MARKER), &crafted).unwrap();
+            let mut writer = Writer::new(&out).unwrap();
+            writer.pending_budget = budget;
+            writer.write(vec![page("b.html", "two")]).unwrap();
+            let warnings = writer.commit().unwrap();
+            assert_eq!(warnings.len(), 3, "{warnings:?}");
+            assert!(warnings[0].contains("leaves the output folder"));
+            assert_eq!(fs::read_to_string(&victim).unwrap(), "mine");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn nothing_is_written_or_deleted_through_a_linked_folder() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let elsewhere = site.path().join("elsewhere");
+        fs::create_dir_all(&elsewhere).unwrap();
+        fs::write(elsewhere.join("index.html"), "mine").unwrap();
+        write(vec![page("a/index.html", "one")], &out).unwrap();
+        fs::remove_dir_all(out.join("a")).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, out.join("a")).unwrap();
+        // The previous build wrote a/index.html; this one does not: the
+        // stale file is behind a link and is left alone.
+        let mut writer = Writer::new(&out).unwrap();
+        writer.write(vec![page("b.html", "two")]).unwrap();
+        let warnings = writer.commit().unwrap();
+        assert!(warnings[0].contains("symbolic link"), "{warnings:?}");
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "mine"
+        );
+        // Writing through it is refused.
+        let mut writer = Writer::new(&out).unwrap();
+        writer.write(vec![page("a/index.html", "new")]).unwrap();
+        let err = writer.commit().unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(
+            fs::read_to_string(elsewhere.join("index.html")).unwrap(),
+            "mine"
+        );
+    }
+
+    /// One policy on both paths: files briefing did not write are kept.
+    #[test]
+    fn files_briefing_did_not_write_survive_every_rebuild() {
+        for budget in [usize::MAX, 0] {
+            let site = tempfile::tempdir().unwrap();
+            let out = site.path().join("public");
+            write(vec![page("a.html", "one"), page("b.html", "x")], &out).unwrap();
+            fs::write(out.join("CNAME"), "example.org").unwrap();
+            fs::create_dir_all(out.join("img")).unwrap();
+            fs::write(out.join("img/logo.png"), "png").unwrap();
+            let mut writer = Writer::new(&out).unwrap();
+            writer.pending_budget = budget;
+            writer
+                .write(vec![page("a.html", "two"), page("c.html", "three")])
+                .unwrap();
+            writer.commit().unwrap();
+            assert_eq!(
+                fs::read_to_string(out.join("CNAME")).unwrap(),
+                "example.org"
+            );
+            assert_eq!(fs::read_to_string(out.join("img/logo.png")).unwrap(), "png");
+            assert_eq!(fs::read_to_string(out.join("a.html")).unwrap(), "two");
+            assert!(
+                !out.join("b.html").exists(),
+                "what briefing wrote before is removed"
+            );
+        }
+    }
+
+    #[test]
+    fn a_killed_builds_folder_is_removed_by_the_next_build() {
+        let site = tempfile::tempdir().unwrap();
+        let out = site.path().join("public");
+        let abandoned = staging_dir(site.path()).unwrap().keep();
+        // Someone's own folder with a similar name is not ours.
+        let theirs = site.path().join(".briefing-new-mine");
+        fs::create_dir_all(&theirs).unwrap();
+        write(vec![page("a.html", "one")], &out).unwrap();
+        assert!(!abandoned.exists());
+        assert!(theirs.exists());
+    }
+
+    #[test]
+    fn a_failed_swap_leaves_no_new_folder() {
+        let site = tempfile::tempdir().unwrap();
+        // The output's parent is a file: nothing can be renamed into it.
+        let out = site.path().join("public");
+        let mut writer = Writer::new(&out).unwrap();
+        writer.write(vec![page("a.html", "one")]).unwrap();
+        writer.dir = site.path().join("missing/deeper/public");
+        assert!(writer.commit().is_err());
+        let left: Vec<_> = fs::read_dir(site.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            left.iter().all(|n| !n.starts_with(".briefing-new-")),
+            "{left:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_inside_a_linked_source_folder_is_refused() {
+        let site = tempfile::tempdir().unwrap();
+        let s = site.path();
+        let real = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(real.path(), s.join("content")).unwrap();
+        // `-o` given by the resolved path of the linked folder.
+        let err = check_output_dir(s, &real.path().join("out")).unwrap_err();
+        assert!(err.to_string().contains("content/"), "{err}");
     }
 }
