@@ -133,7 +133,10 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
 
     let mut code_depth = 0usize;
     let mut heading: Option<(usize, String)> = None; // (index of Start event, text)
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
+                                                     // Every heading, as (index of its Start event, its text); ids are given
+                                                     // once the whole body is known, so footnotes and the theme's own ids
+                                                     // can be kept clear of.
+    let mut headings: Vec<(usize, String)> = Vec::new();
     // For each open link: whether we emitted its Start (and must emit its End).
     let mut link_stack: Vec<bool> = Vec::new();
     // For each open image: whether we emitted it (unsafe ones are dropped).
@@ -171,6 +174,10 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 attrs,
             }) => {
                 heading = Some((events.len(), String::new()));
+                // `{key=value}` attributes would let an author write
+                // `onfocus=...`: only `id` and `class` are kept, unless the
+                // site owner trusts authors with raw HTML.
+                let attrs = if index.raw_html { attrs } else { Vec::new() };
                 events.push(Event::Start(Tag::Heading {
                     level,
                     id,
@@ -179,11 +186,16 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                if let Some((start, text)) = heading.take() {
-                    let id = assign_heading_id(&mut events[start], &text, &mut used_ids);
-                    out.heading_ids.push(id);
-                }
+                headings.extend(heading.take());
                 events.push(Event::End(TagEnd::Heading(level)));
+            }
+            Event::FootnoteReference(label) => {
+                events.push(Event::FootnoteReference(footnote_id(&label).into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                events.push(Event::Start(Tag::FootnoteDefinition(
+                    footnote_id(&label).into(),
+                )));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -314,9 +326,50 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    out.heading_ids = assign_heading_ids(&mut events, &headings);
     demote_headings(&mut events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
+}
+
+/// The `id`s the default theme gives its own elements on pages that show a
+/// body. A heading must not take one: `<main id="main">` is the skip link's
+/// target. (A test checks this list against the templates.)
+pub const THEME_IDS: &[&str] = &[
+    "main",
+    "site-search-q",
+    "search",
+    "search-q",
+    "covers-heading",
+    "sources-heading",
+    "related-heading",
+    "relations-heading",
+    "timeline-heading",
+    "briefings-heading",
+    "latest",
+    "active",
+    "browse",
+    "briefing-error",
+];
+
+/// A footnote's `id`, kept apart from heading ids by its prefix.
+fn footnote_id(label: &str) -> String {
+    format!("fn-{label}")
+}
+
+/// Give every heading an `id` unique on the page: not another heading's, a
+/// footnote's or one of the theme's. Returns them in document order.
+fn assign_heading_ids(events: &mut [Event], headings: &[(usize, String)]) -> Vec<String> {
+    let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
+    for e in events.iter() {
+        if let Event::Start(Tag::FootnoteDefinition(label)) = e {
+            used.insert(label.to_string());
+        }
+    }
+    headings
+        .iter()
+        .map(|(start, text)| assign_heading_id(&mut events[*start], text, &mut used))
+        .collect()
 }
 
 /// The page title is the one `h1`. A body that uses `#` headings has every
@@ -378,7 +431,7 @@ fn coalesce_text<'a>(
     })
 }
 
-fn assign_heading_id(start: &mut Event, text: &str, used: &mut HashMap<String, usize>) -> String {
+fn assign_heading_id(start: &mut Event, text: &str, used: &mut HashSet<String>) -> String {
     let Event::Start(Tag::Heading { id, .. }) = start else {
         unreachable!("heading index points at a heading start");
     };
@@ -395,13 +448,13 @@ fn assign_heading_id(start: &mut Event, text: &str, used: &mut HashMap<String, u
             }
         }
     };
-    let count = used.entry(base.clone()).or_insert(0);
-    let unique = if *count == 0 {
-        base.clone()
-    } else {
-        format!("{base}-{count}")
-    };
-    *count += 1;
+    // The first free of `base`, `base-1`, `base-2`…: a counter alone would
+    // give "Main", "Main" and "Main-1" the same `main-1`.
+    let unique = std::iter::once(base.clone())
+        .chain((1..).map(|n| format!("{base}-{n}")))
+        .find(|candidate| !used.contains(candidate))
+        .expect("an unused suffix exists");
+    used.insert(unique.clone());
     *id = Some(unique.clone().into());
     unique
 }
@@ -691,5 +744,49 @@ mod tests {
     fn summary_is_the_first_paragraph_as_plain_text() {
         let out = render_with("## Heading\n\nFirst *para*\nwith `code`.\n\nSecond.", &[]);
         assert_eq!(out.first_paragraph, "First para with code.");
+    }
+
+    #[test]
+    fn heading_attributes_cannot_carry_script() {
+        for body in [
+            "## Title {onfocus=alert(1) tabindex=0}\n",
+            "Title {#x onclick=alert(1) .c}\n=====\n",
+            "# A {#id onmouseover=\"x\"}\n",
+        ] {
+            let out = render_with(body, &[]);
+            assert!(!out.html.contains(" on"), "{body} gave {}", out.html);
+        }
+        let out = render_with("## T {#keep .note data-x=1}\n", &[]);
+        assert_eq!(out.html, "<h2 id=\"keep\" class=\"note\">T</h2>\n");
+    }
+
+    #[test]
+    fn heading_ids_avoid_the_theme_footnotes_and_each_other() {
+        let out = render_with(
+            "## Main\n\n## Main\n\n## Main-1\n\n## Fn note\n\nText[^note].\n\n[^note]: A note.\n",
+            &[],
+        );
+        assert_eq!(
+            out.heading_ids,
+            ["main-1", "main-2", "main-1-1", "fn-note-1"]
+        );
+        assert!(out.html.contains("id=\"fn-note\""), "{}", out.html);
+        assert!(out.html.contains("href=\"#fn-note\""), "{}", out.html);
+    }
+
+    /// Every literal `id` in the built-in templates is reserved, so a
+    /// heading can never take one.
+    #[test]
+    fn theme_ids_match_the_templates() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            for part in text.split(" id=\"").skip(1) {
+                let id = &part[..part.find('"').unwrap()];
+                if !id.contains("{{") {
+                    assert!(THEME_IDS.contains(&id), "add `{id}` to THEME_IDS");
+                }
+            }
+        }
     }
 }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use briefing::BuildOptions;
 
+pub mod invariants;
+
 pub struct TestSite {
     pub dir: tempfile::TempDir,
 }
