@@ -21,6 +21,9 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when we can say.
     pub help: Option<String>,
+    /// The source line the finding points at, shown under the message with
+    /// a caret at the column.
+    pub source_line: Option<String>,
 }
 
 impl Diagnostic {
@@ -32,6 +35,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             help: None,
+            source_line: None,
         }
     }
 
@@ -63,6 +67,12 @@ impl Diagnostic {
         self
     }
 
+    /// Show `text` (the whole source line) under the message.
+    pub fn with_source_line(mut self, text: &str) -> Self {
+        self.source_line = Some(text.trim_end().to_string());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -90,6 +100,20 @@ impl fmt::Display for Diagnostic {
         match self.location() {
             Some(loc) => write!(f, "{label}: {loc}: {}", self.message)?,
             None => write!(f, "{label}: {}", self.message)?,
+        }
+        if let (Some(text), Some(line)) = (&self.source_line, self.line) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            // Tabs would throw the caret off; show them as one space each.
+            let shown: String = text
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            write!(f, "\n  {num} | {shown}")?;
+            if let Some(col) = self.column.filter(|c| *c > 0) {
+                let before = shown.chars().take(col - 1).count();
+                write!(f, "\n  {pad} | {}^", " ".repeat(before))?;
+            }
         }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;

@@ -31,6 +31,29 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Escape text for HTML element content and attribute values.
+/// Whether XML 1.0 (and so every feed and sitemap) refuses `c`: the C0
+/// controls other than tab, newline and carriage return, and the two
+/// non-characters U+FFFE and U+FFFF.
+pub fn is_forbidden_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// `s` without forbidden control characters, and where each was (byte
+/// offset in `s`), or `None` when it has none, the common case.
+pub fn strip_controls(s: &str) -> Option<(String, Vec<(usize, char)>)> {
+    if !s.chars().any(is_forbidden_control) {
+        return None;
+    }
+    let removed: Vec<(usize, char)> = s
+        .char_indices()
+        .filter(|(_, c)| is_forbidden_control(*c))
+        .collect();
+    Some((
+        s.chars().filter(|c| !is_forbidden_control(*c)).collect(),
+        removed,
+    ))
+}
+
 pub fn escape_html(s: &str) -> String {
     // Most text needs no escaping: copy runs between special bytes whole
     // rather than pushing one char at a time (this is on every page's hot
@@ -45,6 +68,9 @@ pub fn escape_html(s: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            // Control characters are removed when sources load; this keeps
+            // any that reach a template by another way out of the output.
+            0..=8 | 11 | 12 | 14..=31 => "",
             _ => continue,
         };
         out.push_str(&s[last..i]);

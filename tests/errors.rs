@@ -225,3 +225,53 @@ fn missing_content_folder_is_explained() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("has no content/ folder"), "{stderr}");
 }
+
+#[test]
+fn the_yaml_traps_newcomers_hit_say_how_to_fix_them() {
+    let err = fails_and_keeps_output("fail-yaml-traps");
+    for expected in [
+        "error: content/articles/colon.md:2:13: mapping values are not allowed in this context\n  2 | title: Kenya: a briefing\n    |             ^\n  help: a value that contains `: ` must be in quotes: write `title: \"Kenya: a briefing\"`",
+        "error: content/articles/bracket.md:2:8: title: invalid type: sequence, expected a string\n  2 | title: [Draft] Kenya update\n    |        ^\n  help: a value that starts with `[` or `{` is read as a list or a map; put it in quotes: `title: \"[Draft] Kenya update\"`",
+        "error: content/articles/tabs.md:5:1: a tab character in the front matter\n  5 |  - Kenya\n    | ^\n  help: indent with spaces",
+    ] {
+        assert!(err.contains(expected), "expected\n{expected}\nin\n{err}");
+    }
+}
+
+#[test]
+fn years_outside_1_to_9999_are_refused() {
+    let err = fails_and_keeps_output("fail-negative-year");
+    assert!(
+        err.contains(
+            "error: content/articles/old.md:3: `date`: `-001-01-01` has a year outside 1 to 9999"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: content/articles/future.md:3: `date`: `10000-01-01T00:00:00Z` "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_number_where_a_list_of_names_belongs_names_the_field() {
+    let err = fails_and_keeps_output("fail-number-list");
+    assert!(
+        err.contains("error: content/articles/five.md:4:12: countries: invalid type: integer `5`, expected a name or a list of names"),
+        "{err}"
+    );
+    assert!(!err.contains("untagged enum"), "{err}");
+}
+
+/// 100,000 levels once took minutes in the YAML parser; the depth is now
+/// refused before parsing. (How fast is measured in FUZZING.md, not here.)
+#[test]
+fn deeply_nested_front_matter_is_refused_before_parsing() {
+    let err = fails_and_keeps_output("fail-deep-yaml");
+    assert!(
+        err.contains(
+            "error: content/articles/deep.md:4: the front matter nests more than 64 levels deep"
+        ),
+        "{err}"
+    );
+}

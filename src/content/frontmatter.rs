@@ -107,19 +107,58 @@ pub struct CrisisFrontMatter {
 }
 
 /// Authors often write `countries: Kenya` for a single entry; accept it as a
-/// one-item list rather than failing.
+/// one-item list rather than failing. Anything else (a number, a map) is an
+/// error that says what the field takes, not serde's "untagged enum".
 fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
+    struct Names;
+    impl<'de> serde::de::Visitor<'de> for Names {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a name or a list of names, such as `Kenya` or `[Kenya, Sudan]`")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_string()])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(name) = seq.next_element::<Name>()? {
+                out.push(name.0);
+            }
+            Ok(out)
+        }
     }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::One(s)) => vec![s],
-        Some(OneOrMany::Many(v)) => v,
-    })
+    d.deserialize_any(Names)
+}
+
+/// One entry of a list of names.
+struct Name(String);
+
+impl<'de> Deserialize<'de> for Name {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Name;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name (quote it if it is a number, like `\"2023\"`)")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Name, E> {
+                Ok(Name(v.to_string()))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// A Markdown file cut at its front-matter fences.
@@ -184,13 +223,14 @@ pub fn yaml_diagnostic(
     let mut diag = Diagnostic::error(message.clone()).in_file(file);
     if let Some(loc) = err.location() {
         diag = diag.at(loc.line() + line_offset, loc.column());
-        diag.help = Some(
-            if message.contains("invalid type") || message.contains("invalid value") {
-                "check this value against the content format in the README".into()
-            } else {
-                "check the YAML near this line: brackets, quotes, colons and indentation".into()
-            },
-        );
+        let source = yaml.lines().nth(loc.line().saturating_sub(1)).unwrap_or("");
+        diag = diag.with_source_line(source);
+        diag.help = Some(yaml_hint(&message, source));
+        if message.starts_with("found character that cannot start any token")
+            && source.contains('\t')
+        {
+            diag.message = "a tab character in the front matter".into();
+        }
     }
     if let Some(field) = between(&message, "unknown field `", "`") {
         let expected: Vec<&str> = message
@@ -218,6 +258,166 @@ pub fn yaml_diagnostic(
         diag.help = Some(format!("add a line `{field}: ...` to the front matter"));
     }
     diag
+}
+
+/// How deep front matter may nest. Real front matter nests a few levels;
+/// libyaml takes time that grows as the square of the depth before
+/// serde_yaml's own limit (128) stops it, so 100,000 levels took minutes.
+pub const MAX_DEPTH: usize = 64;
+
+/// Refuse front matter nested more than [`MAX_DEPTH`] levels, before it
+/// reaches the YAML parser. A cheap scan that counts block levels by
+/// indentation and `- ` markers, and flow levels by `[` and `{` where a
+/// value may start (so a bracket inside plain text does not count). The
+/// error's line is counted within `yaml`.
+pub fn check_depth(yaml: &str) -> Result<(), Diagnostic> {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut flow = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let mut rest = trimmed;
+        let mut block = 0;
+        if flow == 0 {
+            let indent = line.len() - trimmed.len();
+            while indents.last().is_some_and(|&top| top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+            while let Some(after) = rest.strip_prefix("- ").or((rest == "-").then_some("")) {
+                block += 1;
+                rest = after.trim_start_matches(' ');
+            }
+        }
+        let deepest = flow_depth(rest, &mut flow);
+        let depth = indents.len() + block + deepest;
+        if depth > MAX_DEPTH {
+            return Err(Diagnostic::error(format!(
+                "the front matter nests more than {MAX_DEPTH} levels deep"
+            ))
+            .at_line(i + 1)
+            .with_help("front matter holds a few levels of keys and lists; flatten this value"));
+        }
+    }
+    Ok(())
+}
+
+/// Track `[`/`{` nesting through one line, starting at `*flow`; returns
+/// the deepest level reached on the line.
+fn flow_depth(line: &str, flow: &mut usize) -> usize {
+    let mut deepest = *flow;
+    let mut quote: Option<char> = None;
+    // Whether a value may start here: the line's start, or after `: `,
+    // `- `, `,`, `[` or `{` (spaces aside).
+    let mut value_start = true;
+    let mut prev = ' ';
+    for c in line.chars() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            prev = c;
+            continue;
+        }
+        match c {
+            '[' | '{' if value_start => {
+                *flow += 1;
+                deepest = deepest.max(*flow);
+            }
+            ']' | '}' if *flow > 0 => *flow -= 1,
+            '"' | '\'' if value_start => quote = Some(c),
+            '#' if prev == ' ' => break,
+            _ => {}
+        }
+        value_start = match c {
+            ' ' => value_start || prev == ':' || prev == '-',
+            '[' | '{' | ',' => true,
+            _ => false,
+        };
+        prev = c;
+    }
+    deepest
+}
+
+/// Front matter with control characters taken out of its values, when it
+/// has any (only double-quoted escapes such as `"\x01"` can put them
+/// there: YAML refuses them written raw). Each top-level key that held one
+/// gets a warning, its line counted within `yaml`.
+pub fn without_controls<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    if !yaml.contains('\\') {
+        return None;
+    }
+    let mut value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
+    let serde_yaml::Value::Mapping(map) = &mut value else {
+        return None;
+    };
+    for (key, v) in map.iter_mut() {
+        let mut removed = Vec::new();
+        strip_value(v, &mut removed);
+        if let (Some(&c), Some(key)) = (removed.first(), key.as_str()) {
+            let mut w = crate::content::control_warning(c, removed.len());
+            w.line = key_line(yaml, key);
+            w.message = format!("`{key}`: {}", w.message);
+            warnings.push(w);
+        }
+    }
+    if warnings.is_empty() {
+        return None;
+    }
+    serde_yaml::from_value(value).ok()
+}
+
+fn strip_value(v: &mut serde_yaml::Value, removed: &mut Vec<char>) {
+    use serde_yaml::Value;
+    match v {
+        Value::String(s) => {
+            if let Some((clean, gone)) = crate::text::strip_controls(s) {
+                removed.extend(gone.into_iter().map(|(_, c)| c));
+                *s = clean;
+            }
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(|i| strip_value(i, removed)),
+        Value::Mapping(map) => map.iter_mut().for_each(|(_, i)| strip_value(i, removed)),
+        Value::Tagged(t) => strip_value(&mut t.value, removed),
+        _ => {}
+    }
+}
+
+/// How to fix the YAML mistakes authors actually make, given serde_yaml's
+/// message and the line it points at.
+fn yaml_hint(message: &str, line: &str) -> String {
+    let quoted = || {
+        let (key, value) = line.split_once(':').unwrap_or(("title", line));
+        let value = value.trim().replace('\\', "\\\\").replace('"', "\\\"");
+        format!("{}: \"{value}\"", key.trim_end())
+    };
+    if message.contains("mapping values are not allowed") {
+        format!(
+            "a value that contains `: ` must be in quotes: write `{}`",
+            quoted()
+        )
+    } else if message.contains("invalid type: sequence, expected a string")
+        || message.contains("invalid type: map, expected a string")
+    {
+        format!(
+            "a value that starts with `[` or `{{` is read as a list or a map; put it in quotes: `{}`",
+            quoted()
+        )
+    } else if line.contains('\t') && message.contains("cannot start any token") {
+        "indent with spaces: YAML does not allow tabs (set your editor to insert spaces in .md files)".into()
+    } else if message.contains("expected a name") {
+        "write one name, or a list such as `[Kenya, Sudan]`; put a name that is a number in quotes"
+            .into()
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        "check this value against the content format in the README".into()
+    } else {
+        "check the YAML near this line: brackets, quotes, colons and indentation".into()
+    }
 }
 
 /// serde_yaml writes positions as " at line L column C", counted from the
@@ -291,10 +491,28 @@ pub struct Date {
     pub has_time: bool,
 }
 
+/// Years a date may have. Outside them, `archive/<year>/` paths and
+/// RFC 3339 timestamps stop being valid (`-001`, `10000`).
+const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+fn year_error(s: &str) -> String {
+    format!("`{s}` has a year outside 1 to 9999: write a four-digit year such as `2023-09-20`")
+}
+
 impl Date {
     /// `YYYY-MM-DD` or RFC 3339 with an offset (`2023-09-20T14:00:00+03:00`).
     pub fn parse(s: &str) -> Result<Date, String> {
         let s = s.trim();
+        let date = Date::parse_any_year(s)?;
+        if !YEARS.contains(&date.instant.year())
+            || !YEARS.contains(&date.instant.naive_utc().year())
+        {
+            return Err(year_error(s));
+        }
+        Ok(date)
+    }
+
+    fn parse_any_year(s: &str) -> Result<Date, String> {
         if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             if s.len() == 10 {
                 let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
@@ -380,6 +598,9 @@ impl PartialDate {
             }
         };
         let year = num(parts[0], 4).ok_or_else(bad)? as i32;
+        if !YEARS.contains(&year) {
+            return Err(year_error(s));
+        }
         let month = parts
             .get(1)
             .map(|p| num(p, 2).filter(|m| (1..=12).contains(m)).ok_or_else(bad))

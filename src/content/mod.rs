@@ -84,6 +84,8 @@ pub struct Document<T> {
     pub yaml_line: usize,
     pub body: String,
     pub body_line: usize,
+    /// Problems fixed while reading the file (control characters removed).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl<T> Document<T> {
@@ -169,10 +171,22 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
         .collect();
     for p in parsed {
         match p {
-            Ok(Parsed::Article(d)) => raw.articles.push(d),
-            Ok(Parsed::Country(d)) => raw.countries.push(d),
-            Ok(Parsed::Leader(d)) => raw.leaders.push(d),
-            Ok(Parsed::Crisis(d)) => raw.crises.push(d),
+            Ok(Parsed::Article(mut d)) => {
+                diags.append(&mut d.warnings);
+                raw.articles.push(d)
+            }
+            Ok(Parsed::Country(mut d)) => {
+                diags.append(&mut d.warnings);
+                raw.countries.push(d)
+            }
+            Ok(Parsed::Leader(mut d)) => {
+                diags.append(&mut d.warnings);
+                raw.leaders.push(d)
+            }
+            Ok(Parsed::Crisis(mut d)) => {
+                diags.append(&mut d.warnings);
+                raw.crises.push(d)
+            }
             Err(d) => diags.push(d),
         }
     }
@@ -236,14 +250,55 @@ pub fn parse_document<T: DeserializeOwned>(
             .at(parts.yaml_line, 1)
             .with_help("add the required fields between the `---` lines"));
     }
-    let front: T = serde_yaml::from_str(parts.yaml)
+    frontmatter::check_depth(parts.yaml).map_err(|d| {
+        let line = d.line.unwrap_or(1) + parts.yaml_line - 1;
+        d.in_file(rel).at_line(line)
+    })?;
+    let mut front: T = serde_yaml::from_str(parts.yaml)
         .map_err(|e| yaml_diagnostic(&e, rel, parts.yaml, parts.yaml_line - 1))?;
+    let mut warnings = Vec::new();
+    if let Some(clean) = frontmatter::without_controls(parts.yaml, &mut warnings) {
+        front = clean;
+    }
+    for w in &mut warnings {
+        let line = w.line.map_or(parts.yaml_line, |l| l + parts.yaml_line - 1);
+        *w = w.clone().in_file(rel).at_line(line);
+    }
+    let body = match crate::text::strip_controls(parts.body) {
+        None => parts.body.to_string(),
+        Some((clean, removed)) => {
+            warnings.extend(removed.iter().take(3).map(|&(offset, c)| {
+                let (line, col) = crate::text::line_col(parts.body, offset);
+                control_warning(c, removed.len())
+                    .in_file(rel)
+                    .at(line + parts.body_line - 1, col)
+            }));
+            clean
+        }
+    };
     Ok(Document {
         path: rel.to_path_buf(),
         front,
         yaml: parts.yaml.to_string(),
         yaml_line: parts.yaml_line,
-        body: parts.body.to_string(),
+        body,
         body_line: parts.body_line,
+        warnings,
     })
+}
+
+/// A control character was removed: feeds and sitemaps are XML, which
+/// cannot hold it, and one bad briefing must not break every subscriber's
+/// feed.
+pub fn control_warning(c: char, total: usize) -> Diagnostic {
+    let more = if total > 1 {
+        format!(" ({total} in all)")
+    } else {
+        String::new()
+    };
+    Diagnostic::warning(format!(
+        "removed the control character U+{:04X}{more}",
+        c as u32
+    ))
+    .with_help("feeds and sitemaps cannot hold control characters; delete it from the file")
 }
