@@ -137,6 +137,7 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                                                      // once the whole body is known, so footnotes and the theme's own ids
                                                      // can be kept clear of.
     let mut headings: Vec<(usize, String)> = Vec::new();
+    let mut footnotes: HashSet<String> = HashSet::new();
     // For each open link: whether we emitted its Start (and must emit its End).
     let mut link_stack: Vec<bool> = Vec::new();
     // For each open image: whether we emitted it (unsafe ones are dropped).
@@ -193,9 +194,15 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 events.push(Event::FootnoteReference(footnote_id(&label).into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                events.push(Event::Start(Tag::FootnoteDefinition(
-                    footnote_id(&label).into(),
-                )));
+                // A label defined twice would give two elements one id; the
+                // references go to the first, and a later one gets a suffix.
+                let base = footnote_id(&label);
+                let id = std::iter::once(base.clone())
+                    .chain((1..).map(|n| format!("{base}-{n}")))
+                    .find(|id| !footnotes.contains(id))
+                    .expect("an unused suffix exists");
+                footnotes.insert(id.clone());
+                events.push(Event::Start(Tag::FootnoteDefinition(id.into())));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -326,7 +333,7 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    out.heading_ids = assign_heading_ids(&mut events, &headings);
+    out.heading_ids = assign_heading_ids(&mut events, &headings, footnotes);
     demote_headings(&mut events);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
     out
@@ -359,13 +366,13 @@ fn footnote_id(label: &str) -> String {
 
 /// Give every heading an `id` unique on the page: not another heading's, a
 /// footnote's or one of the theme's. Returns them in document order.
-fn assign_heading_ids(events: &mut [Event], headings: &[(usize, String)]) -> Vec<String> {
-    let mut used: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
-    for e in events.iter() {
-        if let Event::Start(Tag::FootnoteDefinition(label)) = e {
-            used.insert(label.to_string());
-        }
-    }
+fn assign_heading_ids(
+    events: &mut [Event],
+    headings: &[(usize, String)],
+    footnotes: HashSet<String>,
+) -> Vec<String> {
+    let mut used = footnotes;
+    used.extend(THEME_IDS.iter().map(|s| s.to_string()));
     headings
         .iter()
         .map(|(start, text)| assign_heading_id(&mut events[*start], text, &mut used))
@@ -772,6 +779,11 @@ mod tests {
         );
         assert!(out.html.contains("id=\"fn-note\""), "{}", out.html);
         assert!(out.html.contains("href=\"#fn-note\""), "{}", out.html);
+        // Found by the fuzzer: one label defined twice.
+        let out = render_with("A[^n].\n\n[^n]: one\n\n[^n]: two\n\n## Fn n\n", &[]);
+        assert!(out.html.contains("id=\"fn-n\""), "{}", out.html);
+        assert!(out.html.contains("id=\"fn-n-1\""), "{}", out.html);
+        assert_eq!(out.heading_ids, ["fn-n-2"]);
     }
 
     /// Every literal `id` in the built-in templates is reserved, so a

@@ -240,3 +240,33 @@ mod tests {
         );
     }
 }
+
+/// The output folder holds exactly what the build's marker lists, and the
+/// marker itself.
+pub fn check_only_own_files(out: &Path) -> Result<(), String> {
+    let marker =
+        std::fs::read_to_string(out.join(".briefing-output")).map_err(|e| e.to_string())?;
+    let listed: HashSet<String> = marker
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.splitn(3, '\t').nth(2).map(str::to_string))
+        .collect();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.map_err(|e| e.to_string())?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(out)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel != ".briefing-output" && !listed.contains(&rel) {
+            return Err(format!(
+                "{rel} is in the output but the build did not write it"
+            ));
+        }
+    }
+    Ok(())
+}

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use briefing::BuildOptions;
 
+pub mod fuzz_entries;
 pub mod invariants;
 
 pub struct TestSite {
