@@ -465,11 +465,36 @@ fn add_profiles<'a, T: ProfileFront>(
     bodies: &mut Vec<(EntityId, &'a Path, &'a str, usize)>,
     details: impl Fn(&Document<T>, &mut Vec<Diagnostic>) -> Details,
 ) {
-    for doc in docs {
+    let ids: Vec<Option<EntityId>> = docs.iter().map(|d| profile_id(kind, d, diags)).collect();
+    let mut files_by_id: BTreeMap<&EntityId, Vec<&Path>> = BTreeMap::new();
+    for (id, doc) in ids.iter().zip(docs) {
+        if let Some(id) = id {
+            files_by_id.entry(id).or_default().push(&doc.path);
+        }
+    }
+    for (doc, id) in docs.iter().zip(&ids) {
         let f = &doc.front;
-        let Some(id) = profile_id(kind, doc, diags) else {
+        let Some(id) = id.clone() else {
             continue;
         };
+        let files = &files_by_id[&id];
+        if files.len() > 1 {
+            // `Sudan.md` and `sudan.md`, or `abiy_ahmed.md` and
+            // `abiy-ahmed.md`: one page, so every file is named.
+            let all: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} files make the {} page `{}`: {}",
+                    files.len(),
+                    kind.noun(),
+                    id.slug,
+                    all.join(", ")
+                ))
+                .in_file(&doc.path)
+                .with_help("keep one profile per entity: merge them, or rename one"),
+            );
+            continue;
+        }
         if !require_name(doc, f.name(), diags) {
             continue;
         }

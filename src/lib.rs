@@ -94,6 +94,7 @@ pub fn build_with_progress(
     timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
     let pages = render::pages(&site);
+    render::check_static_collisions(&site, &pages, theme.site_statics())?;
     progress.set_total(pages.len());
     let mut writer = output::Writer::new(&output_dir)?;
     // The search index needs only the graph, so it is built on its own

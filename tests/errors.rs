@@ -275,3 +275,27 @@ fn deeply_nested_front_matter_is_refused_before_parsing() {
         "{err}"
     );
 }
+
+#[test]
+fn profiles_whose_file_names_give_one_slug_name_every_file() {
+    let err = fails_and_keeps_output("fail-profile-slugs");
+    for file in ["content/countries/Sudan.md", "content/countries/sudan.md"] {
+        assert!(
+            err.contains(&format!("error: {file}: 2 files make the country page `sudan`: content/countries/Sudan.md, content/countries/sudan.md")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("error: content/leaders/abiy-ahmed.md: 2 files make the leader page `abiy-ahmed`: content/leaders/abiy-ahmed.md, content/leaders/abiy_ahmed.md"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_static_file_at_a_pages_path_names_both() {
+    let err = fails_and_keeps_output("fail-static-page");
+    assert!(
+        err.contains("error: static/articles/a/index.html: static/articles/a/index.html would be written where the page /articles/a/ (from content/articles/a.md) goes"),
+        "{err}"
+    );
+}

@@ -219,6 +219,56 @@ fn tera_chain(e: &tera::Error) -> String {
     msg
 }
 
+/// A file under the site's `static/` must not land where a page is
+/// written: which one wins would depend on the order of writing. Each
+/// collision is an error naming the static file and the page.
+pub fn check_static_collisions<'a>(
+    site: &Site,
+    pages: &[PageId],
+    static_names: impl Iterator<Item = &'a str>,
+) -> Result<(), crate::diagnostics::BuildFailed> {
+    let statics: std::collections::HashSet<&str> = static_names.collect();
+    let mut diagnostics = Vec::new();
+    for page in pages {
+        let path = page.output_path(site);
+        if !statics.contains(path.as_str()) {
+            continue;
+        }
+        let from = match page {
+            PageId::Article(slug) => format!(" (from {})", site.articles[slug].source.display()),
+            PageId::Entity(id, 1) => site.entities[id]
+                .source
+                .as_ref()
+                .map(|p| format!(" (from {})", p.display()))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        diagnostics.push(
+            crate::diagnostics::Diagnostic::error(format!(
+                "static/{path} would be written where the page {}{from} goes",
+                site.url(&page.path(site))
+            ))
+            .in_file(format!("static/{path}"))
+            .with_help("move or rename the static file; a page's address belongs to the page"),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::diagnostics::BuildFailed { diagnostics })
+    }
+}
+
+impl Theme {
+    /// The static files that come from the site's own `static/` folder.
+    pub fn site_statics(&self) -> impl Iterator<Item = &str> {
+        self.statics
+            .iter()
+            .filter(|(_, f)| matches!(f, StaticFile::OnDisk(_)))
+            .map(|(name, _)| name.as_str())
+    }
+}
+
 /// Every page the site has.
 pub fn pages(site: &Site) -> Vec<PageId> {
     let mut pages = vec![

@@ -60,6 +60,7 @@ impl Project {
         let (site, warnings) = crate::load(&config)?;
         let theme = Theme::load(site_dir)?;
         let all = render::pages(&site);
+        render::check_static_collisions(&site, &all, theme.site_statics())?;
         let mut files = Files::new();
         for o in render::render_pages(&site, &theme, &all)?
             .into_iter()
@@ -177,6 +178,27 @@ impl Project {
             static_files.push((name, bytes));
         }
 
+        {
+            // Check before anything changes, so a collision keeps the last
+            // good site.
+            let site = new_site.as_ref().map_or(&self.site, |(s, _)| s);
+            let theme = new_theme.as_ref().unwrap_or(&self.theme);
+            let removed: BTreeSet<&str> = static_files
+                .iter()
+                .filter(|(_, b)| b.is_none())
+                .map(|(n, _)| n.as_str())
+                .collect();
+            let names = theme
+                .site_statics()
+                .chain(
+                    static_files
+                        .iter()
+                        .filter(|(_, b)| b.is_some())
+                        .map(|(n, _)| n.as_str()),
+                )
+                .filter(|n| !removed.contains(n));
+            render::check_static_collisions(site, &render::pages(site), names)?;
+        }
         let mut todo: BTreeSet<PageId> = BTreeSet::new();
         let mut whole_site = false;
         if let Some((site, warnings)) = new_site {
