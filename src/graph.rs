@@ -13,7 +13,7 @@ use crate::content::frontmatter::{ArticleFrontMatter, Date, Extra, PartialDate};
 pub use crate::content::EntityKind;
 use crate::content::{Document, RawContent};
 use crate::diagnostics::{nearest, Diagnostic};
-use crate::markdown::{self, DocContext, LinkIndex};
+use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
 use crate::text::{fold, slugify};
 
 /// An article's id is its slug, unique across the site.
@@ -184,6 +184,8 @@ pub struct Site {
     pub timeline: Vec<ArticleId>,
     pub entities: BTreeMap<EntityId, Entity>,
     pub tags: BTreeMap<String, Tag>,
+    /// Briefing files that are not published, and why: links to them say so.
+    pub unpublished: BTreeMap<PathBuf, Unpublished>,
 }
 
 impl Site {
@@ -671,15 +673,24 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
     let mut articles: BTreeMap<ArticleId, Article> = BTreeMap::new();
     let mut article_docs: Vec<&Document<_>> = Vec::new();
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    let mut unpublished: BTreeMap<PathBuf, Unpublished> = raw
+        .failed
+        .iter()
+        .map(|p| (p.clone(), Unpublished::Failed))
+        .collect();
     for doc in &raw.articles {
         if let Some(a) = resolve_article(&config, doc, &mut r, &mut tags, &articles, diags) {
             articles.insert(a.slug.clone(), a);
             article_docs.push(doc);
+        } else if doc.front.draft && !config.drafts {
+            unpublished.insert(doc.path.clone(), Unpublished::Draft);
+        } else {
+            unpublished.insert(doc.path.clone(), Unpublished::Failed);
         }
     }
 
     // Markdown, rendered in parallel against one shared link index.
-    let index = link_index(&config, &r.entities, &articles);
+    let index = link_index(&config, &r.entities, &articles, &unpublished);
     let rendered: Vec<(ArticleId, markdown::Rendered)> = article_docs
         .par_iter()
         .map(|doc| {
@@ -725,6 +736,7 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
     }
 
     let mut site = Site {
+        unpublished,
         config,
         articles,
         timeline: Vec::new(),
@@ -928,6 +940,7 @@ pub fn link_index(
     config: &Config,
     entities: &BTreeMap<EntityId, Entity>,
     articles: &BTreeMap<ArticleId, Article>,
+    unpublished: &BTreeMap<PathBuf, Unpublished>,
 ) -> LinkIndex {
     let articles_by_path = articles
         .values()
@@ -967,7 +980,9 @@ pub fn link_index(
             .or_insert_with(|| (url.clone(), None));
         wiki.entry(fold(&a.slug)).or_insert_with(|| (url, None));
     }
-    LinkIndex::new(config.site.raw_html, articles_by_path, wiki, names)
+    let mut index = LinkIndex::new(config.site.raw_html, articles_by_path, wiki, names);
+    index.unpublished = unpublished.clone();
+    index
 }
 
 /// Fill in the derived, two-way relations: entity and tag article lists,

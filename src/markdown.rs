@@ -13,6 +13,15 @@ use crate::diagnostics::Diagnostic;
 use crate::graph::EntityId;
 use crate::text::{slugify, LineIndex};
 
+/// Why a briefing file has no page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unpublished {
+    /// `draft: true`, and drafts are not being built.
+    Draft,
+    /// It has errors, reported against the file itself.
+    Failed,
+}
+
 /// Everything a Markdown body may link to, built once per site and shared by
 /// every document (and every thread).
 pub struct LinkIndex {
@@ -22,6 +31,8 @@ pub struct LinkIndex {
     /// Folded name, alias, slug or title to URL (and the entity, if it is
     /// one), for `[[wikilinks]]`.
     pub wiki: HashMap<String, (String, Option<EntityId>)>,
+    /// Briefing files with no page, so a link to one can say why.
+    pub unpublished: std::collections::BTreeMap<PathBuf, Unpublished>,
     mentions: Option<AhoCorasick>,
     /// For pattern `i` of `mentions`: the entity it names and its URL.
     mention_targets: Vec<(EntityId, String)>,
@@ -75,6 +86,7 @@ impl LinkIndex {
             raw_html,
             articles_by_path,
             wiki,
+            unpublished: Default::default(),
             mentions,
             mention_targets,
         }
@@ -510,13 +522,23 @@ fn resolve_link(
     let target = normalise_path(&base.join(path));
     match index.articles_by_path.get(&target) {
         Some(url) => LinkTarget::Url(format!("{url}{fragment}"), None),
-        None => LinkTarget::Drop(
-            Diagnostic::warning(format!(
-                "link to `{dest}` points at {}, which is not a published briefing",
-                target.display()
-            ))
-            .with_help("fix the path (it is relative to this file), or remove `draft: true` from the target"),
-        ),
+        None => {
+            let shown = target.display();
+            LinkTarget::Drop(match index.unpublished.get(&target) {
+                Some(Unpublished::Draft) => Diagnostic::warning(format!(
+                    "link to `{dest}` points at {shown}, which is a draft"
+                ))
+                .with_help("remove `draft: true` from it to publish it, or build with --drafts"),
+                Some(Unpublished::Failed) => Diagnostic::warning(format!(
+                    "link to `{dest}` points at {shown}, which failed to build"
+                ))
+                .with_help("fix the errors reported for that file; the link works once it builds"),
+                None => Diagnostic::warning(format!(
+                    "link to `{dest}` points at {shown}, which is not a briefing"
+                ))
+                .with_help("fix the path: it is relative to this file"),
+            })
+        }
     }
 }
 

@@ -299,3 +299,36 @@ fn a_static_file_at_a_pages_path_names_both() {
         "{err}"
     );
 }
+
+/// A link to a briefing that failed says so, rather than blaming drafts.
+#[test]
+fn links_to_a_broken_or_draft_briefing_say_which() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/linker.md",
+        "---\ntitle: Linker\ndate: 2024-01-01\n---\nSee [broken](broken.md), [draft](draft.md) and [gone](gone.md).\n",
+    );
+    site.write(
+        "content/articles/broken.md",
+        "---\ntitle: Broken\ndate: 2024-13-01\n---\nBody.\n",
+    );
+    site.write(
+        "content/articles/draft.md",
+        "---\ntitle: Draft\ndate: 2024-01-01\ndraft: true\n---\nBody.\n",
+    );
+    let err = site.build_err(&BuildOptions::default());
+    assert!(
+        err.contains("warning: content/articles/linker.md:5: link to `broken.md` points at content/articles/broken.md, which failed to build"),
+        "{err}"
+    );
+    assert!(
+        err.contains("link to `draft.md` points at content/articles/draft.md, which is a draft"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "link to `gone.md` points at content/articles/gone.md, which is not a briefing"
+        ),
+        "{err}"
+    );
+}

@@ -119,6 +119,8 @@ pub struct RawContent {
     pub countries: Vec<Document<CountryFrontMatter>>,
     pub leaders: Vec<Document<LeaderFrontMatter>>,
     pub crises: Vec<Document<CrisisFrontMatter>>,
+    /// Files that could not be read or parsed (their errors are reported).
+    pub failed: Vec<PathBuf>,
 }
 
 enum Source {
@@ -187,7 +189,10 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
                 diags.append(&mut d.warnings);
                 raw.crises.push(d)
             }
-            Err(d) => diags.push(d),
+            Err(d) => {
+                raw.failed.extend(d.file.clone());
+                diags.push(d)
+            }
         }
     }
     Ok(raw)

@@ -69,7 +69,7 @@ impl Project {
             files.insert(o.path, o.bytes.into());
         }
         Ok(Project {
-            index: link_index(&config, &site.entities, &site.articles),
+            index: link_index(&config, &site.entities, &site.articles, &site.unpublished),
             by_source: by_source(&site),
             records: records(&site),
             site_dir: site_dir.to_path_buf(),
@@ -240,7 +240,12 @@ impl Project {
                 self.link_inputs = inputs;
             }
             self.deps = new_deps;
-            self.index = link_index(&self.config, &site.entities, &site.articles);
+            self.index = link_index(
+                &self.config,
+                &site.entities,
+                &site.articles,
+                &site.unpublished,
+            );
             self.by_source = new_by_source;
             self.records = records(&site);
             self.site = site;
