@@ -332,3 +332,22 @@ fn links_to_a_broken_or_draft_briefing_say_which() {
         "{err}"
     );
 }
+
+/// An include loop overflowed the stack (exit 134); it is now an error
+/// naming the templates, from the real binary.
+#[test]
+fn a_template_include_loop_is_an_error_not_a_crash() {
+    let err = fails_and_keeps_output("fail-include-loop");
+    assert!(
+        err.contains("the templates include each other in a loop: partials/one.html -> partials/two.html -> partials/one.html"),
+        "{err}"
+    );
+    let site = TestSite::fixture("fail-include-loop");
+    let out = Command::cargo_bin("briefing")
+        .unwrap()
+        .arg("build")
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+}

@@ -170,6 +170,7 @@ impl Theme {
             .context(
                 "could not compile the templates (the site's templates/ over the built-in theme)",
             )?;
+        check_include_loops(&tera)?;
 
         let mut statics = BTreeMap::new();
         for (name, bytes) in embedded::STATIC {
@@ -179,6 +180,75 @@ impl Theme {
             statics.insert(name, StaticFile::OnDisk(path));
         }
         Ok(Theme { tera, statics })
+    }
+}
+
+/// Refuse templates that include themselves, directly or through others:
+/// Tera would recurse until the stack overflows, killing `build` and
+/// `serve` alike. Extending and importing macros count as edges too, since
+/// the parent's or the macro file's includes run as part of the page.
+fn check_include_loops(tera: &Tera) -> Result<()> {
+    let edges = |name: &str| -> Vec<String> {
+        let Ok(t) = tera.get_template(name) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        included(&t.ast, &mut out);
+        out.extend(t.parents.iter().cloned());
+        out.extend(t.imported_macro_files.iter().map(|(f, _)| f.clone()));
+        out
+    };
+    let mut names: Vec<&str> = tera.get_template_names().collect();
+    names.sort_unstable();
+    // Depth-first search from each template, keeping the current path.
+    let mut done: std::collections::HashSet<String> = Default::default();
+    for start in names {
+        let mut path: Vec<(String, Vec<String>)> = vec![(start.to_string(), edges(start))];
+        while let Some((_, next)) = path.last_mut() {
+            let Some(child) = next.pop() else {
+                let (name, _) = path.pop().expect("not empty");
+                done.insert(name);
+                continue;
+            };
+            if let Some(i) = path.iter().position(|(n, _)| *n == child) {
+                let cycle: Vec<&str> = path[i..].iter().map(|(n, _)| n.as_str()).collect();
+                anyhow::bail!(
+                    "the templates include each other in a loop: {} -> {child}; a template cannot include itself, directly or through others",
+                    cycle.join(" -> ")
+                );
+            }
+            if !done.contains(&child) {
+                let e = edges(&child);
+                path.push((child, e));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The templates `{% include %}`d anywhere in `nodes`.
+fn included(nodes: &[tera::ast::Node], out: &mut Vec<String>) {
+    use tera::ast::Node;
+    for node in nodes {
+        match node {
+            Node::Include(_, names, _) => out.extend(names.iter().cloned()),
+            Node::MacroDefinition(_, m, _) => included(&m.body, out),
+            Node::FilterSection(_, f, _) => included(&f.body, out),
+            Node::Block(_, b, _) => included(&b.body, out),
+            Node::Forloop(_, f, _) => {
+                included(&f.body, out);
+                included(f.empty_body.as_deref().unwrap_or_default(), out);
+            }
+            Node::If(i, _) => {
+                for (_, _, body) in &i.conditions {
+                    included(body, out);
+                }
+                if let Some((_, body)) = &i.otherwise {
+                    included(body, out);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
