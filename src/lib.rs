@@ -14,6 +14,7 @@ pub mod render;
 pub mod scaffold;
 pub mod search;
 pub mod serve;
+pub mod source;
 pub mod terminal;
 pub mod text;
 
@@ -93,6 +94,7 @@ pub fn build_with_progress(
     let (site, mut warnings) = load(&config)?;
     timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
+    warnings.extend(theme.warnings.iter().cloned());
     let pages = render::pages(&site);
     render::check_static_collisions(&site, &pages, theme.site_statics())?;
     progress.set_total(pages.len());

@@ -265,7 +265,12 @@ fn a_broken_file_shows_the_error_while_the_old_page_is_served() {
     let server = start(&site);
     // Subscribe to live-reload events first.
     let mut events = TcpStream::connect(&server.addr).unwrap();
-    write!(events, "GET /__briefing/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        server.addr
+    )
+    .unwrap();
     events
         .set_read_timeout(Some(Duration::from_secs(15)))
         .unwrap();
@@ -361,4 +366,125 @@ fn paths_outside_the_site_are_refused() {
     let (status, body) = get(&server.addr, "/articles/page/");
     assert_eq!(status, 404);
     assert!(!body.contains("source"));
+}
+
+/// A raw request with a given `Host` header; returns the status.
+fn status_with_host(addr: &str, host: &str) -> u16 {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(
+        s,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw);
+    text.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
+/// DNS rebinding: a page on another domain that resolves to 127.0.0.1
+/// sends its own domain as `Host`, and must not read the preview.
+#[test]
+fn requests_for_other_hosts_are_refused() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let port = server.addr.rsplit(':').next().unwrap();
+    assert_eq!(status_with_host(&server.addr, &server.addr), 200);
+    assert_eq!(
+        status_with_host(&server.addr, &format!("localhost:{port}")),
+        200
+    );
+    assert_eq!(
+        status_with_host(&server.addr, &format!("attacker.example:{port}")),
+        403
+    );
+    assert_eq!(status_with_host(&server.addr, "localhost:1"), 403);
+}
+
+/// More live-reload streams and idle connections than the server keeps are
+/// turned away, and the server goes on answering.
+#[test]
+fn too_many_connections_are_turned_away_and_the_server_survives() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let open_stream = || {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        (s, String::from_utf8_lossy(&head).into_owned())
+    };
+    let mut streams = Vec::new();
+    for _ in 0..briefing::serve::http::MAX_STREAMS {
+        let (s, head) = open_stream();
+        assert_eq!(head, "HTTP/1.1 200");
+        streams.push(s);
+    }
+    let (_extra, head) = open_stream();
+    assert_eq!(head, "HTTP/1.1 503", "one stream too many");
+    // Idle connections past the bound get a 503 too.
+    let mut idle: Vec<TcpStream> = (0..briefing::serve::http::MAX_CONNECTIONS + 20)
+        .filter_map(|_| TcpStream::connect(&server.addr).ok())
+        .collect();
+    assert_eq!(get(&server.addr, "/").0, 503);
+    idle.clear();
+    streams.clear();
+    wait_for("the server to answer again", || {
+        std::panic::catch_unwind(|| get(&server.addr, "/").0 == 200).unwrap_or(false)
+    });
+}
+
+/// One rule for build and serve: a symbolic link made while serve runs is
+/// not followed, in static/ or content/.
+#[cfg(unix)]
+#[test]
+fn links_made_while_serving_are_not_followed() {
+    let site = TestSite::fixture("links");
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("passwd"), "root:do not serve").unwrap();
+    std::fs::create_dir_all(site.path().join("static")).unwrap();
+    let server = start(&site);
+    std::os::unix::fs::symlink(
+        secret.path().join("passwd"),
+        site.path().join("static/x.txt"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(secret.path(), site.path().join("static/dir")).unwrap();
+    // A plain file written after the links shows the server has caught up.
+    site.write("static/marker.txt", "here");
+    wait_for("the marker", || get(&server.addr, "/marker.txt").0 == 200);
+    for path in ["/x.txt", "/dir/passwd"] {
+        let (status, body) = get(&server.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("do not serve"));
+    }
+}
+
+/// A content/ folder deleted and made again (a branch switch, a restore)
+/// is watched again.
+#[test]
+fn a_content_folder_deleted_and_recreated_is_watched_again() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let content = site.path().join("content");
+    let saved = tempfile::tempdir().unwrap();
+    common::copy_dir(&content, saved.path());
+    std::fs::remove_dir_all(&content).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    common::copy_dir(saved.path(), &content);
+    std::thread::sleep(Duration::from_millis(300));
+    site.write(
+        "content/articles/fresh.md",
+        "---\ntitle: Written after the folder came back\ndate: 2024-02-01\n---\nNew.\n",
+    );
+    wait_for("the new briefing", || {
+        get(&server.addr, "/articles/fresh/").0 == 200
+    });
 }

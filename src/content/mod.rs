@@ -11,7 +11,6 @@ use anyhow::{bail, Result};
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
@@ -139,23 +138,14 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
         );
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(&content_dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry =
-            entry.map_err(|e| anyhow::anyhow!("could not walk {}: {e}", content_dir.display()))?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "md") {
+    for (name, abs) in crate::source::walk(&config.site_dir, &content_dir, diags) {
+        let rel = Path::new(&name);
+        if rel.extension().is_none_or(|e| e != "md") {
             continue;
         }
-        let rel = entry
-            .path()
-            .strip_prefix(&content_dir)
-            .expect("walk stays inside");
         let site_rel = Path::new("content").join(rel);
         match classify(rel) {
-            Some(kind) => files.push((entry.path().to_path_buf(), site_rel, kind)),
+            Some(kind) => files.push((abs, site_rel, kind)),
             None => diags.push(
                 Diagnostic::warning("this file is not a briefing or a profile, so it was ignored")
                     .in_file(&site_rel)

@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use tera::Tera;
-use walkdir::WalkDir;
 
 use crate::graph::{ArticleId, Details, EntityId, EntityKind, Site};
 use crate::text::slugify;
@@ -136,6 +135,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Output path to where the bytes come from.
     pub statics: BTreeMap<String, StaticFile>,
+    /// Files skipped while loading (symbolic links).
+    pub warnings: Vec<crate::diagnostics::Diagnostic>,
 }
 
 pub enum StaticFile {
@@ -155,7 +156,10 @@ impl Theme {
             let text = std::str::from_utf8(bytes).expect("built-in templates are UTF-8");
             sources.insert(name.to_string(), text.to_string());
         }
-        for (name, path) in site_files(&site_dir.join("templates"))? {
+        let mut warnings = Vec::new();
+        for (name, path) in
+            crate::source::walk(site_dir, &site_dir.join("templates"), &mut warnings)
+        {
             let text = fs::read_to_string(&path)
                 .with_context(|| format!("could not read template {}", path.display()))?;
             sources.insert(name, text);
@@ -176,10 +180,14 @@ impl Theme {
         for (name, bytes) in embedded::STATIC {
             statics.insert(name.to_string(), StaticFile::Embedded(bytes));
         }
-        for (name, path) in site_files(&site_dir.join("static"))? {
+        for (name, path) in crate::source::walk(site_dir, &site_dir.join("static"), &mut warnings) {
             statics.insert(name, StaticFile::OnDisk(path));
         }
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            warnings,
+        })
     }
 }
 
@@ -250,30 +258,6 @@ fn included(nodes: &[tera::ast::Node], out: &mut Vec<String>) {
             _ => {}
         }
     }
-}
-
-/// Files under `dir` as (relative name with `/`, absolute path), skipping
-/// hidden ones. A missing folder is simply empty.
-fn site_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry.with_context(|| format!("could not walk {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).expect("inside dir");
-            out.push((
-                rel.to_string_lossy().replace('\\', "/"),
-                entry.path().to_path_buf(),
-            ));
-        }
-    }
-    Ok(out)
 }
 
 /// Tera puts the useful part of an error (which variable, which line) in its

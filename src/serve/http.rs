@@ -1,18 +1,32 @@
 //! The preview HTTP server: serves the in-memory site read-only (GET and HEAD
-//! only, no directory listings, nothing outside the site), and pushes
-//! live-reload events to open pages over server-sent events.
+//! only, no directory listings, nothing outside the site, only to `Host`s
+//! that name this machine), and pushes live-reload events to open pages over
+//! server-sent events.
+//!
+//! It is small on purpose: a thread per connection, bounded in number, and
+//! one thread for every live-reload stream together. No request, and no
+//! shortage of threads, can take the listener down: a connection that
+//! cannot be served is answered 503 or closed, and the next is accepted.
 
-use std::io::Write;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::io::{Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::project::Files;
 
 pub const RELOAD_SCRIPT_PATH: &str = "/__briefing/livereload.js";
 pub const EVENTS_PATH: &str = "/__briefing/events";
+
+/// Connections served at once; more are answered 503 until one closes.
+pub const MAX_CONNECTIONS: usize = 256;
+/// Live-reload streams held open at once (one per open tab).
+pub const MAX_STREAMS: usize = 64;
+/// An idle keep-alive connection is closed after this long.
+const IDLE: Duration = Duration::from_secs(30);
+/// The most a request's head may take.
+const MAX_HEAD: usize = 16 * 1024;
 
 /// What the server shares with the rebuild loop.
 pub struct Shared {
@@ -21,7 +35,10 @@ pub struct Shared {
     /// so publishing pages never waits for it.
     search: RwLock<(u64, Arc<Files>)>,
     error: RwLock<Option<String>>,
-    clients: Mutex<Vec<Sender<Event>>>,
+    /// Open live-reload streams, written to by whoever broadcasts.
+    streams: Mutex<Vec<TcpStream>>,
+    connections: AtomicUsize,
+    port: u16,
 }
 
 /// A message to open pages.
@@ -52,12 +69,15 @@ impl Event {
 }
 
 impl Shared {
-    pub fn new(files: Files) -> Shared {
+    /// `port` is the one the server listens on: requests must name it.
+    pub fn new(files: Files, port: u16) -> Shared {
         Shared {
             files: RwLock::new(Arc::new(files)),
             search: RwLock::new((0, Arc::new(Files::new()))),
             error: RwLock::new(None),
-            clients: Mutex::new(Vec::new()),
+            streams: Mutex::new(Vec::new()),
+            connections: AtomicUsize::new(0),
+            port,
         }
     }
 
@@ -65,7 +85,7 @@ impl Shared {
     pub fn publish(&self, files: Files, event: Event) {
         *self.files.write().expect("files lock") = Arc::new(files);
         *self.error.write().expect("error lock") = None;
-        self.broadcast(event);
+        self.broadcast(&event.to_sse());
     }
 
     /// Swap in a search index built from build number `generation`, unless a
@@ -80,23 +100,37 @@ impl Shared {
     /// Keep serving the last good site and tell open pages what went wrong.
     pub fn fail(&self, message: String) {
         *self.error.write().expect("error lock") = Some(message.clone());
-        self.broadcast(Event::BuildError(message));
+        self.broadcast(&Event::BuildError(message).to_sse());
     }
 
-    fn broadcast(&self, event: Event) {
-        self.clients
-            .lock()
-            .expect("clients lock")
-            .retain(|c| c.send(event.clone()).is_ok());
+    /// Write `chunk` to every open stream, dropping those that are gone.
+    /// Streams have a short write timeout, so a stalled browser cannot hold
+    /// the others up for long.
+    fn broadcast(&self, chunk: &str) {
+        self.streams.lock().expect("streams lock").retain_mut(|s| {
+            s.write_all(chunk.as_bytes())
+                .and_then(|()| s.flush())
+                .is_ok()
+        });
     }
 
-    fn subscribe(&self) -> Receiver<Event> {
-        let (tx, rx) = mpsc::channel();
-        if let Some(err) = self.error.read().expect("error lock").clone() {
-            let _ = tx.send(Event::BuildError(err));
+    /// Take over a connection as a live-reload stream; false if there are
+    /// too many already.
+    fn add_stream(&self, mut stream: TcpStream) -> bool {
+        let mut streams = self.streams.lock().expect("streams lock");
+        if streams.len() >= MAX_STREAMS {
+            return false;
         }
-        self.clients.lock().expect("clients lock").push(tx);
-        rx
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+        let mut first = head.to_string();
+        if let Some(err) = self.error.read().expect("error lock").clone() {
+            first.push_str(&Event::BuildError(err).to_sse());
+        }
+        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
+        if stream.write_all(first.as_bytes()).is_ok() {
+            streams.push(stream);
+        }
+        true
     }
 
     fn files(&self) -> Arc<Files> {
@@ -108,58 +142,278 @@ impl Shared {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
-/// Answer one request.
-pub fn handle(request: Request, shared: &Arc<Shared>) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("Only GET and HEAD are allowed.\n")
-            .with_status_code(405)
-            .with_header(header("Allow", "GET, HEAD"))
-            .with_header(header("Content-Type", "text/plain; charset=utf-8"));
-        let _ = request.respond(response);
-        return;
-    }
-    let raw_path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if raw_path == EVENTS_PATH {
-        let shared = Arc::clone(shared);
-        std::thread::spawn(move || stream_events(request, &shared));
-        return;
-    }
-    if raw_path == RELOAD_SCRIPT_PATH {
-        let _ = request.respond(body_response(
-            200,
-            "text/javascript; charset=utf-8",
-            RELOAD_JS.as_bytes().to_vec(),
-        ));
-        return;
-    }
-    let (status, mime, body, location) =
-        if raw_path.starts_with(&format!("/{}/", crate::search::DIR)) {
-            resolve(&raw_path, &shared.search())
-        } else {
-            resolve(&raw_path, &shared.files())
+/// Accept connections until the listener fails for good. Each connection
+/// gets a thread of its own, up to [`MAX_CONNECTIONS`]; past that, or when
+/// the system will not give a thread, it is answered 503 and closed.
+pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    // One thread keeps every live-reload stream alive (and notices closed
+    // ones); if it cannot start, streams still work, just without pings.
+    let pinger = Arc::clone(&shared);
+    let _ = std::thread::Builder::new()
+        .name("briefing-sse".into())
+        .spawn(move || loop {
+            std::thread::sleep(Duration::from_secs(15));
+            pinger.broadcast(": keep-alive\n\n");
+        });
+    for stream in listener.incoming() {
+        let stream = match stream {
+            Ok(s) => s,
+            // Out of file descriptors, or a connection reset before it was
+            // accepted: wait a moment and carry on.
+            Err(_) => {
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
         };
-    let mut response = body_response(status, mime, body);
-    if let Some(loc) = location {
-        response.add_header(header("Location", &loc));
+        let _ = stream.set_nodelay(true);
+        if shared.connections.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
+            shared.connections.fetch_sub(1, Ordering::AcqRel);
+            busy(stream);
+            continue;
+        }
+        let guard = ConnectionSlot(Arc::clone(&shared));
+        let spawned = std::thread::Builder::new()
+            .name("briefing-http".into())
+            .stack_size(256 * 1024)
+            .spawn(move || serve_connection(stream, &guard.0));
+        // On failure the closure, with its stream and slot, is dropped:
+        // the connection closes and the slot is given back.
+        drop(spawned);
     }
-    let _ = request.respond(response);
 }
 
-fn body_response(status: u16, mime: &str, body: Vec<u8>) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", mime))
-        .with_header(header("Cache-Control", "no-cache"))
-        .with_header(header("X-Content-Type-Options", "nosniff"))
+/// Gives its connection slot back when the connection's thread ends.
+struct ConnectionSlot(Arc<Shared>);
+
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// Answer 503 and close. The request is read first (briefly), since
+/// closing a socket with unread bytes resets it and the client would see
+/// a reset instead of the answer.
+fn busy(mut stream: TcpStream) {
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let _ = stream.read(&mut [0u8; 4096]);
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
+    let _ = stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    );
+}
+
+/// One request's head, as far as the server cares.
+struct Request {
+    method: String,
+    target: String,
+    host: Option<String>,
+    keep_alive: bool,
+    body_len: usize,
+}
+
+/// Read requests from one connection and answer them until it closes, goes
+/// idle, or becomes a live-reload stream.
+fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
+    let _ = stream.set_read_timeout(Some(IDLE));
+    let _ = stream.set_write_timeout(Some(IDLE));
+    let mut buf: Vec<u8> = Vec::with_capacity(1024);
+    loop {
+        let request = match read_request(&mut stream, &mut buf) {
+            Ok(Some(r)) => r,
+            Ok(None) => return,
+            Err(status) => {
+                let _ = write_response(
+                    &mut stream,
+                    status,
+                    "text/plain; charset=utf-8",
+                    b"Bad request\n",
+                    &[],
+                    false,
+                    false,
+                );
+                return;
+            }
+        };
+        if !host_allowed(request.host.as_deref(), shared.port) {
+            let _ = write_response(
+                &mut stream,
+                403,
+                "text/plain; charset=utf-8",
+                b"Forbidden: this preview answers only to localhost and IP addresses\n",
+                &[],
+                false,
+                false,
+            );
+            return;
+        }
+        let path = request
+            .target
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
+        let head_only = request.method == "HEAD";
+        if request.method != "GET" && !head_only {
+            let _ = write_response(
+                &mut stream,
+                405,
+                "text/plain; charset=utf-8",
+                b"Only GET and HEAD are allowed.\n",
+                &[("Allow", "GET, HEAD")],
+                false,
+                request.keep_alive,
+            );
+            if !request.keep_alive || request.body_len > 0 {
+                return;
+            }
+            continue;
+        }
+        if path == EVENTS_PATH {
+            // The stream is handed to the broadcaster and this thread ends.
+            if !stream.try_clone().is_ok_and(|s| shared.add_stream(s)) {
+                busy(stream);
+            }
+            return;
+        }
+        let (status, mime, body, location) = if path == RELOAD_SCRIPT_PATH {
+            (
+                200,
+                "text/javascript; charset=utf-8",
+                RELOAD_JS.as_bytes().to_vec(),
+                None,
+            )
+        } else if path.starts_with(&format!("/{}/", crate::search::DIR)) {
+            resolve(&path, &shared.search())
+        } else {
+            resolve(&path, &shared.files())
+        };
+        let extra: Vec<(&str, &str)> = location
+            .as_deref()
+            .map(|l| ("Location", l))
+            .into_iter()
+            .collect();
+        let ok = write_response(
+            &mut stream,
+            status,
+            mime,
+            &body,
+            &extra,
+            head_only,
+            request.keep_alive,
+        );
+        if ok.is_err() || !request.keep_alive || request.body_len > 0 {
+            return;
+        }
+    }
+}
+
+/// Read one request head from `stream` into `buf` (which may already hold
+/// bytes of it). `Ok(None)` when the connection closed or went idle.
+fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Request>, u16> {
+    loop {
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut parsed = httparse::Request::new(&mut headers);
+        match parsed.parse(buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let header = |name: &str| {
+                    parsed
+                        .headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case(name))
+                        .and_then(|h| std::str::from_utf8(h.value).ok())
+                        .map(str::to_string)
+                };
+                let connection = header("connection")
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                let keep_alive = if parsed.version == Some(0) {
+                    connection.contains("keep-alive")
+                } else {
+                    !connection.contains("close")
+                };
+                let request = Request {
+                    method: parsed.method.unwrap_or("").to_string(),
+                    target: parsed.path.unwrap_or("/").to_string(),
+                    host: header("host"),
+                    keep_alive,
+                    body_len: header("content-length")
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(0),
+                };
+                buf.drain(..len);
+                return Ok(Some(request));
+            }
+            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => {}
+            Ok(httparse::Status::Partial) => return Err(431),
+            Err(_) => return Err(400),
+        }
+        let mut chunk = [0u8; 4096];
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Ok(None),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+/// Whether a request's `Host` names this machine: `localhost` or an IP
+/// address, with our port. A web page that points a domain of its own at
+/// 127.0.0.1 (DNS rebinding) sends that domain, and is refused. Requests
+/// without a `Host` (HTTP/1.0 tools) come from no browser and are served.
+pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else {
+        return true;
+    };
+    let (name, given_port) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.ends_with(':') && p.bytes().all(|b| b.is_ascii_digit()) => {
+            (name, p.parse::<u16>().ok())
+        }
+        _ => (host, None),
+    };
+    let port_ok = given_port.map_or(port == 80, |p| p == port);
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    port_ok && (name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok())
+}
+
+fn status_text(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        301 => "Moved Permanently",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "Service Unavailable",
+    }
+}
+
+/// Write one response, head and body in a single write.
+fn write_response(
+    stream: &mut TcpStream,
+    status: u16,
+    mime: &str,
+    body: &[u8],
+    extra: &[(&str, &str)],
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: {}\r\n",
+        status_text(status),
+        body.len(),
+        if keep_alive { "keep-alive" } else { "close" }
+    )
+    .into_bytes();
+    for (name, value) in extra {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(b"\r\n");
+    if !head_only {
+        out.extend_from_slice(body);
+    }
+    stream.write_all(&out)?;
+    stream.flush()
 }
 
 /// Map a request path to (status, content type, body, redirect location).
@@ -290,33 +544,6 @@ fn inject_reload(html: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Hold a server-sent-events stream open and forward events until the
-/// browser goes away. A comment every 15 s notices closed connections.
-fn stream_events(request: Request, shared: &Shared) {
-    let rx = shared.subscribe();
-    let mut w = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-    if w.write_all(head.as_bytes())
-        .and_then(|_| w.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(event) => event.to_sse(),
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if w.write_all(chunk.as_bytes())
-            .and_then(|_| w.flush())
-            .is_err()
-        {
-            return;
-        }
-    }
-}
-
 const RELOAD_JS: &str = r#"// briefing serve: live reload and build-error overlay.
 (() => {
   let overlay = null;
@@ -410,6 +637,31 @@ mod tests {
         let (status, _, body, _) = resolve("/nope/", &files());
         assert_eq!(status, 404);
         assert!(String::from_utf8(body).unwrap().contains("missing"));
+    }
+
+    #[test]
+    fn only_hosts_naming_this_machine_are_served() {
+        for ok in [
+            "localhost:1111",
+            "127.0.0.1:1111",
+            "[::1]:1111",
+            "192.168.1.5:1111",
+            "LOCALHOST:1111",
+        ] {
+            assert!(host_allowed(Some(ok), 1111), "{ok}");
+        }
+        for bad in [
+            "evil.example:1111",
+            "localhost:2222",
+            "127.0.0.1",
+            "localhost.evil.example:1111",
+            "127.0.0.1.nip.io:1111",
+            "",
+        ] {
+            assert!(!host_allowed(Some(bad), 1111), "{bad}");
+        }
+        assert!(host_allowed(Some("localhost"), 80));
+        assert!(host_allowed(None, 1111));
     }
 
     #[test]

@@ -13,11 +13,12 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::config::{BuildOptions, SITE_FILE};
+use crate::config::BuildOptions;
 use crate::diagnostics::BuildFailed;
+use crate::source::SourceKind;
 use crate::terminal::Terminal;
 use http::{Event, Shared};
 pub use project::{Change, Project};
@@ -40,18 +41,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     }
     let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
         .with_context(|| format!("could not listen on {}:{}", opts.bind, opts.port))?;
-    no_delay(&listener);
-    let server = tiny_http::Server::from_listener(listener, None).map_err(|e| {
-        anyhow!(
-            "could not start the server on {}:{}: {e}",
-            opts.bind,
-            opts.port
-        )
-    })?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .context("the server has no IP address")?;
+    let addr = listener.local_addr().context("the server has no address")?;
     let host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -76,7 +66,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         let _ = tx.send(e);
     })
     .context("could not start watching files")?;
-    for dir in ["content", "templates", "static"] {
+    for dir in crate::source::SOURCE_DIRS {
         let path = opts.site_dir.join(dir);
         if path.is_dir() {
             watcher
@@ -101,21 +91,16 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         project.warnings.len(),
         crate::diagnostics::plural(project.warnings.len())
     ));
-    let shared = Arc::new(Shared::new(project.files.clone()));
+    let shared = Arc::new(Shared::new(project.files.clone(), addr.port()));
     let mut generation = 0u64;
     let indexer = spawn_indexer(&shared, *term);
     let _ = indexer.send((generation, project.search_records()));
 
-    let server = Arc::new(server);
-    for _ in 0..4 {
-        let server = Arc::clone(&server);
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                http::handle(request, &shared);
-            }
-        });
-    }
+    let acceptor = Arc::clone(&shared);
+    std::thread::Builder::new()
+        .name("briefing-accept".into())
+        .spawn(move || http::accept_loop(listener, acceptor))
+        .context("could not start the server thread")?;
     println!(
         "Serving {} at {url} (press Ctrl-C to stop)",
         opts.site_dir.display()
@@ -125,21 +110,52 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         open_browser(&url);
     }
 
+    let mut broken = false;
     while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
         let started = Instant::now();
-        // A templates/ or static/ folder made after serve started is only
-        // seen by the site folder's own (non-recursive) watch: watch inside
-        // it from now on.
+        // A source folder made after serve started (or deleted and made
+        // again) is only seen by the site folder's own, non-recursive
+        // watch: watch inside it from now on.
         for p in &changed {
             let rel = site_relative(&opts.site_dir, p);
-            let top = rel.is_some_and(|r| r == Path::new("templates") || r == Path::new("static"));
-            if top && p.is_dir() {
+            let folder = rel.and_then(crate::source::classify) == Some(SourceKind::Folder);
+            if folder && p.is_dir() {
                 if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
                     term.warn(&format!("could not watch {}: {e}", p.display()));
                 }
             }
         }
-        match project.rebuild(&changed) {
+        // No edit may take the server down: a panic while rebuilding is
+        // reported like a failed build, the last good site stays online,
+        // and the next edit starts from a fresh load.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if broken {
+                Project::open(&opts.site_dir, &options).map(|fresh| {
+                    let rendered = fresh.files.len();
+                    project = fresh;
+                    Change::Pages {
+                        rendered,
+                        removed: 0,
+                    }
+                })
+            } else {
+                project.rebuild(&changed)
+            }
+        }));
+        let result = match outcome {
+            Ok(result) => {
+                broken = false;
+                result
+            }
+            Err(panic) => {
+                broken = true;
+                Err(anyhow::anyhow!(
+                    "briefing crashed while rebuilding ({}); this is a bug, please report it with the edit that caused it",
+                    panic_message(&panic)
+                ))
+            }
+        };
+        match result {
             Ok(Change::Nothing) => {}
             Ok(change) => {
                 let event = if matches!(change, Change::Css { .. }) {
@@ -262,28 +278,19 @@ fn site_relative<'a>(site_dir: &Path, path: &'a Path) -> Option<&'a Path> {
     })
 }
 
-/// Whether a changed path is one the site is built from.
+/// Whether a changed path is one the site is built from: the same
+/// classifier `build` walks with.
 fn is_source(site_dir: &Path, path: &Path) -> bool {
-    let Some(rel) = site_relative(site_dir, path) else {
-        return false;
-    };
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Editors' swap and backup files are noise.
-    if name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name == "4913"
-    {
-        return false;
-    }
-    rel == Path::new(SITE_FILE)
-        || (rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md"))
-        || rel.starts_with("templates")
-        || rel.starts_with("static")
+    site_relative(site_dir, path).is_some_and(|rel| crate::source::classify(rel).is_some())
+}
+
+/// What a panic carried, for the error message.
+fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into())
 }
 
 /// The text of an error, as the terminal and the overlay show it.
@@ -297,29 +304,6 @@ pub fn error_text(e: &anyhow::Error) -> String {
     }
     s
 }
-
-/// tiny_http writes a response's head and body separately; with Nagle's
-/// algorithm on, the body then waits for the client's delayed ACK (about
-/// 40 ms per request). Linux copies TCP_NODELAY from the listening socket to
-/// every accepted one.
-#[cfg(unix)]
-fn no_delay(listener: &std::net::TcpListener) {
-    use std::os::fd::AsRawFd;
-    let on: libc::c_int = 1;
-    // SAFETY: a valid socket descriptor and a correctly sized int option.
-    unsafe {
-        libc::setsockopt(
-            listener.as_raw_fd(),
-            libc::IPPROTO_TCP,
-            libc::TCP_NODELAY,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
-}
-
-#[cfg(not(unix))]
-fn no_delay(_: &std::net::TcpListener) {}
 
 fn open_browser(url: &str) {
     let cmd = if cfg!(target_os = "macos") {

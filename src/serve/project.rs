@@ -57,8 +57,9 @@ impl Project {
     /// Build the whole site in memory.
     pub fn open(site_dir: &Path, options: &BuildOptions) -> Result<Project> {
         let config = Config::load(site_dir, options)?;
-        let (site, warnings) = crate::load(&config)?;
+        let (site, mut warnings) = crate::load(&config)?;
         let theme = Theme::load(site_dir)?;
+        warnings.extend(theme.warnings.iter().cloned());
         let all = render::pages(&site);
         render::check_static_collisions(&site, &all, theme.site_statics())?;
         let mut files = Files::new();
@@ -137,21 +138,15 @@ impl Project {
             Some(Theme::load(&self.site_dir)?)
         };
         // A new or moved folder under static/ stands for every file in it.
+        let mut link_warnings = Vec::new();
         let statics: Vec<PathBuf> = statics
             .into_iter()
             .flat_map(|p| {
                 let abs = self.site_dir.join(p);
-                if abs.is_dir() {
-                    walkdir::WalkDir::new(&abs)
+                if abs.is_dir() && !crate::source::is_linked(&self.site_dir, p) {
+                    crate::source::walk(&self.site_dir, &abs, &mut link_warnings)
                         .into_iter()
-                        .filter_map(Result::ok)
-                        .filter(|e| e.file_type().is_file())
-                        .filter_map(|e| {
-                            e.path()
-                                .strip_prefix(&self.site_dir)
-                                .ok()
-                                .map(Path::to_path_buf)
-                        })
+                        .map(|(name, _)| p.join(name))
                         .collect()
                 } else {
                     vec![p.clone()]
@@ -165,19 +160,20 @@ impl Project {
                 .expect("under static")
                 .to_string_lossy()
                 .replace('\\', "/");
-            let abs = self.site_dir.join(p);
-            let bytes: Option<Arc<[u8]>> = if abs.is_file() {
-                Some(
-                    std::fs::read(&abs)
-                        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", abs.display()))?
-                        .into(),
-                )
+            // The same rule as the first load: nothing behind a link is read.
+            let bytes = if crate::source::is_linked(&self.site_dir, p) {
+                None
             } else {
-                Theme::embedded_static(&name).map(Into::into)
+                let abs = self.site_dir.join(p);
+                crate::source::read_plain_file(&abs)
+                    .map_err(|e| anyhow::anyhow!("could not read {}: {e}", abs.display()))?
+            };
+            let bytes: Option<Arc<[u8]>> = match bytes {
+                Some(b) => Some(b.into()),
+                None => Theme::embedded_static(&name).map(Into::into),
             };
             static_files.push((name, bytes));
         }
-
         {
             // Check before anything changes, so a collision keeps the last
             // good site.
@@ -310,6 +306,7 @@ impl Project {
         for o in outputs {
             self.files.insert(o.path, o.bytes.into());
         }
+        self.warnings.extend(link_warnings);
         let css_only =
             !static_files.is_empty() && static_files.iter().all(|(n, _)| n.ends_with(".css"));
         let copied = static_files.len();
@@ -351,12 +348,18 @@ impl Project {
             let Some(slug) = self.by_source.get(*path) else {
                 return Ok(None);
             };
-            let Ok(text) = std::fs::read_to_string(self.site_dir.join(path)) else {
+            let Ok(Some(bytes)) = crate::source::read_plain_file(&self.site_dir.join(path)) else {
+                return Ok(None);
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
                 return Ok(None);
             };
             let Ok(doc) = parse_document::<ArticleFrontMatter>(&text, path) else {
                 return Ok(None);
             };
+            if !doc.warnings.is_empty() {
+                return Ok(None);
+            }
             let old = &self.site.articles[slug];
             if digest(&doc.yaml) != old.front_matter_digest || doc.body_line != old.body_line {
                 return Ok(None);
