@@ -70,8 +70,19 @@ impl Config {
     pub fn load(site_dir: &Path, options: &BuildOptions) -> Result<Config> {
         let path = site_dir.join(SITE_FILE);
         let mut site = if path.exists() {
-            let text = fs::read_to_string(&path)
-                .with_context(|| format!("could not read {}", path.display()))?;
+            let bytes =
+                fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let (line, col) =
+                    crate::text::line_col(std::str::from_utf8(valid).unwrap_or(""), valid.len());
+                BuildFailed {
+                    diagnostics: vec![Diagnostic::error("the file is not valid UTF-8")
+                        .in_file(SITE_FILE)
+                        .at(line, col)
+                        .with_help("save site.yaml as UTF-8")],
+                }
+            })?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             if text.trim().is_empty() {
                 SiteConfig::default()

@@ -94,6 +94,11 @@ pub fn build_with_progress(
     let (site, mut warnings) = load(&config)?;
     timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
+    if config.strict && !theme.warnings.is_empty() {
+        let mut diagnostics = theme.warnings.clone();
+        diagnostics::promote_warnings(&mut diagnostics);
+        return Err(BuildFailed { diagnostics }.into());
+    }
     warnings.extend(theme.warnings.iter().cloned());
     let pages = render::pages(&site);
     render::check_static_collisions(&site, &pages, theme.site_statics())?;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use briefing::content::EntityKind;
-use briefing::diagnostics::{plural, BuildFailed};
+use briefing::diagnostics::{plural, BuildFailed, Diagnostic};
 use briefing::serve::{error_text, ServeOptions};
 use briefing::terminal::{Progress, Terminal};
 use briefing::BuildOptions;
@@ -232,8 +232,18 @@ fn check(
         strict,
         base_url: None,
     };
-    let findings =
-        briefing::check::check(&site_dir, &options, chrono::Local::now().fixed_offset())?;
+    let result = briefing::check::check(&site_dir, &options, chrono::Local::now().fixed_offset());
+    let findings = match (result, format) {
+        (Ok(findings), _) => findings,
+        // A tool reading JSON gets one JSON document, whatever went wrong.
+        (Err(e), Format::Json) => match e.downcast::<BuildFailed>() {
+            Ok(failed) => failed.diagnostics,
+            Err(e) => vec![Diagnostic::error(
+                error_text(&e).trim_start_matches("error: "),
+            )],
+        },
+        (Err(e), Format::Text) => return Err(e),
+    };
     let errors = findings.iter().filter(|d| d.is_error()).count();
     let warnings = findings.len() - errors;
     match format {

@@ -48,6 +48,22 @@ struct NewArticle<'a> {
 }
 
 /// Write `content/articles/<year>/<date>-<slug>.md` and return its path.
+/// A control character typed into a name (`$'X\x01'`) would go into the
+/// file and from there into feeds, which cannot hold it.
+fn refuse_controls(what: &str, value: &str) -> Result<()> {
+    if let Some(c) = value
+        .chars()
+        .find(|c| crate::text::is_forbidden_control(*c))
+    {
+        bail!(
+            "the {what} `{}` holds the control character U+{:04X}; type it without one",
+            value.escape_debug(),
+            c as u32
+        );
+    }
+    Ok(())
+}
+
 pub fn new_article(
     site_dir: &Path,
     title: &str,
@@ -56,6 +72,10 @@ pub fn new_article(
     leaders: &[String],
     crises: &[String],
 ) -> Result<PathBuf> {
+    refuse_controls("title", title)?;
+    for name in countries.iter().chain(leaders).chain(crises) {
+        refuse_controls("name", name)?;
+    }
     let slug = slugify(title);
     if slug.is_empty() {
         bail!("the title `{title}` has no letters or digits to make a file name from");
@@ -81,6 +101,7 @@ pub fn new_article(
 
 /// Write a profile stub for `name` and return its path.
 pub fn new_profile(site_dir: &Path, kind: EntityKind, name: &str) -> Result<PathBuf> {
+    refuse_controls("name", name)?;
     let slug = slugify(name);
     if slug.is_empty() {
         bail!("the name `{name}` has no letters or digits to make a file name from");

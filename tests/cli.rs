@@ -152,3 +152,43 @@ fn new_and_init_write_files_that_build() {
         .join("public/countries/cote-divoire/index.html")
         .is_file());
 }
+
+/// `check --format json` prints one JSON document whatever goes wrong, so
+/// an editor or CI job reading it never gets nothing.
+#[test]
+fn check_json_is_always_one_document() {
+    let missing = TestSite::empty();
+    let not_utf8 = TestSite::empty();
+    not_utf8.write("content/articles/.keep", "");
+    std::fs::write(not_utf8.path().join("site.yaml"), b"title: \xff\xfe\n").unwrap();
+    for (site, expected) in [
+        (&missing, "has no content/ folder"),
+        (&not_utf8, "the file is not valid UTF-8"),
+    ] {
+        let out = briefing()
+            .args(["check", "--format", "json"])
+            .arg(site.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert_eq!(doc["errors"], 1);
+        let message = doc["findings"][0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{message}");
+    }
+}
+
+#[test]
+fn new_refuses_control_characters() {
+    let site = TestSite::empty();
+    let out = briefing()
+        .args(["new", "leader", "X\u{1}", "--site"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("holds the control character U+0001"), "{err}");
+    assert!(!site.path().join("content").exists());
+}
