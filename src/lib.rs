@@ -1,7 +1,7 @@
 //! briefing: a static site generator for briefings about countries, leaders
 //! and crises. The pipeline is plain functions over plain data:
-//! `Config::load` → `content::load` → `graph::resolve` → `render::render` →
-//! `output::write`.
+//! `Config::load` → `content::load` → `graph::resolve` →
+//! `render::render_pages` → `output::Writer`.
 
 pub mod check;
 pub mod config;

@@ -4,14 +4,14 @@
 //! schemes are left out unless the site owner turns raw HTML on.
 
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostics::Diagnostic;
 use crate::graph::EntityId;
-use crate::text::{slugify, LineIndex};
+use crate::text::{normalise_path, slugify, LineIndex};
 
 /// Why a briefing file has no page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -601,20 +601,6 @@ pub fn is_safe_url(url: &str) -> bool {
 }
 
 /// Resolve `.` and `..` without touching the file system.
-fn normalise_path(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[allow(clippy::too_many_arguments)]
 fn link_mentions<'a>(
     text: CowStr<'a>,

@@ -48,17 +48,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     for part in tail.into_iter().rev() {
         out.push(part);
     }
-    let mut clean = PathBuf::new();
-    for c in out.components() {
-        match c {
-            Component::ParentDir => {
-                clean.pop();
-            }
-            Component::CurDir => {}
-            other => clean.push(other),
-        }
-    }
-    Ok(clean)
+    Ok(crate::text::normalise_path(&out))
 }
 
 /// Refuse output folders that would overwrite the site's own sources.
@@ -99,14 +89,6 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Write `outputs` to `dir`, changing its previous contents only once every
-/// file is ready.
-pub fn write(outputs: Vec<Output>, dir: &Path) -> Result<Vec<String>> {
-    let mut writer = Writer::new(dir)?;
-    writer.write(outputs)?;
-    writer.commit()
-}
-
 /// Changed files held in memory before an in-place update switches to a new
 /// folder beside the old one.
 const PENDING_BUDGET: usize = 256 << 20;
@@ -123,7 +105,6 @@ pub struct Writer {
     manifest: Vec<(String, u64, u64)>,
     /// Files whose bytes equal the previous build's, left (or linked) as they are.
     pub unchanged: usize,
-    pub written: usize,
     /// Problems found in the previous output that did not stop the build.
     pub warnings: Vec<String>,
     pending_budget: usize,
@@ -244,7 +225,6 @@ impl Writer {
             previous,
             manifest: Vec::new(),
             unchanged: 0,
-            written: 0,
             warnings,
             pending_budget: PENDING_BUDGET,
         })
@@ -350,9 +330,7 @@ impl Writer {
                 Ok(false)
             })
             .collect::<Result<_>>()?;
-        let n = linked.iter().filter(|l| **l).count();
-        self.unchanged += n;
-        self.written += linked.len() - n;
+        self.unchanged += linked.iter().filter(|l| **l).count();
         Ok(())
     }
 
@@ -440,7 +418,6 @@ impl Writer {
                 .and_then(|()| fs::rename(&tmp, &target))
                 .with_context(|| format!("could not write {}", target.display()))
         })?;
-        self.written += pending.len();
         self.remove_stale()?;
         let tmp = dir.join(format!("{MARKER}.tmp"));
         fs::write(&tmp, marker)
@@ -614,6 +591,13 @@ fn remove_tree(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Write `outputs` to `dir` in one go.
+    fn write(outputs: Vec<Output>, dir: &Path) -> Result<Vec<String>> {
+        let mut writer = Writer::new(dir)?;
+        writer.write(outputs)?;
+        writer.commit()
+    }
 
     #[test]
     fn refuses_folders_that_hold_sources() {

@@ -329,15 +329,18 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
     }
 
     // The build id: a digest of every file, so a browser never mixes files
-    // of two builds from its cache.
-    let mut h = std::hash::DefaultHasher::new();
+    // of two builds from its cache. xxh3, so the id does not change with
+    // the Rust release that built briefing.
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     for o in &outputs {
-        std::hash::Hash::hash(&o.path, &mut h);
-        std::hash::Hash::hash(&o.bytes, &mut h);
+        h.update(&(o.path.len() as u64).to_le_bytes());
+        h.update(o.path.as_bytes());
+        h.update(&(o.bytes.len() as u64).to_le_bytes());
+        h.update(&o.bytes);
     }
     let meta = serde_json::json!({
         "version": 1,
-        "build": format!("{:016x}", std::hash::Hasher::finish(&h)),
+        "build": format!("{:016x}", h.digest()),
         "docs": records.len(),
         "docChunk": DOC_CHUNK,
         "shards": keys,

@@ -136,11 +136,22 @@ pub fn is_linked(site_dir: &Path, rel: &Path) -> bool {
     false
 }
 
-/// `path` relative to `site_dir` when it lies inside it.
-pub fn relative(site_dir: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(site_dir)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf())
+/// `path` relative to `site_dir`, if it lies inside it. A relative path is
+/// taken as relative already. Watchers report canonical paths, and the site
+/// folder may not be one, so both forms are tried.
+pub fn site_relative<'a>(site_dir: &Path, path: &'a Path) -> Option<&'a Path> {
+    if path.is_relative() {
+        return Some(path);
+    }
+    path.strip_prefix(site_dir).ok().or_else(|| {
+        let canon = site_dir.canonicalize().ok()?;
+        path.strip_prefix(canon).ok()
+    })
+}
+
+/// `path` relative to `site_dir` for messages, or as it is.
+fn relative(site_dir: &Path, path: &Path) -> PathBuf {
+    site_relative(site_dir, path).unwrap_or(path).to_path_buf()
 }
 
 #[cfg(test)]

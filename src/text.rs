@@ -30,6 +30,23 @@ pub fn fold(s: &str) -> String {
     slugify(s)
 }
 
+/// `p` with `.` and `..` resolved by name alone, without touching the
+/// disk: `content/articles/../x.md` is `content/x.md`.
+pub fn normalise_path(p: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out = std::path::PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Escape text for HTML element content and attribute values.
 /// Whether XML 1.0 (and so every feed and sitemap) refuses `c`: the C0
 /// controls other than tab, newline and carriage return, and the two

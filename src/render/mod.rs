@@ -427,13 +427,6 @@ fn page_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
     out
 }
 
-/// Render the whole site: every page in parallel, then the static files.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<Output>> {
-    let mut outputs = render_pages(site, theme, &pages(site))?;
-    outputs.extend(static_outputs(theme)?);
-    Ok(outputs)
-}
-
 /// Render some pages, in parallel.
 pub fn render_pages(site: &Site, theme: &Theme, pages: &[PageId]) -> Result<Vec<Output>> {
     render_pages_with(site, theme, pages, &|| {})

@@ -117,7 +117,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         // again) is only seen by the site folder's own, non-recursive
         // watch: watch inside it from now on.
         for p in &changed {
-            let rel = site_relative(&opts.site_dir, p);
+            let rel = crate::source::site_relative(&opts.site_dir, p);
             let folder = rel.and_then(crate::source::classify) == Some(SourceKind::Folder);
             if folder && p.is_dir() {
                 if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
@@ -269,19 +269,11 @@ fn next_changes(
     }
 }
 
-/// `path` relative to the site folder, if it lies inside it. Watchers report
-/// canonical paths; the site folder may not be one.
-fn site_relative<'a>(site_dir: &Path, path: &'a Path) -> Option<&'a Path> {
-    path.strip_prefix(site_dir).ok().or_else(|| {
-        let canon = site_dir.canonicalize().ok()?;
-        path.strip_prefix(canon).ok()
-    })
-}
-
 /// Whether a changed path is one the site is built from: the same
 /// classifier `build` walks with.
 fn is_source(site_dir: &Path, path: &Path) -> bool {
-    site_relative(site_dir, path).is_some_and(|rel| crate::source::classify(rel).is_some())
+    crate::source::site_relative(site_dir, path)
+        .is_some_and(|rel| crate::source::classify(rel).is_some())
 }
 
 /// What a panic carried, for the error message.

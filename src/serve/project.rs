@@ -92,10 +92,6 @@ impl Project {
         })
     }
 
-    pub fn site(&self) -> &Site {
-        &self.site
-    }
-
     /// What the search index is built from: cheap to take, since records
     /// are kept and only edited briefings' records are rebuilt.
     pub fn search_records(&self) -> Vec<Arc<crate::search::Record>> {
@@ -106,7 +102,14 @@ impl Project {
     /// to the site folder) were created, edited or deleted. On error the
     /// project is left as it was, so the last good site keeps being served.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Change> {
-        let rel: BTreeSet<PathBuf> = changed.iter().map(|p| self.relative(p)).collect();
+        let rel: BTreeSet<PathBuf> = changed
+            .iter()
+            .map(|p| {
+                crate::source::site_relative(&self.site_dir, p)
+                    .unwrap_or(p)
+                    .to_path_buf()
+            })
+            .collect();
         let is_under = |p: &Path, dir: &str| p.starts_with(dir);
         if rel.iter().any(|p| p == Path::new(SITE_FILE)) {
             let fresh = Project::open(&self.site_dir, &self.options)?;
@@ -411,23 +414,6 @@ impl Project {
             rendered,
             removed: 0,
         }))
-    }
-
-    fn relative(&self, p: &Path) -> PathBuf {
-        if p.is_relative() {
-            return p.to_path_buf();
-        }
-        if let Ok(r) = p.strip_prefix(&self.site_dir) {
-            return r.to_path_buf();
-        }
-        // Watchers report canonical paths; the site folder may not be one.
-        let canon = self
-            .site_dir
-            .canonicalize()
-            .unwrap_or_else(|_| self.site_dir.clone());
-        p.strip_prefix(&canon)
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|_| p.to_path_buf())
     }
 }
 
