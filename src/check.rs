@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, FixedOffset};
 use serde::Serialize;
 
 use crate::config::{BuildOptions, Config};
-use crate::diagnostics::{self, BuildFailed, Diagnostic, Severity};
+use crate::diagnostics::{self, BuildFailed, Diagnostic};
 use crate::graph::{Details, Site};
 
 /// An active crisis with no briefing for this long is probably stale.
@@ -159,7 +159,8 @@ fn list_or_none(ids: &[String]) -> String {
 }
 
 /// Human-readable report, grouped by file.
-pub fn format_text(diags: &[Diagnostic]) -> String {
+/// The findings grouped by file, one line each; `color` paints the labels.
+pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
     let mut current: Option<Option<&PathBuf>> = None;
     for d in diags {
@@ -181,13 +182,13 @@ pub fn format_text(diags: &[Diagnostic]) -> String {
             (Some(l), None) => l.to_string(),
             _ => "-".into(),
         };
-        let label = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        out.push_str(&format!("  {pos:<7} {label:<7} {}\n", d.message));
+        // Padded before painting, so colour codes do not upset the columns.
+        let label = format!("{:<7}", d.severity.label());
+        let label = crate::diagnostics::paint(d.severity.style(), &label, color);
+        out.push_str(&format!("  {pos:<7} {label} {}\n", d.message));
         if let Some(help) = &d.help {
-            out.push_str(&format!("  {:<7} {:<7} help: {help}\n", "", ""));
+            let help_label = crate::diagnostics::paint(crate::diagnostics::HELP, "help:", color);
+            out.push_str(&format!("  {:<7} {:<7} {help_label} {help}\n", "", ""));
         }
     }
     out

@@ -4,10 +4,46 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use anstyle::{AnsiColor, Style};
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     Warning,
     Error,
+}
+
+impl Severity {
+    /// The one label for a severity, in every output.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+
+    /// How the label is painted on a terminal.
+    pub fn style(self) -> Style {
+        let color = match self {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+        };
+        Style::new().bold().fg_color(Some(color.into()))
+    }
+}
+
+/// The style of `help:` lines.
+pub const HELP: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+/// The style of `caused by:` lines.
+pub const DIM: Style = Style::new().dimmed();
+
+/// `text` painted in `style`, or plain when `color` is off. Colour is
+/// applied here, where output is formatted, never by matching text after.
+pub fn paint(style: Style, text: &str, color: bool) -> String {
+    if color {
+        format!("{}{text}{}", style.render(), style.render_reset())
+    } else {
+        text.to_string()
+    }
 }
 
 /// One finding about the site's sources.
@@ -91,16 +127,20 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+impl Diagnostic {
+    /// The finding as the terminal shows it: `label: file:line:col: message`,
+    /// the source line with a caret, then the help. `color` paints the
+    /// labels.
+    pub fn render(&self, color: bool) -> String {
+        let label = paint(
+            self.severity.style(),
+            &format!("{}:", self.severity.label()),
+            color,
+        );
+        let mut out = match self.location() {
+            Some(loc) => format!("{label} {loc}: {}", self.message),
+            None => format!("{label} {}", self.message),
         };
-        match self.location() {
-            Some(loc) => write!(f, "{label}: {loc}: {}", self.message)?,
-            None => write!(f, "{label}: {}", self.message)?,
-        }
         if let (Some(text), Some(line)) = (&self.source_line, self.line) {
             let num = line.to_string();
             let pad = " ".repeat(num.len());
@@ -109,16 +149,22 @@ impl fmt::Display for Diagnostic {
                 .chars()
                 .map(|c| if c == '\t' { ' ' } else { c })
                 .collect();
-            write!(f, "\n  {num} | {shown}")?;
+            out.push_str(&format!("\n  {num} | {shown}"));
             if let Some(col) = self.column.filter(|c| *c > 0) {
                 let before = shown.chars().take(col - 1).count();
-                write!(f, "\n  {pad} | {}^", " ".repeat(before))?;
+                out.push_str(&format!("\n  {pad} | {}^", " ".repeat(before)));
             }
         }
         if let Some(help) = &self.help {
-            write!(f, "\n  help: {help}")?;
+            out.push_str(&format!("\n  {} {help}", paint(HELP, "help:", color)));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
     }
 }
 
@@ -150,20 +196,42 @@ impl BuildFailed {
     }
 }
 
-impl fmt::Display for BuildFailed {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl BuildFailed {
+    /// Every finding, then the count.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
         for d in &self.diagnostics {
-            writeln!(f, "{d}")?;
+            out.push_str(&d.render(color));
+            out.push('\n');
         }
         let errors = self.error_count();
         let warnings = self.diagnostics.len() - errors;
-        write!(
-            f,
+        out.push_str(&format!(
             "build failed: {errors} error{}, {warnings} warning{}; no output was written",
             plural(errors),
             plural(warnings)
-        )
+        ));
+        out
     }
+}
+
+impl fmt::Display for BuildFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// An error as the terminal and serve's overlay show it: the findings of a
+/// failed build, or `error:` and the whole cause chain.
+pub fn error_report(e: &anyhow::Error, color: bool) -> String {
+    if let Some(failed) = e.downcast_ref::<BuildFailed>() {
+        return failed.render(color);
+    }
+    let mut s = format!("{} {e}", paint(Severity::Error.style(), "error:", color));
+    for cause in e.chain().skip(1) {
+        s.push_str(&format!("\n  {} {cause}", paint(DIM, "caused by:", color)));
+    }
+    s
 }
 
 impl std::error::Error for BuildFailed {}

@@ -181,11 +181,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            if e.downcast_ref::<BuildFailed>().is_none() {
-                term.error_block(&error_text(&e));
-            } else {
-                term.error_block(&e.to_string());
-            }
+            term.error(&e);
             ExitCode::FAILURE
         }
     }
@@ -249,10 +245,9 @@ fn check(
     match format {
         Format::Json => println!("{}", briefing::check::format_json(&findings)),
         Format::Text => {
-            print!(
-                "{}",
-                term_colorize_stdout(term, &briefing::check::format_text(&findings))
-            );
+            // The report goes to stdout: colour it only if that is a terminal.
+            let color = term.color && std::io::IsTerminal::is_terminal(&std::io::stdout());
+            print!("{}", briefing::check::format_text(&findings, color));
             let line = format!(
                 "{errors} error{}, {warnings} warning{}",
                 plural(errors),
@@ -261,7 +256,7 @@ fn check(
             if errors == 0 {
                 term.summary(&format!("check passed: {line}"));
             } else {
-                term.error_block(&format!("check failed: {line}"));
+                term.failure(&format!("check failed: {line}"));
             }
         }
     }
@@ -270,16 +265,6 @@ fn check(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The check report goes to stdout; colour it only if stdout is a terminal.
-fn term_colorize_stdout(term: &Terminal, text: &str) -> String {
-    use std::io::IsTerminal;
-    if !term.color || !std::io::stdout().is_terminal() {
-        return text.to_string();
-    }
-    text.replace(" error ", " \x1b[1;31merror\x1b[0m ")
-        .replace(" warning ", " \x1b[1;33mwarning\x1b[0m ")
 }
 
 fn new(what: NewCommand) -> anyhow::Result<ExitCode> {

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::diagnostics::Diagnostic;
+use anstyle::Style;
+
+use crate::diagnostics::{error_report, paint, Diagnostic, Severity};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Terminal {
@@ -32,51 +34,30 @@ impl Terminal {
         }
     }
 
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    }
-
-    /// Colour the `error:`, `warning:` and `help:` labels of diagnostic text.
-    pub fn colorize(&self, text: &str) -> String {
-        if !self.color {
-            return text.to_string();
-        }
-        text.lines()
-            .map(|line| {
-                for (label, code) in [
-                    ("error:", "1;31"),
-                    ("warning:", "1;33"),
-                    ("  help:", "36"),
-                    ("  caused by:", "2"),
-                ] {
-                    if let Some(rest) = line.strip_prefix(label) {
-                        return format!("{}{rest}", self.paint(code, label));
-                    }
-                }
-                line.to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
     pub fn diagnostic(&self, d: &Diagnostic) {
-        eprintln!("{}", self.colorize(&d.to_string()));
+        eprintln!("{}", d.render(self.color));
     }
 
     pub fn warn(&self, msg: &str) {
-        eprintln!("{}", self.colorize(&format!("warning: {msg}")));
+        let label = paint(Severity::Warning.style(), "warning:", self.color);
+        eprintln!("{label} {msg}");
     }
 
-    pub fn error_block(&self, text: &str) {
-        eprintln!("{}", self.colorize(text));
+    /// An error with its causes, or a failed build's findings.
+    pub fn error(&self, e: &anyhow::Error) {
+        eprintln!("{}", error_report(e, self.color));
+    }
+
+    /// A closing line that says the run failed.
+    pub fn failure(&self, msg: &str) {
+        eprintln!("{}", paint(Severity::Error.style(), msg, self.color));
     }
 
     pub fn summary(&self, msg: &str) {
-        eprintln!("{}", self.paint("1;32", msg));
+        let done = Style::new()
+            .bold()
+            .fg_color(Some(anstyle::AnsiColor::Green.into()));
+        eprintln!("{}", paint(done, msg, self.color));
     }
 }
 
@@ -144,16 +125,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn no_colour_off_a_terminal() {
-        let t = Terminal::plain();
-        assert_eq!(t.colorize("error: x"), "error: x");
-        let c = Terminal {
-            color: true,
-            interactive: true,
-        };
+    fn colour_is_applied_when_formatting() {
+        let d = Diagnostic::error("x").with_help("y");
+        assert_eq!(d.render(false), "error: x\n  help: y");
         assert_eq!(
-            c.colorize("error: x\n  help: y"),
-            "\x1b[1;31merror:\x1b[0m x\n\x1b[36m  help:\x1b[0m y"
+            d.render(true),
+            "\x1b[1m\x1b[31merror:\x1b[0m x\n  \x1b[36mhelp:\x1b[0m y"
         );
     }
 }

@@ -17,7 +17,6 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::config::BuildOptions;
-use crate::diagnostics::BuildFailed;
 use crate::source::SourceKind;
 use crate::terminal::Terminal;
 use http::{Event, Shared};
@@ -188,9 +187,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
                 term.summary(&format!("{what} in {:.0?}", started.elapsed()));
             }
             Err(e) => {
-                let message = error_text(&e);
-                term.error_block(&message);
-                shared.fail(message);
+                term.error(&e);
+                shared.fail(error_text(&e));
             }
         }
     }
@@ -285,16 +283,9 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "no message".into())
 }
 
-/// The text of an error, as the terminal and the overlay show it.
+/// The text of an error, as serve's overlay shows it.
 pub fn error_text(e: &anyhow::Error) -> String {
-    if let Some(failed) = e.downcast_ref::<BuildFailed>() {
-        return failed.to_string();
-    }
-    let mut s = format!("error: {e}");
-    for cause in e.chain().skip(1) {
-        s.push_str(&format!("\n  caused by: {cause}"));
-    }
-    s
+    crate::diagnostics::error_report(e, false)
 }
 
 fn open_browser(url: &str) {
