@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use crate::content::frontmatter::yaml_diagnostic;
 use crate::diagnostics::{BuildFailed, Diagnostic};
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -87,9 +86,11 @@ impl Config {
             if text.trim().is_empty() {
                 SiteConfig::default()
             } else {
-                serde_yaml::from_str::<SiteConfig>(text).map_err(|e| BuildFailed {
-                    diagnostics: vec![yaml_diagnostic(&e, Path::new(SITE_FILE), text, 0)],
-                })?
+                crate::content::yaml::parse::<SiteConfig>(text, Path::new(SITE_FILE), 0)
+                    .map_err(|d| BuildFailed {
+                        diagnostics: vec![d],
+                    })?
+                    .0
             }
         } else {
             SiteConfig::default()

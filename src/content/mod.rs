@@ -3,6 +3,7 @@
 //! resolved here; that is the graph's job.
 
 pub mod frontmatter;
+pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -15,8 +16,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use frontmatter::{
-    normalise, split, yaml_diagnostic, ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter,
-    LeaderFrontMatter,
+    normalise, split, ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
 };
 
 /// The three kinds of entity a briefing can name.
@@ -245,20 +245,7 @@ pub fn parse_document<T: DeserializeOwned>(
             .at(parts.yaml_line, 1)
             .with_help("add the required fields between the `---` lines"));
     }
-    frontmatter::check_depth(parts.yaml).map_err(|d| {
-        let line = d.line.unwrap_or(1) + parts.yaml_line - 1;
-        d.in_file(rel).at_line(line)
-    })?;
-    let mut front: T = serde_yaml::from_str(parts.yaml)
-        .map_err(|e| yaml_diagnostic(&e, rel, parts.yaml, parts.yaml_line - 1))?;
-    let mut warnings = Vec::new();
-    if let Some(clean) = frontmatter::without_controls(parts.yaml, &mut warnings) {
-        front = clean;
-    }
-    for w in &mut warnings {
-        let line = w.line.map_or(parts.yaml_line, |l| l + parts.yaml_line - 1);
-        *w = w.clone().in_file(rel).at_line(line);
-    }
+    let (front, mut warnings) = yaml::parse::<T>(parts.yaml, rel, parts.yaml_line - 1)?;
     let body = match crate::text::strip_controls(parts.body) {
         None => parts.body.to_string(),
         Some((clean, removed)) => {
