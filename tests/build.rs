@@ -133,6 +133,22 @@ fn drafts_are_left_out_unless_asked_for() {
     site.build_with(&with_drafts).unwrap();
     assert!(site.has_page("articles/unfinished/"));
     assert!(site.has_page("countries/draftland/"));
+    // A draft in a preview is marked as one, on its page and in lists; a
+    // published briefing is not.
+    assert!(site
+        .page("articles/unfinished/")
+        .contains("<p class=\"draft-notice\"><span class=\"draft\">Draft</span>"));
+    let list = site.page("articles/");
+    let card = |title: &str| {
+        let at = list.find(title).unwrap();
+        list[at..at + 80].to_string()
+    };
+    assert!(
+        card("Unfinished").contains("<span class=\"draft\">Draft</span>"),
+        "{list}"
+    );
+    assert!(!card("Published").contains("draft"), "{list}");
+    assert!(!site.page("articles/published/").contains("draft-notice"));
 }
 
 #[test]

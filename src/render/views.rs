@@ -98,6 +98,8 @@ pub struct ArticleCard<'a> {
     pub summary: &'a str,
     /// The crises and countries it covers, for a one-line "about".
     pub about: Vec<Link<'a>>,
+    /// Marked `draft: true` (shown only under `--drafts`).
+    pub draft: bool,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -114,6 +116,7 @@ impl<'a> ArticleCard<'a> {
             date: (&a.date).into(),
             summary: &a.summary,
             about,
+            draft: a.draft,
         }
     }
 }
@@ -158,6 +161,8 @@ pub struct ArticleView<'a> {
     pub newer: Option<Link<'a>>,
     pub related: Vec<ArticleCard<'a>>,
     pub extra: &'a Extra,
+    /// Marked `draft: true` (shown only under `--drafts`).
+    pub draft: bool,
 }
 
 impl<'a> ArticleView<'a> {
@@ -174,6 +179,7 @@ impl<'a> ArticleView<'a> {
             updated: a.updated.as_ref().filter(|u| **u != a.date).map(Into::into),
             summary: &a.summary,
             body: &a.body_html,
+            draft: a.draft,
             countries: links(EntityKind::Country),
             leaders: links(EntityKind::Leader),
             crises: links(EntityKind::Crisis),
