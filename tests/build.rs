@@ -312,48 +312,61 @@ fn a_site_deployed_under_a_path_links_under_that_path() {
     assert!(crawl.broken.is_empty(), "{:?}", crawl.broken);
 }
 
+/// Pages record, as they render, each item of the graph they read: this is
+/// what `serve` re-renders from.
 #[test]
-fn each_source_maps_to_the_pages_that_read_it() {
+fn pages_record_what_they_read() {
     use briefing::graph::{EntityId, EntityKind};
-    use briefing::render::deps::dependencies;
+    use briefing::render::{render_pages_recorded, Dep};
     use briefing::PageId;
-    use std::path::Path;
 
     let site = TestSite::fixture("links");
     let config = briefing::Config::load(site.path(), &BuildOptions::default()).unwrap();
     let (graph, _) = briefing::load(&config).unwrap();
-    let deps = dependencies(&graph);
-
-    let article = &deps[Path::new("content/articles/source.md")];
+    let theme = briefing::Theme::load(site.path()).unwrap();
+    let pages = briefing::render::pages(&graph);
+    let recorded = render_pages_recorded(&graph, &theme, &pages).unwrap();
+    let reads = |page: &PageId| {
+        recorded
+            .iter()
+            .find(|(p, _, _)| p == page)
+            .unwrap_or_else(|| panic!("no page {page:?}"))
+            .2
+            .clone()
+    };
+    let sudan = EntityId::new(EntityKind::Country, "sudan");
+    let war = EntityId::new(EntityKind::Crisis, "war-in-sudan");
+    let card = Dep::Card("source".into());
     for page in [
-        PageId::Article("source".into()),
         PageId::Home,
         PageId::Articles(1),
-        PageId::Entity(EntityId::new(EntityKind::Country, "sudan"), 1),
-        PageId::Entity(EntityId::new(EntityKind::Crisis, "war-in-sudan"), 1),
+        PageId::Entity(sudan.clone(), 1),
+        PageId::Entity(war.clone(), 1),
+        // The other briefing shows it as a neighbour.
+        PageId::Article("target".into()),
     ] {
-        assert!(article.contains(&page), "{page:?} missing from {article:?}");
+        assert!(
+            reads(&page).contains(&card),
+            "{page:?} does not read its card"
+        );
     }
-    // The other briefing shows it only as a neighbour.
-    assert!(article.contains(&PageId::Article("target".into())));
-
-    let profile = &deps[Path::new("content/crises/war-in-sudan.md")];
-    assert!(profile.contains(&PageId::Entity(
-        EntityId::new(EntityKind::Crisis, "war-in-sudan"),
-        1
-    )));
+    let own = reads(&PageId::Article("source".into()));
+    assert!(own.contains(&Dep::Article("source".into())));
     assert!(
-        profile.contains(&PageId::Entity(
-            EntityId::new(EntityKind::Country, "sudan"),
-            1
-        )),
-        "the country lists the crisis"
-    );
-    assert!(
-        profile.contains(&PageId::Article("source".into())),
+        own.contains(&Dep::EntityName(war.clone())),
         "the briefing names the crisis"
     );
-    assert!(!profile.contains(&PageId::Tags));
+    assert!(
+        !own.contains(&Dep::Article("target".into())),
+        "only the neighbour's card"
+    );
+    assert!(reads(&PageId::Entity(war.clone(), 1)).contains(&Dep::Entity(war.clone())));
+    assert!(
+        reads(&PageId::Entity(sudan, 1)).contains(&Dep::EntityCard(war.clone())),
+        "the country lists the crisis"
+    );
+    assert!(!reads(&PageId::Tags).contains(&Dep::EntityName(war)));
+    assert!(reads(&PageId::Sitemap).contains(&Dep::Pages));
 }
 
 #[test]

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::reader::Reader;
 use super::views::ArticleCard;
 use crate::content::frontmatter::{Date, MONTHS};
 use crate::graph::{Article, Details, Entity, EntityId, EntityKind, Site};
@@ -24,51 +25,47 @@ pub enum FeedScope {
 
 impl FeedScope {
     /// Site path of the HTML page the feed belongs to.
-    pub fn page_path(&self, site: &Site) -> String {
+    pub fn page_path(&self) -> String {
         match self {
             FeedScope::Site => String::new(),
             FeedScope::Entity(id) => id.path(),
-            FeedScope::Tag(slug) => site.tags[slug].path(),
+            FeedScope::Tag(slug) => format!("tags/{slug}/"),
         }
     }
 
-    pub fn path(&self, site: &Site) -> String {
-        format!("{}atom.xml", self.page_path(site))
+    pub fn path(&self) -> String {
+        format!("{}atom.xml", self.page_path())
     }
 
     /// Newest first.
-    pub fn articles<'a>(&self, site: &'a Site) -> &'a [String] {
+    pub fn articles<'a>(&self, r: &Reader<'a>) -> &'a [String] {
         match self {
-            FeedScope::Site => &site.timeline,
-            FeedScope::Entity(id) => &site.entities[id].articles,
-            FeedScope::Tag(slug) => &site.tags[slug].articles,
+            FeedScope::Site => r.timeline(),
+            FeedScope::Entity(id) => &r.entity(id).articles,
+            FeedScope::Tag(slug) => &r.tag(slug).articles,
         }
     }
 
-    pub fn title(&self, site: &Site) -> String {
+    pub fn title(&self, r: &Reader) -> String {
+        let site = &r.config().site.title;
         match self {
-            FeedScope::Site => site.config.site.title.clone(),
-            FeedScope::Entity(id) => {
-                format!("{}: {}", site.config.site.title, site.entities[id].name)
-            }
-            FeedScope::Tag(slug) => format!(
-                "{}: tagged {}",
-                site.config.site.title, site.tags[slug].name
-            ),
+            FeedScope::Site => site.clone(),
+            FeedScope::Entity(id) => format!("{site}: {}", r.entity_name(id)),
+            FeedScope::Tag(slug) => format!("{site}: tagged {}", r.tag_name(slug)),
         }
     }
 }
 
 /// A stable id for a feed or entry: its absolute URL when the site knows its
 /// host, else a URN built from the path (still unique and unchanging).
-fn atom_id(site: &Site, path: &str) -> String {
-    if site.config.origin.is_empty() {
+fn atom_id(r: &Reader, path: &str) -> String {
+    if r.config().origin.is_empty() {
         format!(
             "urn:briefing:{}",
             path.trim_end_matches('/').replace('/', ":")
         )
     } else {
-        site.config.absolute_url(path)
+        r.config().absolute_url(path)
     }
 }
 
@@ -114,61 +111,55 @@ pub struct FeedView<'a> {
     pub entries: Vec<EntryView<'a>>,
 }
 
-pub fn feed_view<'a>(site: &'a Site, scope: &FeedScope) -> FeedView<'a> {
-    let origin = &site.config.origin;
-    let entries: Vec<EntryView> = scope
-        .articles(site)
+pub fn feed_view<'a>(r: &Reader<'a>, scope: &FeedScope) -> FeedView<'a> {
+    let config = r.config();
+    let newest: &[String] = &scope.articles(r)[..scope.articles(r).len().min(FEED_LENGTH)];
+    let entries: Vec<EntryView> = newest.iter().map(|slug| feed_entry(r, slug)).collect();
+    let updated = newest
         .iter()
-        .take(FEED_LENGTH)
-        .map(|slug| {
-            let a = &site.articles[slug];
-            let categories = a
-                .entities
-                .iter()
-                .map(|id| {
-                    let e = &site.entities[id];
-                    CategoryView {
-                        term: &id.slug,
-                        label: &e.name,
-                        scheme: site.config.absolute_url(&format!("{}/", id.kind.dir())),
-                    }
-                })
-                .chain(a.tags.iter().map(|t| CategoryView {
-                    term: t,
-                    label: &site.tags[t].name,
-                    scheme: site.config.absolute_url("tags/"),
-                }))
-                .collect();
-            EntryView {
-                id: atom_id(site, &a.path()),
-                title: &a.title,
-                url: site.config.absolute_url(&a.path()),
-                published: a.date.rfc3339(),
-                updated: a.last_modified().rfc3339(),
-                summary: &a.summary,
-                content: absolutize(&a.body_html, origin),
-                categories,
-            }
-        })
-        .collect();
-    let updated = scope
-        .articles(site)
-        .iter()
-        .take(FEED_LENGTH)
-        .map(|s| site.articles[s].last_modified())
+        .map(|s| r.card(s).last_modified())
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
-    let page = scope.page_path(site);
     FeedView {
-        id: atom_id(site, &scope.path(site)),
-        title: scope.title(site),
-        subtitle: &site.config.site.description,
-        url: site.config.absolute_url(&page),
-        self_url: site.config.absolute_url(&scope.path(site)),
+        id: atom_id(r, &scope.path()),
+        title: scope.title(r),
+        subtitle: &config.site.description,
+        url: config.absolute_url(&scope.page_path()),
+        self_url: config.absolute_url(&scope.path()),
         updated,
-        language: &site.config.site.language,
+        language: &config.site.language,
         entries,
+    }
+}
+
+/// One briefing in a feed, with its full text.
+fn feed_entry<'a>(r: &Reader<'a>, slug: &str) -> EntryView<'a> {
+    let config = r.config();
+    let a = r.article(slug);
+    let categories = a
+        .entities
+        .iter()
+        .map(|id| CategoryView {
+            term: &id.slug,
+            label: r.entity_name(id),
+            scheme: config.absolute_url(&format!("{}/", id.kind.dir())),
+        })
+        .chain(a.tags.iter().map(|t| CategoryView {
+            term: t,
+            label: r.tag_name(t),
+            scheme: config.absolute_url("tags/"),
+        }))
+        .collect();
+    EntryView {
+        id: atom_id(r, &a.path()),
+        title: &a.title,
+        url: config.absolute_url(&a.path()),
+        published: a.date.rfc3339(),
+        updated: a.last_modified().rfc3339(),
+        summary: &a.summary,
+        content: absolutize(&a.body_html, &config.origin),
+        categories,
     }
 }
 
@@ -179,29 +170,30 @@ pub struct SitemapEntry {
 }
 
 /// The newest "last changed" date among some briefings.
-pub fn newest<'a>(site: &Site, slugs: impl IntoIterator<Item = &'a String>) -> Option<Date> {
-    slugs
-        .into_iter()
-        .map(|s| site.articles[s].last_modified())
-        .max()
+pub fn newest<'a>(r: &Reader, slugs: impl IntoIterator<Item = &'a String>) -> Option<Date> {
+    slugs.into_iter().map(|s| r.card(s).last_modified()).max()
 }
 
 /// `lastmod` for a page: a briefing's own date, else its newest briefing's.
 /// `site_newest` is the newest of all briefings, computed once by the caller
 /// because every page of the paginated `/articles/` list shares it.
-pub fn last_modified(site: &Site, page: &super::PageId, site_newest: Option<Date>) -> Option<Date> {
+pub fn last_modified(r: &Reader, page: &super::PageId, site_newest: Option<Date>) -> Option<Date> {
     use super::PageId::*;
     match page {
-        Article(slug) => Some(site.articles[slug].last_modified()),
-        Entity(id, n) => newest(site, super::list_slice(&site.entities[id].articles, *n)),
-        Tag(slug, n) => newest(site, super::list_slice(&site.tags[slug].articles, *n)),
-        ArchiveYear(y) => newest(
-            site,
-            site.timeline
-                .iter()
-                .filter(|s| site.articles[*s].date.year() == *y),
-        ),
-        EntityIndex(kind) => newest(site, site.entities_of(*kind).flat_map(|e| &e.articles)),
+        Article(slug) => Some(r.card(slug).last_modified()),
+        Entity(id, n) => newest(r, super::list_slice(&r.entity(id).articles, *n)),
+        Tag(slug, n) => newest(r, super::list_slice(&r.tag(slug).articles, *n)),
+        ArchiveYear(y) => r
+            .timeline()
+            .iter()
+            .map(|s| r.card(s))
+            .filter(|a| a.date.year() == *y)
+            .map(|a| a.last_modified())
+            .max(),
+        EntityIndex(kind) => r
+            .entity_ids(*kind)
+            .filter_map(|id| newest(r, &r.entity(id).articles))
+            .max(),
         Home | Articles(_) | Tags | Archive => site_newest,
         _ => None,
     }
@@ -225,13 +217,13 @@ pub struct YearView<'a> {
 
 /// Briefings by year, then month, newest first. `only` limits it to one
 /// year; `with_articles` fills in the briefing cards.
-pub fn archive<'a>(site: &'a Site, only: Option<i32>, with_articles: bool) -> Vec<YearView<'a>> {
-    let mut years: BTreeMap<i32, BTreeMap<u32, Vec<&'a Article>>> = BTreeMap::new();
-    for slug in &site.timeline {
-        let a = &site.articles[slug];
-        let (y, m) = (a.date.year(), a.date.month());
+pub fn archive<'a>(r: &Reader<'a>, only: Option<i32>, with_articles: bool) -> Vec<YearView<'a>> {
+    let mut years: BTreeMap<i32, BTreeMap<u32, Vec<&'a String>>> = BTreeMap::new();
+    for slug in r.timeline() {
+        let date = r.card(slug).date;
+        let (y, m) = (date.year(), date.month());
         if only.is_none_or(|o| o == y) {
-            years.entry(y).or_default().entry(m).or_default().push(a);
+            years.entry(y).or_default().entry(m).or_default().push(slug);
         }
     }
     years
@@ -239,7 +231,7 @@ pub fn archive<'a>(site: &'a Site, only: Option<i32>, with_articles: bool) -> Ve
         .rev()
         .map(|(year, months)| YearView {
             year,
-            url: site.url(&format!("archive/{year}/")),
+            url: r.url(&format!("archive/{year}/")),
             count: months.values().map(Vec::len).sum(),
             months: months
                 .into_iter()
@@ -249,9 +241,7 @@ pub fn archive<'a>(site: &'a Site, only: Option<i32>, with_articles: bool) -> Ve
                     id: MONTHS[m as usize - 1].to_lowercase(),
                     count: list.len(),
                     articles: if with_articles {
-                        list.into_iter()
-                            .map(|a| ArticleCard::new(site, a))
-                            .collect()
+                        list.into_iter().map(|s| ArticleCard::new(r, s)).collect()
                     } else {
                         Vec::new()
                     },
@@ -271,12 +261,11 @@ pub fn archive_years(site: &Site) -> Vec<i32> {
 
 // ---- JSON-LD ----
 
-fn entity_ref(site: &Site, id: &EntityId) -> Value {
-    let e = &site.entities[id];
+fn entity_ref(r: &Reader, id: &EntityId) -> Value {
     json!({
         "@type": schema_type(id.kind),
-        "name": e.name,
-        "url": site.config.absolute_url(&e.path()),
+        "name": r.entity_name(id),
+        "url": r.config().absolute_url(&id.path()),
     })
 }
 
@@ -288,8 +277,9 @@ fn schema_type(kind: EntityKind) -> &'static str {
     }
 }
 
-pub fn article_jsonld(site: &Site, a: &Article) -> Value {
-    let url = site.config.absolute_url(&a.path());
+pub fn article_jsonld(r: &Reader, a: &Article) -> Value {
+    let config = r.config();
+    let url = config.absolute_url(&a.path());
     // A briefing is about its crises (or, failing those, its countries); the
     // rest are mentions.
     let crises: Vec<&EntityId> = a.entities_of(EntityKind::Crisis).collect();
@@ -311,20 +301,20 @@ pub fn article_jsonld(site: &Site, a: &Article) -> Value {
         "dateModified": a.last_modified().rfc3339(),
         "url": url,
         "mainEntityOfPage": url,
-        "inLanguage": site.config.site.language,
-        "keywords": a.tags.iter().map(|t| site.tags[t].name.as_str()).collect::<Vec<_>>(),
-        "about": about.iter().map(|id| entity_ref(site, id)).collect::<Vec<_>>(),
-        "mentions": mentions.iter().map(|id| entity_ref(site, id)).collect::<Vec<_>>(),
-        "publisher": {"@type": "Organization", "name": site.config.site.title, "url": site.config.absolute_url("")},
+        "inLanguage": config.site.language,
+        "keywords": a.tags.iter().map(|t| r.tag_name(t)).collect::<Vec<_>>(),
+        "about": about.iter().map(|id| entity_ref(r, id)).collect::<Vec<_>>(),
+        "mentions": mentions.iter().map(|id| entity_ref(r, id)).collect::<Vec<_>>(),
+        "publisher": {"@type": "Organization", "name": config.site.title, "url": config.absolute_url("")},
     })
 }
 
-pub fn entity_jsonld(site: &Site, e: &Entity) -> Value {
+pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
     let mut v = json!({
         "@context": "https://schema.org",
         "@type": schema_type(e.id.kind),
         "name": e.name,
-        "url": site.config.absolute_url(&e.path()),
+        "url": r.config().absolute_url(&e.path()),
     });
     let obj = v.as_object_mut().expect("an object");
     if !e.aliases.is_empty() {
@@ -344,7 +334,7 @@ pub fn entity_jsonld(site: &Site, e: &Entity) -> Value {
                 obj.insert("jobTitle".into(), json!(office));
             }
             if let Some(c) = &l.country {
-                obj.insert("nationality".into(), entity_ref(site, c));
+                obj.insert("nationality".into(), entity_ref(r, c));
             }
         }
         Details::Crisis(c) => {
@@ -360,7 +350,7 @@ pub fn entity_jsonld(site: &Site, e: &Entity) -> Value {
                     json!(c
                         .countries
                         .iter()
-                        .map(|id| entity_ref(site, id))
+                        .map(|id| entity_ref(r, id))
                         .collect::<Vec<_>>()),
                 );
             }
@@ -379,11 +369,12 @@ fn slugs(ids: &[EntityId], kind: EntityKind) -> Vec<&str> {
 }
 
 /// `/api/entities.json`: the graph's entities and how they relate.
-pub fn entities_json(site: &Site) -> Value {
-    let entities: Vec<Value> = site
-        .entities
-        .values()
-        .map(|e| {
+pub fn entities_json(r: &Reader) -> Value {
+    let entities: Vec<Value> = EntityKind::ALL
+        .into_iter()
+        .flat_map(|kind| r.entity_ids(kind))
+        .map(|id| {
+            let e = r.entity(id);
             let related: Vec<EntityId> = match &e.details {
                 Details::Country(c) => c.leaders.iter().chain(&c.crises).cloned().collect(),
                 Details::Leader(l) => l
@@ -400,7 +391,7 @@ pub fn entities_json(site: &Site) -> Value {
                 "slug": e.id.slug,
                 "name": e.name,
                 "aliases": e.aliases,
-                "url": site.config.absolute_url(&e.path()),
+                "url": r.config().absolute_url(&e.path()),
                 "has_profile": e.source.is_some(),
                 "briefings": e.articles.len(),
                 "related": {
@@ -415,16 +406,16 @@ pub fn entities_json(site: &Site) -> Value {
 }
 
 /// `/api/articles.json`: every briefing's metadata, newest first.
-pub fn articles_json(site: &Site) -> Value {
-    let articles: Vec<Value> = site
-        .timeline
+pub fn articles_json(r: &Reader) -> Value {
+    let articles: Vec<Value> = r
+        .timeline()
         .iter()
         .map(|slug| {
-            let a = &site.articles[slug];
+            let a = r.card(slug);
             json!({
                 "slug": a.slug,
                 "title": a.title,
-                "url": site.config.absolute_url(&a.path()),
+                "url": r.config().absolute_url(&a.path()),
                 "date": a.date.iso(),
                 "updated": a.updated.map(|u| u.iso()),
                 "summary": a.summary,
@@ -439,9 +430,9 @@ pub fn articles_json(site: &Site) -> Value {
     json!({ "articles": articles })
 }
 
-pub fn robots(site: &Site) -> String {
+pub fn robots(r: &Reader) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        site.config.absolute_url("sitemap.xml")
+        r.config().absolute_url("sitemap.xml")
     )
 }

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
+use super::reader::{Card, Reader};
 use crate::content::frontmatter::{Date, Extra, PartialDate};
-use crate::graph::{Article, Details, Entity, EntityId, EntityKind, Site};
+use crate::graph::{Article, Details, Entity, EntityId, EntityKind};
 
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -19,8 +20,8 @@ pub struct SiteView<'a> {
 }
 
 impl<'a> SiteView<'a> {
-    pub fn new(site: &'a Site) -> Self {
-        let c = &site.config;
+    pub fn new(r: &Reader<'a>) -> Self {
+        let c = r.config();
         SiteView {
             title: &c.site.title,
             description: &c.site.description,
@@ -103,37 +104,45 @@ pub struct ArticleCard<'a> {
 }
 
 impl<'a> ArticleCard<'a> {
-    pub fn new(site: &'a Site, a: &'a Article) -> Self {
+    /// The card of briefing `slug`.
+    pub fn new(r: &Reader<'a>, slug: &str) -> Self {
+        let a = r.card(slug);
         let about = a
             .entities_of(EntityKind::Crisis)
             .chain(a.entities_of(EntityKind::Country))
             .take(4)
-            .map(|id| entity_link(site, id))
+            .map(|id| entity_link(r, id))
             .collect();
         ArticleCard {
-            title: &a.title,
-            url: site.url(&a.path()),
+            title: a.title,
+            url: r.url(&a.path()),
             date: (&a.date).into(),
-            summary: &a.summary,
+            summary: a.summary,
             about,
             draft: a.draft,
         }
     }
 }
 
-pub fn entity_link<'a>(site: &'a Site, id: &EntityId) -> Link<'a> {
-    let e = &site.entities[id];
+pub fn entity_link<'a>(r: &Reader<'a>, id: &EntityId) -> Link<'a> {
     Link {
-        name: &e.name,
-        url: site.url(&e.path()),
+        name: r.entity_name(id),
+        url: r.url(&id.path()),
     }
 }
 
-pub fn article_link<'a>(site: &'a Site, slug: &str) -> Link<'a> {
-    let a = &site.articles[slug];
+pub fn article_link<'a>(r: &Reader<'a>, slug: &str) -> Link<'a> {
+    let a: Card<'a> = r.card(slug);
     Link {
-        name: &a.title,
-        url: site.url(&a.path()),
+        name: a.title,
+        url: r.url(&a.path()),
+    }
+}
+
+pub fn tag_link<'a>(r: &Reader<'a>, slug: &str) -> Link<'a> {
+    Link {
+        name: r.tag_name(slug),
+        url: r.url(&format!("tags/{slug}/")),
     }
 }
 
@@ -166,15 +175,11 @@ pub struct ArticleView<'a> {
 }
 
 impl<'a> ArticleView<'a> {
-    pub fn new(site: &'a Site, a: &'a Article) -> Self {
-        let links = |kind| {
-            a.entities_of(kind)
-                .map(|id| entity_link(site, id))
-                .collect()
-        };
+    pub fn new(r: &Reader<'a>, a: &'a Article) -> Self {
+        let links = |kind| a.entities_of(kind).map(|id| entity_link(r, id)).collect();
         ArticleView {
             title: &a.title,
-            url: site.url(&a.path()),
+            url: r.url(&a.path()),
             date: (&a.date).into(),
             updated: a.updated.as_ref().filter(|u| **u != a.date).map(Into::into),
             summary: &a.summary,
@@ -183,17 +188,7 @@ impl<'a> ArticleView<'a> {
             countries: links(EntityKind::Country),
             leaders: links(EntityKind::Leader),
             crises: links(EntityKind::Crisis),
-            tags: a
-                .tags
-                .iter()
-                .map(|t| {
-                    let tag = &site.tags[t];
-                    Link {
-                        name: &tag.name,
-                        url: site.url(&tag.path()),
-                    }
-                })
-                .collect(),
+            tags: a.tags.iter().map(|t| tag_link(r, t)).collect(),
             sources: a
                 .sources
                 .iter()
@@ -202,13 +197,9 @@ impl<'a> ArticleView<'a> {
                     url: &s.url,
                 })
                 .collect(),
-            older: a.older.as_deref().map(|s| article_link(site, s)),
-            newer: a.newer.as_deref().map(|s| article_link(site, s)),
-            related: a
-                .related
-                .iter()
-                .map(|s| ArticleCard::new(site, &site.articles[s]))
-                .collect(),
+            older: a.older.as_deref().map(|s| article_link(r, s)),
+            newer: a.newer.as_deref().map(|s| article_link(r, s)),
+            related: a.related.iter().map(|s| ArticleCard::new(r, s)).collect(),
             extra: &a.extra,
         }
     }
@@ -228,20 +219,19 @@ pub struct EntityCard<'a> {
 }
 
 impl<'a> EntityCard<'a> {
-    pub fn new(site: &'a Site, e: &'a Entity) -> Self {
-        let detail = match &e.details {
-            Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
-            Details::Leader(l) => l.office.clone(),
-            Details::Crisis(c) => c.status.clone(),
-        };
+    pub fn new(r: &Reader<'a>, id: &EntityId) -> Self {
+        Self::from_brief(r, r.entity_brief(id))
+    }
+
+    pub fn from_brief(r: &Reader<'a>, e: super::reader::EntityBrief<'a>) -> Self {
         EntityCard {
-            name: &e.name,
-            url: site.url(&e.path()),
+            name: e.name,
+            url: r.url(&e.id.path()),
             kind: e.id.kind,
-            summary: &e.summary,
-            detail,
-            briefings: e.articles.len(),
-            has_profile: e.source.is_some(),
+            summary: e.summary,
+            detail: e.detail,
+            briefings: e.briefings,
+            has_profile: e.has_profile,
         }
     }
 }
@@ -290,21 +280,17 @@ pub struct EntityView<'a> {
 }
 
 impl<'a> EntityView<'a> {
-    pub fn new(site: &'a Site, e: &'a Entity) -> Self {
-        let links = |ids: &[EntityId]| {
-            ids.iter()
-                .map(|id| entity_link(site, id))
-                .collect::<Vec<_>>()
-        };
+    pub fn new(r: &Reader<'a>, e: &'a Entity) -> Self {
+        let links = |ids: &[EntityId]| ids.iter().map(|id| entity_link(r, id)).collect::<Vec<_>>();
         let cards = |ids: &[EntityId]| {
             ids.iter()
-                .map(|id| EntityCard::new(site, &site.entities[id]))
+                .map(|id| EntityCard::new(r, id))
                 .collect::<Vec<_>>()
         };
         let mut v = EntityView {
             kind: e.id.kind,
             name: &e.name,
-            url: site.url(&e.path()),
+            url: r.url(&e.path()),
             aliases: &e.aliases,
             has_profile: e.source.is_some(),
             summary: &e.summary,
@@ -340,7 +326,7 @@ impl<'a> EntityView<'a> {
                         to: l.term_to.as_ref().map(Into::into),
                     });
                 }
-                v.country = l.country.as_ref().map(|id| entity_link(site, id));
+                v.country = l.country.as_ref().map(|id| entity_link(r, id));
                 v.appears_with = links(&l.peers);
                 v.crises = cards(&l.crises);
             }
@@ -397,10 +383,11 @@ pub struct TimelineEntry<'a> {
 }
 
 impl<'a> TimelineEntry<'a> {
-    pub fn new(site: &'a Site, a: &'a Article) -> Self {
+    pub fn new(r: &Reader<'a>, slug: &str) -> Self {
+        let a = r.card(slug);
         TimelineEntry {
-            title: &a.title,
-            url: site.url(&a.path()),
+            title: a.title,
+            url: r.url(&a.path()),
             date: (&a.date).into(),
         }
     }

@@ -1,0 +1,616 @@
+//! The page registry: every kind of page the site has, declared once. A
+//! kind is a [`PageId`] variant with its path and template, and one builder
+//! function below that fills the template's context through a [`Reader`],
+//! which records what the page read. Whether a page lists briefings, and
+//! when it last changed, follow from what it reads; nothing keeps a second
+//! copy of that knowledge.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result};
+
+use super::extras::{self, FeedScope};
+use super::reader::{Dep, Reader};
+use super::views::*;
+use super::{tera_chain, Output, Theme};
+use crate::graph::{ArticleId, Details, EntityId, EntityKind, Site};
+use crate::text::slugify;
+
+/// One page of the site, by identity. Its output path and contents follow
+/// from the site graph alone.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PageId {
+    Home,
+    /// `/articles/`, page `n` (1-based).
+    Articles(usize),
+    Article(ArticleId),
+    EntityIndex(EntityKind),
+    /// An entity's page `n` (1-based) of briefings, newest first.
+    Entity(EntityId, usize),
+    Tags,
+    /// A tag's page `n` (1-based).
+    Tag(String, usize),
+    NotFound,
+    /// An Atom feed: the site's, or one entity's or tag's.
+    Feed(FeedScope),
+    Archive,
+    ArchiveYear(i32),
+    Search,
+    Sitemap,
+    Robots,
+    ApiEntities,
+    ApiArticles,
+}
+
+impl PageId {
+    /// Site path of the page, e.g. `countries/kenya/`.
+    pub fn path(&self) -> String {
+        match self {
+            PageId::Home => String::new(),
+            PageId::Articles(1) => "articles/".into(),
+            PageId::Articles(n) => format!("articles/page/{n}/"),
+            PageId::Article(slug) => format!("articles/{slug}/"),
+            PageId::EntityIndex(kind) => format!("{}/", kind.dir()),
+            PageId::Entity(id, 1) => id.path(),
+            PageId::Entity(id, n) => format!("{}page/{n}/", id.path()),
+            PageId::Tags => "tags/".into(),
+            PageId::Tag(slug, 1) => format!("tags/{slug}/"),
+            PageId::Tag(slug, n) => format!("tags/{slug}/page/{n}/"),
+            PageId::NotFound => "404.html".into(),
+            PageId::Feed(scope) => scope.path(),
+            PageId::Archive => "archive/".into(),
+            PageId::ArchiveYear(y) => format!("archive/{y}/"),
+            PageId::Search => "search/".into(),
+            PageId::Sitemap => "sitemap.xml".into(),
+            PageId::Robots => "robots.txt".into(),
+            PageId::ApiEntities => "api/entities.json".into(),
+            PageId::ApiArticles => "api/articles.json".into(),
+        }
+    }
+
+    /// File the page is written to, relative to the output folder.
+    pub fn output_path(&self) -> String {
+        let path = self.path();
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html")
+        } else {
+            path
+        }
+    }
+
+    /// The Tera template that renders the page; `None` for files written
+    /// directly (robots.txt, the JSON export).
+    pub fn template(&self) -> Option<&'static str> {
+        Some(match self {
+            PageId::Home => "index.html",
+            PageId::Articles(_) => "articles.html",
+            PageId::Article(_) => "article.html",
+            PageId::EntityIndex(EntityKind::Country) => "countries.html",
+            PageId::EntityIndex(EntityKind::Leader) => "leaders.html",
+            PageId::EntityIndex(EntityKind::Crisis) => "crises.html",
+            PageId::Entity(id, _) => match id.kind {
+                EntityKind::Country => "country.html",
+                EntityKind::Leader => "leader.html",
+                EntityKind::Crisis => "crisis.html",
+            },
+            PageId::Tags => "tags.html",
+            PageId::Tag(..) => "tag.html",
+            PageId::NotFound => "404.html",
+            PageId::Feed(_) => "atom.xml",
+            PageId::Archive => "archive.html",
+            PageId::ArchiveYear(_) => "archive_year.html",
+            PageId::Search => "search.html",
+            PageId::Sitemap => "sitemap.xml",
+            PageId::Robots | PageId::ApiEntities | PageId::ApiArticles => return None,
+        })
+    }
+
+    /// The page's own feed: an entity's or a tag's.
+    pub fn feed(&self) -> Option<FeedScope> {
+        match self {
+            PageId::Entity(id, _) => Some(FeedScope::Entity(id.clone())),
+            PageId::Tag(slug, _) => Some(FeedScope::Tag(slug.clone())),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an HTML page a reader visits (and the sitemap lists).
+    pub fn is_html(&self) -> bool {
+        !matches!(
+            self,
+            PageId::Feed(_)
+                | PageId::Sitemap
+                | PageId::Robots
+                | PageId::ApiEntities
+                | PageId::ApiArticles
+        )
+    }
+}
+
+/// Every page the site has.
+pub fn pages(site: &Site) -> Vec<PageId> {
+    let mut pages = vec![
+        PageId::Home,
+        PageId::Tags,
+        PageId::NotFound,
+        PageId::Archive,
+        PageId::Search,
+        PageId::Sitemap,
+        PageId::Robots,
+        PageId::ApiEntities,
+        PageId::ApiArticles,
+        PageId::Feed(FeedScope::Site),
+    ];
+    let per_page = site.config.site.paginate;
+    let article_pages = site.timeline.len().div_ceil(per_page).max(1);
+    pages.extend((1..=article_pages).map(PageId::Articles));
+    pages.extend(site.timeline.iter().cloned().map(PageId::Article));
+    pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
+    for (id, e) in &site.entities {
+        pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
+    }
+    pages.extend(
+        site.entities
+            .keys()
+            .cloned()
+            .map(|id| PageId::Feed(FeedScope::Entity(id))),
+    );
+    for (slug, t) in &site.tags {
+        pages.extend((1..=list_pages(t.articles.len())).map(|n| PageId::Tag(slug.clone(), n)));
+    }
+    pages.extend(
+        site.tags
+            .keys()
+            .cloned()
+            .map(|t| PageId::Feed(FeedScope::Tag(t))),
+    );
+    pages.extend(
+        extras::archive_years(site)
+            .into_iter()
+            .map(PageId::ArchiveYear),
+    );
+    pages
+}
+
+/// Briefings per page on entity and tag pages. A country in a large archive
+/// has thousands; one page of them all would be slow to render and to read.
+pub const LIST_PAGE_SIZE: usize = 50;
+
+fn list_pages(count: usize) -> usize {
+    count.div_ceil(LIST_PAGE_SIZE).max(1)
+}
+
+/// The briefings shown on page `n` of a list.
+pub fn list_slice(list: &[ArticleId], n: usize) -> &[ArticleId] {
+    let start = ((n - 1) * LIST_PAGE_SIZE).min(list.len());
+    &list[start..(start + LIST_PAGE_SIZE).min(list.len())]
+}
+
+/// Page links for a list split over `total` pages.
+fn pagination(r: &Reader, n: usize, total: usize, page: impl Fn(usize) -> PageId) -> Pagination {
+    let url_of = |k: usize| r.url(&page(k).path());
+    Pagination {
+        current: n,
+        total,
+        previous: (n > 1).then(|| url_of(n - 1)),
+        next: (n < total).then(|| url_of(n + 1)),
+        pages: page_numbers(n, total)
+            .into_iter()
+            .map(|k| {
+                k.map(|k| PageLink {
+                    number: k,
+                    url: url_of(k),
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The page numbers a list page links to: the first, the last, and two on
+/// either side of the current one, with `None` for each gap. Linking every
+/// page from every page grew as the square of the archive: 25 million links
+/// over the 5,000 list pages of 100,000 briefings.
+fn page_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    let mut out = Vec::new();
+    let mut last = 0;
+    for k in 1..=total {
+        let shown = k == 1 || k == total || k.abs_diff(current) <= AROUND;
+        if !shown {
+            continue;
+        }
+        // A gap of one page shows that page rather than an ellipsis.
+        if k == last + 2 {
+            out.push(Some(last + 1));
+        } else if k > last + 2 {
+            out.push(None);
+        }
+        out.push(Some(k));
+        last = k;
+    }
+    out
+}
+
+/// What a builder makes: a template and its context, or the bytes of a
+/// file written directly.
+enum Built {
+    Template(PageMeta),
+    Direct(Vec<u8>),
+}
+
+/// Render one page, recording what it read when `record` is set. A pure
+/// function of the site and the page id.
+pub fn render_page(
+    site: &Site,
+    theme: &Theme,
+    page: &PageId,
+    record: bool,
+) -> Result<(Output, BTreeSet<Dep>)> {
+    let r = Reader::new(site, record);
+    let mut ctx = tera::Context::new();
+    let built = build(&r, page, &mut ctx);
+    let bytes = match built {
+        Built::Direct(bytes) => bytes,
+        Built::Template(mut meta) => {
+            meta.feed = page.feed().map(|scope| FeedLink {
+                title: scope.title(&r),
+                url: r.url(&scope.path()),
+            });
+            ctx.insert("site", &SiteView::new(&r));
+            ctx.insert("page", &meta);
+            let template = page.template().expect("template pages have a template");
+            theme
+                .tera
+                .render(template, &ctx)
+                .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
+                .with_context(|| {
+                    format!("could not render /{} with template {template}", page.path())
+                })?
+                .into_bytes()
+        }
+    };
+    let output = Output {
+        path: page.output_path(),
+        bytes,
+    };
+    Ok((output, r.into_reads()))
+}
+
+/// The builder of each kind of page.
+fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
+    match page {
+        PageId::Home => Built::Template(home(r, ctx)),
+        PageId::Articles(n) => Built::Template(articles(r, *n, ctx)),
+        PageId::Article(slug) => Built::Template(article(r, slug, ctx)),
+        PageId::EntityIndex(kind) => Built::Template(entity_index(r, *kind, ctx)),
+        PageId::Entity(id, n) => Built::Template(entity(r, id, *n, ctx)),
+        PageId::Tags => Built::Template(tags(r, ctx)),
+        PageId::Tag(slug, n) => Built::Template(tag(r, slug, *n, ctx)),
+        PageId::NotFound => Built::Template(meta(
+            r,
+            page,
+            "Page not found".into(),
+            "There is no page at this address.".into(),
+            "none",
+        )),
+        PageId::Feed(scope) => {
+            ctx.insert("feed", &extras::feed_view(r, scope));
+            let desc = r.config().site.description.clone();
+            Built::Template(meta(r, page, scope.title(r), desc, "none"))
+        }
+        PageId::Archive => Built::Template(archive(r, ctx)),
+        PageId::ArchiveYear(y) => Built::Template(archive_year(r, *y, ctx)),
+        PageId::Search => Built::Template(meta(
+            r,
+            page,
+            "Search".into(),
+            format!("Search the briefings on {}.", r.config().site.title),
+            "search",
+        )),
+        PageId::Sitemap => Built::Template(sitemap(r, ctx)),
+        PageId::Robots => Built::Direct(extras::robots(r).into_bytes()),
+        PageId::ApiEntities => Built::Direct(pretty(extras::entities_json(r))),
+        PageId::ApiArticles => Built::Direct(pretty(extras::articles_json(r))),
+    }
+}
+
+fn pretty(v: serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec_pretty(&v).expect("JSON serialises")
+}
+
+/// What every page has.
+fn meta(
+    r: &Reader,
+    page: &PageId,
+    title: String,
+    description: String,
+    section: &'static str,
+) -> PageMeta {
+    let path = page.path();
+    PageMeta {
+        title,
+        description,
+        url: r.url(&path),
+        permalink: r.config().absolute_url(&path),
+        section,
+        feed: None,
+        jsonld: None,
+        og_type: "website",
+    }
+}
+
+fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    let latest: Vec<_> = r
+        .timeline()
+        .iter()
+        .take(10)
+        .map(|s| ArticleCard::new(r, s))
+        .collect();
+    let active: Vec<_> = r
+        .entity_ids(EntityKind::Crisis)
+        .map(|id| r.entity_brief(id))
+        .filter(|e| e.active)
+        .map(|e| EntityCard::from_brief(r, e))
+        .collect();
+    ctx.insert("latest", &latest);
+    ctx.insert("active_crises", &active);
+    ctx.insert("counts", &counts(r));
+    let c = &r.config().site;
+    meta(
+        r,
+        &PageId::Home,
+        c.title.clone(),
+        c.description.clone(),
+        "home",
+    )
+}
+
+fn articles(r: &Reader, n: usize, ctx: &mut tera::Context) -> PageMeta {
+    let per_page = r.config().site.paginate;
+    let timeline = r.timeline();
+    let total = timeline.len().div_ceil(per_page).max(1);
+    let cards: Vec<_> = timeline
+        .iter()
+        .skip((n - 1) * per_page)
+        .take(per_page)
+        .map(|s| ArticleCard::new(r, s))
+        .collect();
+    ctx.insert("articles", &cards);
+    ctx.insert("pagination", &pagination(r, n, total, PageId::Articles));
+    let title = if n == 1 {
+        "All briefings".to_string()
+    } else {
+        format!("All briefings, page {n} of {total}")
+    };
+    let desc = format!("Every briefing on {}, newest first.", r.config().site.title);
+    meta(r, &PageId::Articles(n), title, desc, "articles")
+}
+
+fn article(r: &Reader, slug: &str, ctx: &mut tera::Context) -> PageMeta {
+    let a = r.article(slug);
+    ctx.insert("article", &ArticleView::new(r, a));
+    let page = PageId::Article(slug.to_string());
+    let mut m = meta(r, &page, a.title.clone(), a.summary.clone(), "articles");
+    m.jsonld = Some(crate::text::json_for_script(&extras::article_jsonld(r, a)));
+    m.og_type = "article";
+    m
+}
+
+fn entity_index(r: &Reader, kind: EntityKind, ctx: &mut tera::Context) -> PageMeta {
+    let groups = groups(r, kind);
+    ctx.insert(
+        "total",
+        &groups.iter().map(|g| g.entities.len()).sum::<usize>(),
+    );
+    ctx.insert("groups", &groups);
+    let desc = format!("{} covered by {}.", kind.title(), r.config().site.title);
+    meta(
+        r,
+        &PageId::EntityIndex(kind),
+        kind.title().to_string(),
+        desc,
+        kind.dir(),
+    )
+}
+
+fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageMeta {
+    let e = r.entity(id);
+    let cards: Vec<_> = list_slice(&e.articles, n)
+        .iter()
+        .map(|s| ArticleCard::new(r, s))
+        .collect();
+    ctx.insert("entity", &EntityView::new(r, e));
+    if id.kind == EntityKind::Crisis && n == 1 {
+        let timeline: Vec<_> = e
+            .articles
+            .iter()
+            .rev()
+            .map(|s| TimelineEntry::new(r, s))
+            .collect();
+        ctx.insert("timeline", &timeline);
+    }
+    ctx.insert("articles", &cards);
+    let total = list_pages(e.articles.len());
+    ctx.insert(
+        "pagination",
+        &pagination(r, n, total, |k| PageId::Entity(id.clone(), k)),
+    );
+    let description = if e.summary.is_empty() {
+        format!("Briefings about {} ({}).", e.name, id.kind.noun())
+    } else {
+        e.summary.clone()
+    };
+    let title = if n == 1 {
+        e.name.clone()
+    } else {
+        format!("{}, page {n} of {total}", e.name)
+    };
+    let mut m = meta(
+        r,
+        &PageId::Entity(id.clone(), n),
+        title,
+        description,
+        id.kind.dir(),
+    );
+    if n == 1 {
+        m.jsonld = Some(crate::text::json_for_script(&extras::entity_jsonld(r, e)));
+    }
+    m
+}
+
+fn tag_card<'a>(r: &Reader<'a>, slug: &str) -> TagCard<'a> {
+    let t = r.tag(slug);
+    TagCard {
+        name: &t.name,
+        url: r.url(&t.path()),
+        briefings: t.articles.len(),
+    }
+}
+
+fn tags(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    let tags: Vec<_> = r.tag_slugs().map(|slug| tag_card(r, slug)).collect();
+    ctx.insert("tags", &tags);
+    let desc = "Every tag, with its briefings.".into();
+    meta(r, &PageId::Tags, "Tags".into(), desc, "tags")
+}
+
+fn tag(r: &Reader, slug: &str, n: usize, ctx: &mut tera::Context) -> PageMeta {
+    let t = r.tag(slug);
+    let cards: Vec<_> = list_slice(&t.articles, n)
+        .iter()
+        .map(|s| ArticleCard::new(r, s))
+        .collect();
+    ctx.insert("tag", &tag_card(r, slug));
+    ctx.insert("articles", &cards);
+    let total = list_pages(t.articles.len());
+    ctx.insert(
+        "pagination",
+        &pagination(r, n, total, |k| PageId::Tag(slug.to_string(), k)),
+    );
+    let title = if n == 1 {
+        format!("Tagged “{}”", t.name)
+    } else {
+        format!("Tagged “{}”, page {n} of {total}", t.name)
+    };
+    let desc = format!("Briefings tagged {}.", t.name);
+    meta(r, &PageId::Tag(slug.to_string(), n), title, desc, "tags")
+}
+
+fn archive(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    ctx.insert("years", &extras::archive(r, None, false));
+    let desc = format!(
+        "Every briefing on {}, by year and month.",
+        r.config().site.title
+    );
+    meta(r, &PageId::Archive, "Archive".into(), desc, "archive")
+}
+
+fn archive_year(r: &Reader, y: i32, ctx: &mut tera::Context) -> PageMeta {
+    ctx.insert("years", &extras::archive(r, Some(y), true));
+    ctx.insert("year", &y);
+    let desc = format!("Every briefing from {y}, by month.");
+    meta(
+        r,
+        &PageId::ArchiveYear(y),
+        format!("Briefings from {y}"),
+        desc,
+        "archive",
+    )
+}
+
+fn sitemap(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    let site_newest = extras::newest(r, r.timeline());
+    let entries: Vec<extras::SitemapEntry> = r
+        .pages()
+        .into_iter()
+        .filter(|p| p.is_html() && *p != PageId::NotFound)
+        .map(|p| extras::SitemapEntry {
+            loc: r.config().absolute_url(&p.path()),
+            lastmod: extras::last_modified(r, &p, site_newest).map(|d| d.iso()),
+        })
+        .collect();
+    ctx.insert("entries", &entries);
+    meta(r, &PageId::Sitemap, "Sitemap".into(), String::new(), "none")
+}
+
+fn counts(r: &Reader) -> Counts {
+    Counts {
+        articles: r.timeline().len(),
+        countries: r.entity_ids(EntityKind::Country).count(),
+        leaders: r.entity_ids(EntityKind::Leader).count(),
+        crises: r.entity_ids(EntityKind::Crisis).count(),
+        tags: r.tag_slugs().count(),
+    }
+}
+
+/// Index groups: countries by region, leaders by country, crises by status.
+fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
+    // (sort key, heading) -> members
+    let mut groups: BTreeMap<(u8, String), Vec<&crate::graph::Entity>> = BTreeMap::new();
+    for id in r.entity_ids(kind) {
+        let e = r.entity(id);
+        let key = match &e.details {
+            Details::Country(c) => match &c.region {
+                Some(r) => (0, r.clone()),
+                None => (1, "Other".to_string()),
+            },
+            Details::Leader(l) => match &l.country {
+                Some(c) => (0, r.entity_name(c).to_string()),
+                None => (1, "Country not given".to_string()),
+            },
+            Details::Crisis(c) => match c.status.as_deref() {
+                Some("active") => (0, "Active".to_string()),
+                Some(s) if s == "resolved" || s == "ended" => (2, capitalise(s)),
+                Some(s) => (1, capitalise(s)),
+                None => (3, "Status not given".to_string()),
+            },
+        };
+        groups.entry(key).or_default().push(e);
+    }
+    groups
+        .into_iter()
+        .map(|((_, name), mut members)| {
+            members.sort_by_cached_key(|e| (slugify(&e.name), e.id.slug.clone()));
+            Group {
+                id: slugify(&name),
+                name,
+                entities: members
+                    .into_iter()
+                    .map(|e| EntityCard::new(r, &e.id))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    fn show(current: usize, total: usize) -> String {
+        page_numbers(current, total)
+            .into_iter()
+            .map(|k| k.map_or("…".to_string(), |k| k.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn page_links_are_the_ends_and_a_window_round_the_current_page() {
+        assert_eq!(show(1, 1), "1");
+        assert_eq!(show(1, 5), "1 2 3 4 5");
+        assert_eq!(show(1, 500), "1 2 3 … 500");
+        assert_eq!(show(250, 500), "1 … 248 249 250 251 252 … 500");
+        // A gap of a single page shows the page.
+        assert_eq!(show(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(show(500, 500), "1 … 498 499 500");
+    }
+}

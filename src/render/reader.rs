@@ -1,0 +1,343 @@
+//! What a page reads: every view reaches the site graph through a
+//! [`Reader`], which records each item it hands out. `serve` keeps those
+//! records and, after an edit, re-renders exactly the pages that read an
+//! item whose [`digest`](digests) changed, so its map from edits to pages is
+//! built from what rendering actually read, not from a hand-kept copy.
+//!
+//! An item is read at the narrowest grain a view needs: a briefing's card
+//! (title, date, summary…) apart from its full text, an entity's name apart
+//! from its card and its whole page. The grains are types, so a view that
+//! asks for a card cannot read the body without recording it.
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::{self, Write as _};
+
+use crate::config::Config;
+use crate::content::frontmatter::Date;
+use crate::graph::{Article, ArticleId, Details, Entity, EntityId, EntityKind, Site, Source, Tag};
+
+/// One item of the graph that a page can read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Dep {
+    /// Everything about a briefing, its body included.
+    Article(ArticleId),
+    /// What a briefing's card shows: see [`Card`].
+    Card(ArticleId),
+    /// Everything about an entity, its list of briefings included.
+    Entity(EntityId),
+    /// What an entity's card shows: see [`EntityBrief`].
+    EntityCard(EntityId),
+    /// An entity's name, for links.
+    EntityName(EntityId),
+    /// A tag's name and briefings.
+    Tag(String),
+    /// A tag's name, for links.
+    TagName(String),
+    /// Every briefing, newest first.
+    Timeline,
+    /// Which entities of a kind exist.
+    Entities(EntityKind),
+    /// Which tags exist.
+    Tags,
+    /// Which pages exist.
+    Pages,
+}
+
+/// A briefing without its text: what lists, links and the JSON export show.
+#[derive(Debug, Clone, Copy)]
+pub struct Card<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: &'a str,
+    pub draft: bool,
+    pub entities: &'a [EntityId],
+    pub tags: &'a [String],
+    pub sources: &'a [Source],
+}
+
+impl Card<'_> {
+    pub fn path(&self) -> String {
+        format!("articles/{}/", self.slug)
+    }
+
+    /// The date a reader should see as "last changed".
+    pub fn last_modified(&self) -> Date {
+        self.updated.unwrap_or(self.date)
+    }
+
+    pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &EntityId> {
+        self.entities.iter().filter(move |e| e.kind == kind)
+    }
+}
+
+impl<'a> From<&'a Article> for Card<'a> {
+    fn from(a: &'a Article) -> Self {
+        Card {
+            slug: &a.slug,
+            title: &a.title,
+            date: a.date,
+            updated: a.updated,
+            summary: &a.summary,
+            draft: a.draft,
+            entities: &a.entities,
+            tags: &a.tags,
+            sources: &a.sources,
+        }
+    }
+}
+
+/// The part of an entity shown wherever it is listed.
+#[derive(Debug, Clone)]
+pub struct EntityBrief<'a> {
+    pub id: &'a EntityId,
+    pub name: &'a str,
+    pub summary: &'a str,
+    /// A short qualifier: a country's capital, a leader's office, a
+    /// crisis's status.
+    pub detail: Option<String>,
+    pub active: bool,
+    pub briefings: usize,
+    pub has_profile: bool,
+}
+
+impl<'a> From<&'a Entity> for EntityBrief<'a> {
+    fn from(e: &'a Entity) -> Self {
+        let detail = match &e.details {
+            Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
+            Details::Leader(l) => l.office.clone(),
+            Details::Crisis(c) => c.status.clone(),
+        };
+        EntityBrief {
+            id: &e.id,
+            name: &e.name,
+            summary: &e.summary,
+            detail,
+            active: matches!(&e.details, Details::Crisis(c) if c.is_active()),
+            briefings: e.articles.len(),
+            has_profile: e.source.is_some(),
+        }
+    }
+}
+
+/// Hands out the graph to one page's views, recording what they read.
+pub struct Reader<'a> {
+    site: &'a Site,
+    /// `None` when nobody needs the record (a one-off `build`).
+    reads: Option<RefCell<Vec<Dep>>>,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(site: &'a Site, record: bool) -> Self {
+        Reader {
+            site,
+            reads: record.then(|| RefCell::new(Vec::new())),
+        }
+    }
+
+    fn record(&self, dep: impl FnOnce() -> Dep) {
+        if let Some(reads) = &self.reads {
+            reads.borrow_mut().push(dep());
+        }
+    }
+
+    /// What was read, without repeats.
+    pub fn into_reads(self) -> BTreeSet<Dep> {
+        self.reads
+            .map(|r| r.into_inner().into_iter().collect())
+            .unwrap_or_default()
+    }
+
+    /// The site's settings. Not recorded: an edit to `site.yaml` rebuilds
+    /// everything.
+    pub fn config(&self) -> &'a Config {
+        &self.site.config
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.site.url(path)
+    }
+
+    pub fn article(&self, id: &str) -> &'a Article {
+        self.record(|| Dep::Article(id.to_string()));
+        &self.site.articles[id]
+    }
+
+    pub fn card(&self, id: &str) -> Card<'a> {
+        self.record(|| Dep::Card(id.to_string()));
+        (&self.site.articles[id]).into()
+    }
+
+    pub fn entity(&self, id: &EntityId) -> &'a Entity {
+        self.record(|| Dep::Entity(id.clone()));
+        &self.site.entities[id]
+    }
+
+    pub fn entity_brief(&self, id: &EntityId) -> EntityBrief<'a> {
+        self.record(|| Dep::EntityCard(id.clone()));
+        (&self.site.entities[id]).into()
+    }
+
+    pub fn entity_name(&self, id: &EntityId) -> &'a str {
+        self.record(|| Dep::EntityName(id.clone()));
+        &self.site.entities[id].name
+    }
+
+    pub fn tag(&self, slug: &str) -> &'a Tag {
+        self.record(|| Dep::Tag(slug.to_string()));
+        &self.site.tags[slug]
+    }
+
+    pub fn tag_name(&self, slug: &str) -> &'a str {
+        self.record(|| Dep::TagName(slug.to_string()));
+        &self.site.tags[slug].name
+    }
+
+    /// Every briefing, newest first.
+    pub fn timeline(&self) -> &'a [ArticleId] {
+        self.record(|| Dep::Timeline);
+        &self.site.timeline
+    }
+
+    /// The ids of every entity of one kind.
+    pub fn entity_ids(&self, kind: EntityKind) -> impl Iterator<Item = &'a EntityId> {
+        self.record(|| Dep::Entities(kind));
+        self.site.entities_of(kind).map(|e| &e.id)
+    }
+
+    /// The slugs of every tag.
+    pub fn tag_slugs(&self) -> impl Iterator<Item = &'a String> {
+        self.record(|| Dep::Tags);
+        self.site.tags.keys()
+    }
+
+    /// Every page the site has.
+    pub fn pages(&self) -> Vec<super::PageId> {
+        self.record(|| Dep::Pages);
+        super::pages(self.site)
+    }
+}
+
+/// A digest of every item a page can read, to tell which changed.
+pub fn digests(site: &Site) -> HashMap<Dep, u64> {
+    let mut out = HashMap::new();
+    for (id, a) in &site.articles {
+        out.insert(Dep::Article(id.clone()), digest(a));
+        out.insert(Dep::Card(id.clone()), digest(&Card::from(a)));
+    }
+    for (id, e) in &site.entities {
+        out.extend(entity_digests(id, e));
+    }
+    for (slug, t) in &site.tags {
+        out.insert(Dep::Tag(slug.clone()), digest(t));
+        out.insert(Dep::TagName(slug.clone()), digest(&t.name));
+    }
+    out.insert(Dep::Timeline, digest(&site.timeline));
+    for kind in EntityKind::ALL {
+        let ids: Vec<&EntityId> = site.entities_of(kind).map(|e| &e.id).collect();
+        out.insert(Dep::Entities(kind), digest(&ids));
+    }
+    out.insert(Dep::Tags, digest(&site.tags.keys().collect::<Vec<_>>()));
+    out.insert(Dep::Pages, digest(&super::pages(site)));
+    out
+}
+
+/// The digests of one briefing, after its body alone was re-rendered.
+pub fn article_digests(a: &Article) -> [(Dep, u64); 2] {
+    [
+        (Dep::Article(a.slug.clone()), digest(a)),
+        (Dep::Card(a.slug.clone()), digest(&Card::from(a))),
+    ]
+}
+
+fn entity_digests(id: &EntityId, e: &Entity) -> [(Dep, u64); 3] {
+    [
+        (Dep::Entity(id.clone()), digest(e)),
+        (Dep::EntityCard(id.clone()), digest(&EntityBrief::from(e))),
+        (Dep::EntityName(id.clone()), digest(&e.name)),
+    ]
+}
+
+/// A digest of a value's `Debug` form, which derives cover every field of,
+/// so a field added to the graph can never be left out of change detection.
+fn digest(value: &impl fmt::Debug) -> u64 {
+    struct Hasher(xxhash_rust::xxh3::Xxh3);
+    impl fmt::Write for Hasher {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut h = Hasher(xxhash_rust::xxh3::Xxh3::new());
+    write!(h, "{value:?}").expect("hashing cannot fail");
+    h.0.digest()
+}
+
+/// Which pages read which items, both ways, kept by `serve` from what
+/// rendering recorded.
+#[derive(Default)]
+pub struct ReadIndex {
+    by_page: HashMap<super::PageId, BTreeSet<Dep>>,
+    by_dep: HashMap<Dep, BTreeSet<super::PageId>>,
+}
+
+impl ReadIndex {
+    /// Record what `page` read, replacing what it read before.
+    pub fn set(&mut self, page: super::PageId, reads: BTreeSet<Dep>) {
+        self.remove(&page);
+        for dep in &reads {
+            self.by_dep
+                .entry(dep.clone())
+                .or_default()
+                .insert(page.clone());
+        }
+        self.by_page.insert(page, reads);
+    }
+
+    /// Forget a page that no longer exists.
+    pub fn remove(&mut self, page: &super::PageId) {
+        for dep in self.by_page.remove(page).unwrap_or_default() {
+            if let Some(pages) = self.by_dep.get_mut(&dep) {
+                pages.remove(page);
+                if pages.is_empty() {
+                    self.by_dep.remove(&dep);
+                }
+            }
+        }
+    }
+
+    pub fn contains(&self, page: &super::PageId) -> bool {
+        self.by_page.contains_key(page)
+    }
+
+    /// Every page known, in no particular order.
+    pub fn pages(&self) -> impl Iterator<Item = &super::PageId> {
+        self.by_page.keys()
+    }
+
+    /// The pages that read any of `changed`.
+    pub fn readers<'a>(
+        &self,
+        changed: impl IntoIterator<Item = &'a Dep>,
+    ) -> BTreeSet<super::PageId> {
+        changed
+            .into_iter()
+            .filter_map(|d| self.by_dep.get(d))
+            .flatten()
+            .cloned()
+            .collect()
+    }
+}
+
+/// The items whose digest differs between `old` and `new`, including those
+/// only one of them has.
+pub fn changed_deps(old: &HashMap<Dep, u64>, new: &HashMap<Dep, u64>) -> BTreeSet<Dep> {
+    let gone = old.keys().filter(|k| !new.contains_key(*k));
+    let differ = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, _)| k);
+    gone.chain(differ).cloned().collect()
+}
