@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{invariants, TestSite};
+use common::{invariants, Rng, TestSite};
 
 /// Fragments a careless or hostile author might write; the randomised test
 /// below builds sites from random mixes of them.
@@ -39,22 +39,6 @@ const FRONT: &[&str] = &[
     "countries: [Kenya, \"<b onclick=x>B</b>\"]",
     "sources: [{name: \"<i>e</i>\", url: \"javascript:alert(3)\"}]",
 ];
-
-/// A small, seeded generator: reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 33) as usize
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.next() % from.len()]
-    }
-}
 
 #[test]
 fn no_markdown_or_front_matter_puts_script_on_a_page_or_breaks_a_feed() {

@@ -9,27 +9,7 @@ use std::path::PathBuf;
 
 use briefing::serve::Project;
 use briefing::BuildOptions;
-use common::TestSite;
-
-/// A small, seeded generator: reproducible without a dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 >> 33) as usize
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[self.below(from.len())]
-    }
-}
+use common::{Rng, TestSite};
 
 const COUNTRIES: &[&str] = &["Kenya", "Sudan", "Haiti", "Chad"];
 const TAGS: &[&str] = &["diplomacy", "security", "UNGA 78", "aid"];

@@ -175,11 +175,16 @@ fn start(site: &TestSite) -> Server {
 
 /// A raw HTTP/1.1 request, so paths reach the server exactly as written.
 fn request(addr: &str, method: &str, path: &str) -> (u16, String, String) {
+    request_for_host(addr, addr, method, path)
+}
+
+/// The same, naming `host` in the `Host` header.
+fn request_for_host(addr: &str, host: &str, method: &str, path: &str) -> (u16, String, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -368,19 +373,9 @@ fn paths_outside_the_site_are_refused() {
     assert!(!body.contains("source"));
 }
 
-/// A raw request with a given `Host` header; returns the status.
+/// The status of `GET /` naming `host` in the `Host` header.
 fn status_with_host(addr: &str, host: &str) -> u16 {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    write!(
-        s,
-        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    text.split(' ').nth(1).unwrap().parse().unwrap()
+    request_for_host(addr, host, "GET", "/").0
 }
 
 /// DNS rebinding: a page on another domain that resolves to 127.0.0.1

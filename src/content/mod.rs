@@ -161,24 +161,17 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
         .par_iter()
         .map(|(abs, rel, kind)| parse_file(abs, rel, kind))
         .collect();
+    // A parsed file's own warnings join the run's; the file joins its kind.
+    fn keep<T>(mut d: Document<T>, into: &mut Vec<Document<T>>, diags: &mut Vec<Diagnostic>) {
+        diags.append(&mut d.warnings);
+        into.push(d);
+    }
     for p in parsed {
         match p {
-            Ok(Parsed::Article(mut d)) => {
-                diags.append(&mut d.warnings);
-                raw.articles.push(d)
-            }
-            Ok(Parsed::Country(mut d)) => {
-                diags.append(&mut d.warnings);
-                raw.countries.push(d)
-            }
-            Ok(Parsed::Leader(mut d)) => {
-                diags.append(&mut d.warnings);
-                raw.leaders.push(d)
-            }
-            Ok(Parsed::Crisis(mut d)) => {
-                diags.append(&mut d.warnings);
-                raw.crises.push(d)
-            }
+            Ok(Parsed::Article(d)) => keep(d, &mut raw.articles, diags),
+            Ok(Parsed::Country(d)) => keep(d, &mut raw.countries, diags),
+            Ok(Parsed::Leader(d)) => keep(d, &mut raw.leaders, diags),
+            Ok(Parsed::Crisis(d)) => keep(d, &mut raw.crises, diags),
             Err(d) => {
                 raw.failed.extend(d.file.clone());
                 diags.push(d)

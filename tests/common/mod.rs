@@ -260,3 +260,24 @@ pub fn assert_only_theme_scripts(html: &str, page: &str) {
         );
     }
 }
+
+/// A small, seeded generator for randomised tests: reproducible without a
+/// dependency (xorshift).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 33) as usize
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        self.next() % n
+    }
+
+    pub fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.below(from.len())]
+    }
+}
