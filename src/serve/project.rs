@@ -137,20 +137,20 @@ impl Project {
             .then(|| Theme::load(&self.site_dir))
             .transpose()?;
         let static_files = self.read_statics(&statics)?;
-        {
-            let site = new_site.as_ref().map_or(&self.site, |(s, _)| s);
-            let theme = new_theme.as_ref().unwrap_or(&self.theme);
-            check_collisions(site, theme, &static_files)?;
-        }
+        let site = new_site.as_ref().map_or(&self.site, |(s, _)| s);
+        let all = render::pages(site);
+        let theme = new_theme.as_ref().unwrap_or(&self.theme);
+        check_collisions(site, &all, theme, &static_files)?;
+        let all: BTreeSet<PageId> = all.into_iter().collect();
         let mut todo: BTreeSet<PageId> = BTreeSet::new();
         if let Some((site, warnings)) = new_site {
-            todo.extend(self.swap_site(site, warnings));
+            todo.extend(self.swap_site(site, warnings, &all));
         }
         if let Some(theme) = new_theme {
-            todo.extend(self.pages_using(&theme, &templates));
+            todo.extend(self.pages_using(&theme, &templates, &all));
             self.theme = theme;
         }
-        let (rendered, removed) = self.render(todo)?;
+        let (rendered, removed) = self.render(todo, &all)?;
         let copied = static_files.len();
         let css_only = copied > 0 && static_files.iter().all(|(n, _)| n.ends_with(".css"));
         for (name, bytes) in static_files {
@@ -168,15 +168,16 @@ impl Project {
 
     /// Take a freshly loaded graph; returns the pages that must be rendered
     /// again: those that read an item that changed, and new ones.
-    fn swap_site(&mut self, site: Site, warnings: Vec<Diagnostic>) -> BTreeSet<PageId> {
+    fn swap_site(
+        &mut self,
+        site: Site,
+        warnings: Vec<Diagnostic>,
+        all: &BTreeSet<PageId>,
+    ) -> BTreeSet<PageId> {
         let new_digests = digests(&site);
         let changed = changed_deps(&self.digests, &new_digests);
         let mut todo = self.reads.readers(&changed);
-        todo.extend(
-            render::pages(&site)
-                .into_iter()
-                .filter(|p| !self.reads.contains(p)),
-        );
+        todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
         self.index = link_index(
             &self.config,
             &site.entities,
@@ -194,7 +195,12 @@ impl Project {
     /// Pages whose templates (or the templates those extend or import)
     /// are among `edited`; every page if one is not a template name the
     /// theme knows (a new file may be included anywhere).
-    fn pages_using(&self, theme: &Theme, edited: &[&PathBuf]) -> Vec<PageId> {
+    fn pages_using(
+        &self,
+        theme: &Theme,
+        edited: &[&PathBuf],
+        all: &BTreeSet<PageId>,
+    ) -> Vec<PageId> {
         let names: Vec<String> = edited
             .iter()
             .map(|p| {
@@ -204,16 +210,16 @@ impl Project {
                     .replace('\\', "/")
             })
             .collect();
-        let all = render::pages(&self.site);
         if !names.iter().all(|n| theme.tera.get_template(n).is_ok()) {
-            return all;
+            return all.iter().cloned().collect();
         }
         let templates: BTreeSet<&'static str> = all.iter().filter_map(|p| p.template()).collect();
         let closures: HashMap<&'static str, Vec<String>> = templates
             .into_iter()
             .map(|t| (t, theme.template_closure(t)))
             .collect();
-        all.into_iter()
+        all.iter()
+            .cloned()
             .filter(|p| {
                 p.template()
                     .and_then(|t| closures.get(t))
@@ -222,28 +228,32 @@ impl Project {
             .collect()
     }
 
-    /// Render `todo` (those that still exist) and drop the files of pages
-    /// the site no longer has. Returns (rendered, removed).
-    fn render(&mut self, todo: BTreeSet<PageId>) -> Result<(usize, usize)> {
-        let all: BTreeSet<PageId> = render::pages(&self.site).into_iter().collect();
+    /// Render `todo` (those of `all` the site has) and drop the files of
+    /// pages it no longer has. Returns (rendered, removed).
+    fn render(&mut self, todo: BTreeSet<PageId>, all: &BTreeSet<PageId>) -> Result<(usize, usize)> {
         let gone: Vec<PageId> = self
             .reads
             .pages()
             .filter(|p| !all.contains(*p))
             .cloned()
             .collect();
-        let todo: Vec<PageId> = todo.into_iter().filter(|p| all.contains(p)).collect();
-        let outputs = render::render_pages_recorded(&self.site, &self.theme, &todo)?;
         for page in &gone {
             self.files.remove(&page.output_path());
             self.reads.remove(page);
         }
+        let todo: Vec<PageId> = todo.into_iter().filter(|p| all.contains(p)).collect();
+        Ok((self.render_existing(&todo)?, gone.len()))
+    }
+
+    /// Render pages the site has, keeping what each read.
+    fn render_existing(&mut self, todo: &[PageId]) -> Result<usize> {
+        let outputs = render::render_pages_recorded(&self.site, &self.theme, todo)?;
         let rendered = outputs.len();
         for (page, o, read) in outputs {
             self.files.insert(o.path, o.bytes.into());
             self.reads.set(page, read);
         }
-        Ok((rendered, gone.len()))
+        Ok(rendered)
     }
 
     /// The bytes of each edited static file. A new or moved folder under
@@ -320,9 +330,13 @@ impl Project {
             self.records.insert(record.url.clone(), Arc::new(record));
         }
         crate::diagnostics::sort(&mut self.warnings);
-        let todo = self.reads.readers(&changed_deps);
-        let (rendered, removed) = self.render(todo)?;
-        Ok(Some(Change::Pages { rendered, removed }))
+        // A body edit changes no page's existence: only re-render readers.
+        let todo: Vec<PageId> = self.reads.readers(&changed_deps).into_iter().collect();
+        let rendered = self.render_existing(&todo)?;
+        Ok(Some(Change::Pages {
+            rendered,
+            removed: 0,
+        }))
     }
 
     /// Re-render one briefing's body if its front matter is unchanged and
@@ -359,7 +373,12 @@ impl Project {
 
 /// A static file at a page's path is an error; checked before anything
 /// changes, so a collision keeps the last good site.
-fn check_collisions(site: &Site, theme: &Theme, statics: &StaticChanges) -> Result<()> {
+fn check_collisions(
+    site: &Site,
+    all: &[PageId],
+    theme: &Theme,
+    statics: &StaticChanges,
+) -> Result<()> {
     let removed: BTreeSet<&str> = statics
         .iter()
         .filter(|(_, b)| b.is_none())
@@ -373,7 +392,7 @@ fn check_collisions(site: &Site, theme: &Theme, statics: &StaticChanges) -> Resu
         .site_statics()
         .chain(added)
         .filter(|n| !removed.contains(n));
-    render::check_static_collisions(site, &render::pages(site), names)?;
+    render::check_static_collisions(site, all, names)?;
     Ok(())
 }
 
