@@ -10,7 +10,7 @@
 //! asks for a card cannot read the body without recording it.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
 use crate::config::Config;
@@ -280,14 +280,19 @@ fn digest(value: &impl fmt::Debug) -> u64 {
 #[derive(Default)]
 pub struct ReadIndex {
     by_page: HashMap<super::PageId, BTreeSet<Dep>>,
-    by_dep: HashMap<Dep, BTreeSet<super::PageId>>,
+    by_dep: HashMap<Dep, HashSet<super::PageId>>,
 }
 
 impl ReadIndex {
-    /// Record what `page` read, replacing what it read before.
+    /// Record what `page` read, replacing what it read before. Only the
+    /// difference is applied: a page re-rendered after an edit mostly reads
+    /// what it read before.
     pub fn set(&mut self, page: super::PageId, reads: BTreeSet<Dep>) {
-        self.remove(&page);
-        for dep in &reads {
+        let old = self.by_page.remove(&page).unwrap_or_default();
+        for dep in old.difference(&reads) {
+            self.unlink(dep, &page);
+        }
+        for dep in reads.difference(&old) {
             self.by_dep
                 .entry(dep.clone())
                 .or_default()
@@ -299,11 +304,15 @@ impl ReadIndex {
     /// Forget a page that no longer exists.
     pub fn remove(&mut self, page: &super::PageId) {
         for dep in self.by_page.remove(page).unwrap_or_default() {
-            if let Some(pages) = self.by_dep.get_mut(&dep) {
-                pages.remove(page);
-                if pages.is_empty() {
-                    self.by_dep.remove(&dep);
-                }
+            self.unlink(&dep, page);
+        }
+    }
+
+    fn unlink(&mut self, dep: &Dep, page: &super::PageId) {
+        if let Some(pages) = self.by_dep.get_mut(dep) {
+            pages.remove(page);
+            if pages.is_empty() {
+                self.by_dep.remove(dep);
             }
         }
     }
