@@ -86,11 +86,25 @@ impl Config {
             if text.trim().is_empty() {
                 SiteConfig::default()
             } else {
-                crate::content::yaml::parse::<SiteConfig>(text, Path::new(SITE_FILE), 0)
-                    .map_err(|d| BuildFailed {
-                        diagnostics: vec![d],
-                    })?
-                    .0
+                let (site, mut problems) =
+                    crate::content::yaml::parse::<SiteConfig>(text, Path::new(SITE_FILE), 0)
+                        .map_err(|d| BuildFailed {
+                            diagnostics: vec![d],
+                        })?;
+                // site.yaml has no warnings channel of its own, and its title
+                // goes into every feed: a control character is refused.
+                if !problems.is_empty() {
+                    crate::diagnostics::promote_warnings(&mut problems);
+                    for d in &mut problems {
+                        d.message = d.message.replace("removed the", "holds the");
+                        d.help = Some("delete it: the site's settings go into every feed, which cannot hold it".into());
+                    }
+                    return Err(BuildFailed {
+                        diagnostics: problems,
+                    }
+                    .into());
+                }
+                site
             }
         } else {
             SiteConfig::default()

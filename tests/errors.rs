@@ -351,3 +351,18 @@ fn a_template_include_loop_is_an_error_not_a_crash() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{out:?}");
 }
+
+#[test]
+fn a_control_character_in_site_yaml_is_refused() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\n---\nA.\n",
+    );
+    site.write("site.yaml", "title: \"Desk \\x01 notes\"\n");
+    let err = site.build_err(&BuildOptions::default());
+    assert!(
+        err.contains("error: site.yaml:1: `title`: holds the control character U+0001"),
+        "{err}"
+    );
+}
