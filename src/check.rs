@@ -3,7 +3,7 @@
 //! whose country is unknown, stale active crises and broken in-page anchors.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use chrono::{DateTime, Duration, FixedOffset};
@@ -162,9 +162,9 @@ fn list_or_none(ids: &[String]) -> String {
 /// The findings grouped by file, one line each; `color` paints the labels.
 pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
     let mut out = String::new();
-    let mut current: Option<Option<&PathBuf>> = None;
+    let mut current: Option<Option<&Path>> = None;
     for d in diags {
-        if current != Some(d.file.as_ref()) {
+        if current != Some(d.file.as_deref()) {
             if current.is_some() {
                 out.push('\n');
             }
@@ -175,7 +175,7 @@ pub fn format_text(diags: &[Diagnostic], color: bool) -> String {
                 .unwrap_or_else(|| "(site)".into());
             out.push_str(&name);
             out.push('\n');
-            current = Some(d.file.as_ref());
+            current = Some(d.file.as_deref());
         }
         let pos = match (d.line, d.column) {
             (Some(l), Some(c)) => format!("{l}:{c}"),

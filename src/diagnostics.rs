@@ -2,7 +2,7 @@
 //! are collected so that one run reports every problem instead of the first.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
 
@@ -51,7 +51,7 @@ pub fn paint(style: Style, text: &str, color: bool) -> String {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Path relative to the site folder, so messages stay short and stable.
-    pub file: Option<PathBuf>,
+    pub file: Option<Box<Path>>,
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub message: String,
@@ -59,7 +59,7 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source line the finding points at, shown under the message with
     /// a caret at the column.
-    pub source_line: Option<String>,
+    pub source_line: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -83,7 +83,7 @@ impl Diagnostic {
     }
 
     pub fn in_file(mut self, file: impl AsRef<Path>) -> Self {
-        self.file = Some(file.as_ref().to_path_buf());
+        self.file = Some(file.as_ref().into());
         self
     }
 
@@ -105,7 +105,7 @@ impl Diagnostic {
 
     /// Show `text` (the whole source line) under the message.
     pub fn with_source_line(mut self, text: &str) -> Self {
-        self.source_line = Some(text.trim_end().to_string());
+        self.source_line = Some(text.trim_end().into());
         self
     }
 

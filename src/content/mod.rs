@@ -173,7 +173,7 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
             Ok(Parsed::Leader(d)) => keep(d, &mut raw.leaders, diags),
             Ok(Parsed::Crisis(d)) => keep(d, &mut raw.crises, diags),
             Err(d) => {
-                raw.failed.extend(d.file.clone());
+                raw.failed.extend(d.file.as_deref().map(Path::to_path_buf));
                 diags.push(d)
             }
         }

@@ -419,9 +419,9 @@ pub fn articles_json(r: &Reader) -> Value {
                 "date": a.date.iso(),
                 "updated": a.updated.map(|u| u.iso()),
                 "summary": a.summary,
-                "countries": slugs(&a.entities, EntityKind::Country),
-                "leaders": slugs(&a.entities, EntityKind::Leader),
-                "crises": slugs(&a.entities, EntityKind::Crisis),
+                "countries": slugs(a.entities, EntityKind::Country),
+                "leaders": slugs(a.entities, EntityKind::Leader),
+                "crises": slugs(a.entities, EntityKind::Crisis),
                 "tags": a.tags,
                 "sources": a.sources.iter().map(|s| json!({"name": s.name, "url": s.url})).collect::<Vec<_>>(),
             })

@@ -219,12 +219,12 @@ impl Project {
             .map(|t| (t, theme.template_closure(t)))
             .collect();
         all.iter()
-            .cloned()
             .filter(|p| {
                 p.template()
                     .and_then(|t| closures.get(t))
                     .is_some_and(|c| c.iter().any(|t| names.contains(t)))
             })
+            .cloned()
             .collect()
     }
 
@@ -318,7 +318,7 @@ impl Project {
             // Front-matter findings stay; the body's are replaced.
             let body_line = a.body_line;
             self.warnings.retain(|d| {
-                d.file.as_deref() != Some(&path) || d.line.is_some_and(|l| l < body_line)
+                d.file.as_deref() != Some(path.as_path()) || d.line.is_some_and(|l| l < body_line)
             });
             self.warnings.extend(out.diagnostics);
             for (dep, digest) in article_digests(&self.site.articles[&slug]) {
