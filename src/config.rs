@@ -87,10 +87,11 @@ impl Config {
                 SiteConfig::default()
             } else {
                 let (site, mut problems) =
-                    crate::content::yaml::parse::<SiteConfig>(text, Path::new(SITE_FILE), 0)
-                        .map_err(|d| BuildFailed {
+                    crate::yaml::parse::<SiteConfig>(text, Path::new(SITE_FILE), 0).map_err(
+                        |d| BuildFailed {
                             diagnostics: vec![d],
-                        })?;
+                        },
+                    )?;
                 // site.yaml has no warnings channel of its own, and its title
                 // goes into every feed: a control character is refused.
                 if !problems.is_empty() {

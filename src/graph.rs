@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::frontmatter::{ArticleFrontMatter, Date, Extra, PartialDate};
@@ -19,27 +18,7 @@ use crate::text::{fold, slugify};
 /// An article's id is its slug, unique across the site.
 pub type ArticleId = String;
 
-/// An entity's id: its kind and slug. `/countries/kenya/` is
-/// `EntityId { kind: Country, slug: "kenya" }`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct EntityId {
-    pub kind: EntityKind,
-    pub slug: String,
-}
-
-impl EntityId {
-    pub fn new(kind: EntityKind, slug: impl Into<String>) -> Self {
-        EntityId {
-            kind,
-            slug: slug.into(),
-        }
-    }
-
-    /// Site path of the entity's page, e.g. `countries/kenya/`.
-    pub fn path(&self) -> String {
-        format!("{}/{}/", self.kind.dir(), self.slug)
-    }
-}
+pub use crate::content::EntityId;
 
 #[derive(Debug, Clone)]
 pub struct Source {

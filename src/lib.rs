@@ -17,6 +17,7 @@ pub mod serve;
 pub mod source;
 pub mod terminal;
 pub mod text;
+pub mod yaml;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

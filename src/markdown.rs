@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use aho_corasick::{AhoCorasick, MatchKind};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
+use crate::content::EntityId;
 use crate::diagnostics::Diagnostic;
-use crate::graph::EntityId;
 use crate::text::{normalise_path, slugify, LineIndex};
 
 /// Why a briefing file has no page.
@@ -666,7 +666,7 @@ fn at_word_boundary(text: &str, start: usize, end: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::EntityKind;
+    use crate::content::EntityKind;
 
     fn index() -> LinkIndex {
         let sudan = EntityId::new(EntityKind::Country, "sudan");

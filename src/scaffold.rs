@@ -31,7 +31,7 @@ fn create_new(path: &Path, text: &str) -> Result<()> {
 }
 
 fn front_matter(value: &impl Serialize) -> String {
-    let yaml = crate::content::yaml::to_string(value);
+    let yaml = crate::yaml::to_string(value);
     format!("---\n{yaml}---\n")
 }
 
@@ -110,7 +110,7 @@ pub fn new_profile(site_dir: &Path, kind: EntityKind, name: &str) -> Result<Path
         .join("content")
         .join(kind.dir())
         .join(format!("{slug}.md"));
-    let quoted = crate::content::yaml::to_string(name);
+    let quoted = crate::yaml::to_string(name);
     let name_line = format!("name: {}", quoted.trim_end());
     let fields = match kind {
         EntityKind::Country => "aliases: []\niso:\nregion:\ncapital:\n",

@@ -210,30 +210,6 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         .with_help("end the front matter with a line `---` before the body"))
 }
 
-/// 1-based line (within `yaml`) of a top-level key.
-pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
-    yaml.lines()
-        .position(|l| {
-            l.strip_prefix(key)
-                .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        })
-        .map(|i| i + 1)
-}
-
-/// 1-based line (within `yaml`) where `value` is written under `key`, falling
-/// back to the key's own line.
-pub fn value_line(yaml: &str, key: &str, value: &str) -> Option<usize> {
-    let start = key_line(yaml, key)?;
-    let found = yaml
-        .lines()
-        .enumerate()
-        .skip(start - 1)
-        .take_while(|(i, l)| *i == start - 1 || !l.starts_with(|c: char| c.is_alphanumeric()))
-        .find(|(_, l)| l.contains(value))
-        .map(|(i, _)| i + 1);
-    Some(found.unwrap_or(start))
-}
-
 /// A publication date: a calendar day, or an instant with its offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

@@ -3,7 +3,6 @@
 //! resolved here; that is the graph's job.
 
 pub mod frontmatter;
-pub mod yaml;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -73,6 +72,28 @@ impl EntityKind {
     }
 }
 
+/// An entity's id: its kind and slug. `/countries/kenya/` is
+/// `EntityId { kind: Country, slug: "kenya" }`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct EntityId {
+    pub kind: EntityKind,
+    pub slug: String,
+}
+
+impl EntityId {
+    pub fn new(kind: EntityKind, slug: impl Into<String>) -> Self {
+        EntityId {
+            kind,
+            slug: slug.into(),
+        }
+    }
+
+    /// Site path of the entity's page, e.g. `countries/kenya/`.
+    pub fn path(&self) -> String {
+        format!("{}/{}/", self.kind.dir(), self.slug)
+    }
+}
+
 /// One parsed Markdown file.
 #[derive(Debug, Clone)]
 pub struct Document<T> {
@@ -100,8 +121,8 @@ impl<T> Document<T> {
     /// (and `value`, for list entries).
     pub fn diag_at_key(&self, mut diag: Diagnostic, key: &str, value: Option<&str>) -> Diagnostic {
         let line = match value {
-            Some(v) => frontmatter::value_line(&self.yaml, key, v),
-            None => frontmatter::key_line(&self.yaml, key),
+            Some(v) => crate::yaml::value_line(&self.yaml, key, v),
+            None => crate::yaml::key_line(&self.yaml, key),
         };
         diag = diag.in_file(&self.path);
         match line {
@@ -238,13 +259,13 @@ pub fn parse_document<T: DeserializeOwned>(
             .at(parts.yaml_line, 1)
             .with_help("add the required fields between the `---` lines"));
     }
-    let (front, mut warnings) = yaml::parse::<T>(parts.yaml, rel, parts.yaml_line - 1)?;
+    let (front, mut warnings) = crate::yaml::parse::<T>(parts.yaml, rel, parts.yaml_line - 1)?;
     let body = match crate::text::strip_controls(parts.body) {
         None => parts.body.to_string(),
         Some((clean, removed)) => {
             warnings.extend(removed.iter().take(3).map(|&(offset, c)| {
                 let (line, col) = crate::text::line_col(parts.body, offset);
-                control_warning(c, removed.len())
+                crate::yaml::control_warning(c, removed.len())
                     .in_file(rel)
                     .at(line + parts.body_line - 1, col)
             }));
@@ -260,20 +281,4 @@ pub fn parse_document<T: DeserializeOwned>(
         body_line: parts.body_line,
         warnings,
     })
-}
-
-/// A control character was removed: feeds and sitemaps are XML, which
-/// cannot hold it, and one bad briefing must not break every subscriber's
-/// feed.
-pub fn control_warning(c: char, total: usize) -> Diagnostic {
-    let more = if total > 1 {
-        format!(" ({total} in all)")
-    } else {
-        String::new()
-    };
-    Diagnostic::warning(format!(
-        "removed the control character U+{:04X}{more}",
-        c as u32
-    ))
-    .with_help("feeds and sitemaps cannot hold control characters; delete it from the file")
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use super::frontmatter::key_line;
 use crate::diagnostics::{nearest, Diagnostic};
 
 /// Parse `yaml` (whose first line is line `line_offset + 1` of `file`) into
@@ -189,7 +188,7 @@ fn without_controls<T: DeserializeOwned>(yaml: &str, warnings: &mut Vec<Diagnost
         let mut removed = Vec::new();
         strip_value(v, &mut removed);
         if let (Some(&c), Some(key)) = (removed.first(), key.as_str()) {
-            let mut w = crate::content::control_warning(c, removed.len());
+            let mut w = control_warning(c, removed.len());
             w.line = key_line(yaml, key);
             w.message = format!("`{key}`: {}", w.message);
             warnings.push(w);
@@ -287,6 +286,46 @@ fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = s.find(start)? + start.len();
     let len = s[from..].find(end)?;
     Some(&s[from..from + len])
+}
+
+/// 1-based line (within `yaml`) of a top-level key.
+pub fn key_line(yaml: &str, key: &str) -> Option<usize> {
+    yaml.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + 1)
+}
+
+/// 1-based line (within `yaml`) where `value` is written under `key`, falling
+/// back to the key's own line.
+pub fn value_line(yaml: &str, key: &str, value: &str) -> Option<usize> {
+    let start = key_line(yaml, key)?;
+    let found = yaml
+        .lines()
+        .enumerate()
+        .skip(start - 1)
+        .take_while(|(i, l)| *i == start - 1 || !l.starts_with(|c: char| c.is_alphanumeric()))
+        .find(|(_, l)| l.contains(value))
+        .map(|(i, _)| i + 1);
+    Some(found.unwrap_or(start))
+}
+
+/// A control character was removed: feeds and sitemaps are XML, which
+/// cannot hold it, and one bad briefing must not break every subscriber's
+/// feed.
+pub fn control_warning(c: char, total: usize) -> Diagnostic {
+    let more = if total > 1 {
+        format!(" ({total} in all)")
+    } else {
+        String::new()
+    };
+    Diagnostic::warning(format!(
+        "removed the control character U+{:04X}{more}",
+        c as u32
+    ))
+    .with_help("feeds and sitemaps cannot hold control characters; delete it from the file")
 }
 
 #[cfg(test)]
