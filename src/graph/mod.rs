@@ -1,0 +1,227 @@
+//! The site graph: the raw content resolved into articles and entities
+//! keyed by stable ids and linked by id, with their relations. Split by
+//! concern: the model types here; `names` (the registry references resolve
+//! against), `profiles`, `articles`, `bodies` (the link index for Markdown)
+//! and `relations` (derived, two-way links).
+
+mod articles;
+mod bodies;
+mod names;
+mod profiles;
+mod relations;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::frontmatter::{ArticleFrontMatter, Date, Extra, PartialDate};
+pub use crate::content::EntityKind;
+use crate::content::{Document, RawContent};
+use crate::diagnostics::{nearest, Diagnostic};
+use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
+use crate::text::{fold, slugify};
+use articles::*;
+pub use bodies::link_index;
+use bodies::{render_article_bodies, render_profile_bodies};
+use names::*;
+use profiles::*;
+use relations::*;
+
+/// An article's id is its slug, unique across the site.
+pub type ArticleId = String;
+
+pub use crate::content::EntityId;
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub slug: ArticleId,
+    pub source: PathBuf,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    pub summary: String,
+    pub body_html: String,
+    pub heading_ids: Vec<String>,
+    /// Entities named in front matter, in the order written, per kind.
+    pub entities: Vec<EntityId>,
+    /// Entities mentioned in the prose, tagged or not, with the line of the
+    /// first mention.
+    pub mentions: Vec<(EntityId, usize)>,
+    /// Links to headings, checked by `briefing check`.
+    pub anchors: Vec<markdown::Anchor>,
+    /// A digest of the raw front matter: when an edit leaves it alone, only
+    /// the body can have changed.
+    pub front_matter_digest: u64,
+    /// 1-based line where the body starts in the source file.
+    pub body_line: usize,
+    /// Tag slugs.
+    pub tags: Vec<String>,
+    pub sources: Vec<Source>,
+    pub draft: bool,
+    pub extra: Extra,
+    /// Neighbours in time: the next older and next newer briefing.
+    pub older: Option<ArticleId>,
+    pub newer: Option<ArticleId>,
+    /// Briefings sharing the most entities, best first.
+    pub related: Vec<ArticleId>,
+}
+
+impl Article {
+    pub fn path(&self) -> String {
+        format!("articles/{}/", self.slug)
+    }
+
+    pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &EntityId> {
+        self.entities.iter().filter(move |e| e.kind == kind)
+    }
+
+    /// The date a reader should see as "last changed".
+    pub fn last_modified(&self) -> Date {
+        self.updated.unwrap_or(self.date)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: EntityId,
+    pub name: String,
+    pub aliases: Vec<String>,
+    /// The profile file, or `None` for a name that briefings use but that has
+    /// no profile yet.
+    pub source: Option<PathBuf>,
+    pub body_html: String,
+    pub summary: String,
+    pub extra: Extra,
+    pub details: Details,
+    /// Briefings naming this entity, newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Details {
+    Country(Country),
+    Leader(Leader),
+    Crisis(Crisis),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Country {
+    pub iso: Option<String>,
+    pub region: Option<String>,
+    pub capital: Option<String>,
+    /// Leaders whose `country` is this one.
+    pub leaders: Vec<EntityId>,
+    /// Crises involving this country.
+    pub crises: Vec<EntityId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Leader {
+    pub country: Option<EntityId>,
+    pub office: Option<String>,
+    pub term_from: Option<PartialDate>,
+    pub term_to: Option<PartialDate>,
+    /// Crises named in the same briefings, most shared first.
+    pub crises: Vec<EntityId>,
+    /// Leaders named in the same briefings, most shared first.
+    pub peers: Vec<EntityId>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Crisis {
+    pub status: Option<String>,
+    pub started: Option<PartialDate>,
+    pub ended: Option<PartialDate>,
+    /// The countries the profile lists, then those named beside it in briefings.
+    pub countries: Vec<EntityId>,
+    /// Leaders named in its briefings, most shared first.
+    pub leaders: Vec<EntityId>,
+}
+
+impl Crisis {
+    pub fn is_active(&self) -> bool {
+        self.status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("active"))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub slug: String,
+    pub name: String,
+    /// Newest first.
+    pub articles: Vec<ArticleId>,
+}
+
+impl Tag {
+    pub fn path(&self) -> String {
+        format!("tags/{}/", self.slug)
+    }
+}
+
+/// The whole resolved site: everything the renderer needs.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub articles: BTreeMap<ArticleId, Article>,
+    /// Article ids, newest first.
+    pub timeline: Vec<ArticleId>,
+    pub entities: BTreeMap<EntityId, Entity>,
+    pub tags: BTreeMap<String, Tag>,
+    /// Briefing files that are not published, and why: links to them say so.
+    pub unpublished: BTreeMap<PathBuf, Unpublished>,
+}
+
+impl Site {
+    pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &Entity> {
+        self.entities.values().filter(move |e| e.id.kind == kind)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        self.config.url(path)
+    }
+}
+
+/// Resolve the raw content into the site graph. Problems are pushed onto
+/// `diags`; the caller decides whether they stop the build.
+pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> Site {
+    let mut r = Resolver {
+        registry: Registry::default(),
+        entities: BTreeMap::new(),
+    };
+    // Profile bodies, rendered once every name is known.
+    let profile_bodies = add_all_profiles(&mut r, &raw, diags);
+    // Every profile's names are known before any reference is resolved,
+    // so resolution does not depend on file order.
+    register_profile_names(&mut r, diags);
+    link_profile_references(&mut r, &raw, diags);
+    let (mut articles, article_docs, tags, unpublished) =
+        resolve_articles(&config, &raw, &mut r, diags);
+    let index = link_index(&config, &r.entities, &articles, &unpublished);
+    render_article_bodies(&mut articles, &article_docs, &index, diags);
+    render_profile_bodies(&mut r.entities, &profile_bodies, &index, diags);
+    let mut site = Site {
+        unpublished,
+        config,
+        articles,
+        timeline: Vec::new(),
+        entities: r.entities,
+        tags,
+    };
+    link_relations(&mut site);
+    site
+}
+
+/// A digest of front matter, to tell an edit that left it alone.
+pub fn digest(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}

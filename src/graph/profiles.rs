@@ -1,0 +1,336 @@
+//! Profiles: the country, leader and crisis files turned into entities,
+//! each with its kind's details.
+
+use super::*;
+
+impl Entity {
+    pub(super) fn implicit(id: EntityId, name: &str) -> Entity {
+        let details = match id.kind {
+            EntityKind::Country => Details::Country(Country::default()),
+            EntityKind::Leader => Details::Leader(Leader::default()),
+            EntityKind::Crisis => Details::Crisis(Crisis::default()),
+        };
+        Entity {
+            id,
+            name: name.to_string(),
+            aliases: Vec::new(),
+            source: None,
+            body_html: String::new(),
+            summary: String::new(),
+            extra: Extra::new(),
+            details,
+            articles: Vec::new(),
+        }
+    }
+
+    pub fn path(&self) -> String {
+        self.id.path()
+    }
+
+    /// The entities its page links as relations: a country's leaders and
+    /// crises; a leader's country, crises and peers; a crisis's countries
+    /// and leaders.
+    pub fn related(&self) -> Vec<&EntityId> {
+        match &self.details {
+            Details::Country(c) => c.leaders.iter().chain(&c.crises).collect(),
+            Details::Leader(l) => l.country.iter().chain(&l.crises).chain(&l.peers).collect(),
+            Details::Crisis(c) => c.countries.iter().chain(&c.leaders).collect(),
+        }
+    }
+}
+
+/// A profile's slug is its file stem; a stem that is not already a slug is
+/// turned into one, with a warning so URLs never surprise.
+pub(super) fn profile_id<T>(
+    kind: EntityKind,
+    doc: &Document<T>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<EntityId> {
+    let stem = doc.stem();
+    let slug = slugify(&stem);
+    if slug.is_empty() {
+        diags.push(
+            Diagnostic::error("the file name has no letters or digits to make a URL from")
+                .in_file(&doc.path)
+                .with_help("rename the file, e.g. `kenya.md`"),
+        );
+        return None;
+    }
+    if slug != stem {
+        diags.push(
+            Diagnostic::warning(format!(
+                "file name `{stem}` is not a URL slug; the page will be at `{slug}`"
+            ))
+            .in_file(&doc.path)
+            .with_help(format!("rename the file to `{slug}.md`")),
+        );
+    }
+    Some(EntityId::new(kind, slug))
+}
+
+pub(super) fn parse_partial<T>(
+    doc: &Document<T>,
+    key: &str,
+    value: &Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartialDate> {
+    let v = value.as_deref()?.trim();
+    if v.is_empty() || v.eq_ignore_ascii_case("present") {
+        return None;
+    }
+    match PartialDate::parse(v) {
+        Ok(d) => Some(d),
+        Err(msg) => {
+            diags.push(doc.diag_at_key(Diagnostic::error(format!("`{key}`: {msg}")), key, None));
+            None
+        }
+    }
+}
+
+pub(super) fn require_name<T>(doc: &Document<T>, name: &str, diags: &mut Vec<Diagnostic>) -> bool {
+    if name.trim().is_empty() {
+        diags.push(
+            doc.diag_at_key(
+                Diagnostic::error("`name` is empty")
+                    .with_help("give the profile a name, e.g. `name: Kenya`"),
+                "name",
+                None,
+            ),
+        );
+        false
+    } else {
+        true
+    }
+}
+
+pub(super) fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// What every profile's front matter has.
+pub(super) trait ProfileFront {
+    fn name(&self) -> &str;
+    fn aliases(&self) -> &[String];
+    fn extra(&self) -> &Extra;
+}
+
+macro_rules! profile_front {
+    ($($t:ty),*) => {$(
+        impl ProfileFront for $t {
+            fn name(&self) -> &str {
+                &self.name
+            }
+            fn aliases(&self) -> &[String] {
+                &self.aliases
+            }
+            fn extra(&self) -> &Extra {
+                &self.extra
+            }
+        }
+    )*};
+}
+
+profile_front!(
+    crate::content::frontmatter::CountryFrontMatter,
+    crate::content::frontmatter::LeaderFrontMatter,
+    crate::content::frontmatter::CrisisFrontMatter
+);
+
+/// Add one kind's profiles to the resolver: the shared fields here, the
+/// kind's own through `details`. Bodies are queued for rendering later.
+pub(super) fn add_profiles<'a, T: ProfileFront>(
+    r: &mut Resolver,
+    kind: EntityKind,
+    docs: &'a [Document<T>],
+    diags: &mut Vec<Diagnostic>,
+    bodies: &mut Vec<(EntityId, &'a Path, &'a str, usize)>,
+    details: impl Fn(&Document<T>, &mut Vec<Diagnostic>) -> Details,
+) {
+    let ids: Vec<Option<EntityId>> = docs.iter().map(|d| profile_id(kind, d, diags)).collect();
+    let mut files_by_id: BTreeMap<&EntityId, Vec<&Path>> = BTreeMap::new();
+    for (id, doc) in ids.iter().zip(docs) {
+        if let Some(id) = id {
+            files_by_id.entry(id).or_default().push(&doc.path);
+        }
+    }
+    for (doc, id) in docs.iter().zip(&ids) {
+        let f = &doc.front;
+        let Some(id) = id.clone() else {
+            continue;
+        };
+        let files = &files_by_id[&id];
+        if files.len() > 1 {
+            // `Sudan.md` and `sudan.md`, or `abiy_ahmed.md` and
+            // `abiy-ahmed.md`: one page, so every file is named.
+            let all: Vec<String> = files.iter().map(|p| p.display().to_string()).collect();
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} files make the {} page `{}`: {}",
+                    files.len(),
+                    kind.noun(),
+                    id.slug,
+                    all.join(", ")
+                ))
+                .in_file(&doc.path)
+                .with_help("keep one profile per entity: merge them, or rename one"),
+            );
+            continue;
+        }
+        if !require_name(doc, f.name(), diags) {
+            continue;
+        }
+        let entity = Entity {
+            id: id.clone(),
+            name: f.name().trim().to_string(),
+            aliases: f
+                .aliases()
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            source: Some(doc.path.clone()),
+            body_html: String::new(),
+            summary: String::new(),
+            extra: f.extra().clone(),
+            details: details(doc, diags),
+            articles: Vec::new(),
+        };
+        r.entities.insert(id.clone(), entity);
+        bodies.push((id, &doc.path, &doc.body, doc.body_line));
+    }
+}
+
+/// Entities a profile's body may auto-link: the ones its front matter names.
+pub(super) fn profile_relations(e: &Entity) -> HashSet<EntityId> {
+    match &e.details {
+        Details::Leader(l) => l.country.iter().cloned().collect(),
+        Details::Crisis(c) => c.countries.iter().cloned().collect(),
+        Details::Country(_) => HashSet::new(),
+    }
+}
+
+/// A profile body waiting for Markdown: the entity, its file, the text and
+/// the line it starts on.
+pub(super) type ProfileBody<'a> = (EntityId, &'a Path, &'a str, usize);
+
+/// Every profile of every kind, with its kind's details.
+pub(super) fn add_all_profiles<'a>(
+    r: &mut Resolver,
+    raw: &'a RawContent,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ProfileBody<'a>> {
+    let mut profile_bodies = Vec::new();
+    add_profiles(
+        r,
+        EntityKind::Country,
+        &raw.countries,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            let iso = non_empty(&f.iso).map(|iso| iso.to_ascii_uppercase());
+            if let Some(code) = &iso {
+                if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_alphabetic()) {
+                    diags.push(
+                        doc.diag_at_key(
+                            Diagnostic::error(format!(
+                                "`iso: {code}` is not an ISO 3166-1 alpha-2 code"
+                            ))
+                            .with_help("use the two-letter code, e.g. `iso: KE` for Kenya"),
+                            "iso",
+                            None,
+                        ),
+                    );
+                }
+            }
+            Details::Country(Country {
+                iso,
+                region: non_empty(&f.region),
+                capital: non_empty(&f.capital),
+                ..Country::default()
+            })
+        },
+    );
+    add_profiles(
+        r,
+        EntityKind::Leader,
+        &raw.leaders,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            let (term_from, term_to) = match &f.term {
+                Some(t) => (
+                    parse_partial(doc, "from", &t.from, diags),
+                    parse_partial(doc, "to", &t.to, diags),
+                ),
+                None => (None, None),
+            };
+            Details::Leader(Leader {
+                office: non_empty(&f.office),
+                term_from,
+                term_to,
+                ..Leader::default()
+            })
+        },
+    );
+    add_profiles(
+        r,
+        EntityKind::Crisis,
+        &raw.crises,
+        diags,
+        &mut profile_bodies,
+        |doc, diags| {
+            let f = &doc.front;
+            Details::Crisis(Crisis {
+                status: non_empty(&f.status).map(|s| s.to_lowercase()),
+                started: parse_partial(doc, "started", &f.started, diags),
+                ended: parse_partial(doc, "ended", &f.ended, diags),
+                ..Crisis::default()
+            })
+        },
+    );
+
+    profile_bodies
+}
+
+/// Relations written in profiles: a leader's country, a crisis's countries.
+pub(super) fn link_profile_references(
+    r: &mut Resolver,
+    raw: &RawContent,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for doc in &raw.leaders {
+        let Some(country) = &doc.front.country else {
+            continue;
+        };
+        let id = EntityId::new(EntityKind::Leader, slugify(&doc.stem()));
+        if !r.entities.contains_key(&id) {
+            continue;
+        }
+        let country = r.reference(EntityKind::Country, country, doc, "country", diags);
+        if let Some(Details::Leader(l)) = r.entities.get_mut(&id).map(|e| &mut e.details) {
+            l.country = country;
+        }
+    }
+    for doc in &raw.crises {
+        let id = EntityId::new(EntityKind::Crisis, slugify(&doc.stem()));
+        if !r.entities.contains_key(&id) {
+            continue;
+        }
+        let mut countries = Vec::new();
+        for name in &doc.front.countries {
+            if let Some(c) = r.reference(EntityKind::Country, name, doc, "countries", diags) {
+                if !countries.contains(&c) {
+                    countries.push(c);
+                }
+            }
+        }
+        if let Some(Details::Crisis(c)) = r.entities.get_mut(&id).map(|e| &mut e.details) {
+            c.countries = countries;
+        }
+    }
+}

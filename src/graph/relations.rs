@@ -1,0 +1,205 @@
+//! Derived, two-way relations: entity and tag article lists, the
+//! timeline and its neighbours, related briefings, co-mention.
+
+use super::*;
+
+/// Fill in the derived, two-way relations: entity and tag article lists,
+/// timeline neighbours, related briefings, and who appears with whom.
+pub(super) fn link_relations(site: &mut Site) {
+    let mut timeline: Vec<&Article> = site.articles.values().collect();
+    timeline.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.title.cmp(&b.title))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    site.timeline = timeline.iter().map(|a| a.slug.clone()).collect();
+
+    for slug in &site.timeline {
+        let a = &site.articles[slug];
+        for id in &a.entities {
+            site.entities
+                .get_mut(id)
+                .expect("referenced entity exists")
+                .articles
+                .push(slug.clone());
+        }
+        for t in &a.tags {
+            site.tags
+                .get_mut(t)
+                .expect("tag exists")
+                .articles
+                .push(slug.clone());
+        }
+    }
+
+    // Related briefings: those sharing the most entities, then the newest.
+    // Work in timeline positions, not slugs: this runs for every briefing
+    // against the briefings it shares an entity with. Only the RELATED_WINDOW
+    // briefings nearest in time on each side, per entity, are candidates:
+    // counting against every briefing of a country made this quadratic
+    // (7,500 candidates per briefing at 100,000 briefings), and a briefing
+    // from the same weeks is the better suggestion anyway.
+    const RELATED_WINDOW: usize = 100;
+    let positions: HashMap<&str, usize> = site
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let entity_positions: HashMap<&EntityId, Vec<usize>> = site
+        .entities
+        .iter()
+        .map(|(id, e)| {
+            (
+                id,
+                e.articles.iter().map(|s| positions[s.as_str()]).collect(),
+            )
+        })
+        .collect();
+    let related: Vec<Vec<ArticleId>> = site
+        .timeline
+        .par_iter()
+        .enumerate()
+        .map_init(
+            || (vec![0u32; site.timeline.len()], Vec::new()),
+            |(counts, touched), (i, slug)| {
+                for id in &site.articles[slug].entities {
+                    // Positions are ascending (the entity's briefings are in
+                    // timeline order), so find this briefing and look around it.
+                    let all = &entity_positions[id];
+                    let at = all.partition_point(|&j| j < i);
+                    let window = &all[at.saturating_sub(RELATED_WINDOW)
+                        ..(at + RELATED_WINDOW + 1).min(all.len())];
+                    for &j in window {
+                        if j != i {
+                            if counts[j] == 0 {
+                                touched.push(j);
+                            }
+                            counts[j] += 1;
+                        }
+                    }
+                }
+                // Most shared first; among equals the newer (lower position).
+                // Only the best four matter: select them in one pass rather
+                // than sorting thousands of candidates per briefing.
+                let rank = |j: usize| (counts[j], std::cmp::Reverse(j));
+                let mut best: Vec<usize> = Vec::with_capacity(5);
+                for &j in touched.iter() {
+                    let at = best
+                        .iter()
+                        .position(|&b| rank(j) > rank(b))
+                        .unwrap_or(best.len());
+                    if at < 4 {
+                        best.insert(at, j);
+                        best.truncate(4);
+                    }
+                }
+                let best = best.iter().map(|&j| site.timeline[j].clone()).collect();
+                for &j in touched.iter() {
+                    counts[j] = 0;
+                }
+                touched.clear();
+                best
+            },
+        )
+        .collect();
+    for (i, related) in related.into_iter().enumerate() {
+        let newer = i.checked_sub(1).map(|j| site.timeline[j].clone());
+        let older = site.timeline.get(i + 1).cloned();
+        let a = site
+            .articles
+            .get_mut(&site.timeline[i])
+            .expect("article exists");
+        a.older = older;
+        a.newer = newer;
+        a.related = related;
+    }
+
+    // Co-occurrence counts: which entities are named in the same briefings.
+    let mut together: HashMap<&EntityId, HashMap<&EntityId, usize>> = HashMap::new();
+    for a in site.articles.values() {
+        for x in &a.entities {
+            for y in &a.entities {
+                if x != y {
+                    *together.entry(x).or_default().entry(y).or_default() += 1;
+                }
+            }
+        }
+    }
+    let ranked = |id: &EntityId, kind: EntityKind| -> Vec<EntityId> {
+        let mut v: Vec<(&EntityId, usize)> = together
+            .get(id)
+            .map(|m| {
+                m.iter()
+                    .filter(|(o, _)| o.kind == kind)
+                    .map(|(o, n)| (*o, *n))
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        v.into_iter().map(|(o, _)| o.clone()).collect()
+    };
+
+    let mut leader_updates = Vec::new();
+    let mut crisis_updates = Vec::new();
+    for e in site.entities.values() {
+        match &e.details {
+            Details::Leader(_) => {
+                leader_updates.push((
+                    e.id.clone(),
+                    ranked(&e.id, EntityKind::Crisis),
+                    ranked(&e.id, EntityKind::Leader),
+                ));
+            }
+            Details::Crisis(c) => {
+                let mut countries = c.countries.clone();
+                for extra in ranked(&e.id, EntityKind::Country) {
+                    if !countries.contains(&extra) {
+                        countries.push(extra);
+                    }
+                }
+                crisis_updates.push((e.id.clone(), countries, ranked(&e.id, EntityKind::Leader)));
+            }
+            Details::Country(_) => {}
+        }
+    }
+    drop(together);
+    for (id, crises, peers) in leader_updates {
+        if let Details::Leader(l) = &mut site.entities.get_mut(&id).expect("leader").details {
+            l.crises = crises;
+            l.peers = peers;
+        }
+    }
+    let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
+    for (id, countries, leaders) in crisis_updates {
+        for c in &countries {
+            country_crises
+                .entry(c.clone())
+                .or_default()
+                .push(id.clone());
+        }
+        if let Details::Crisis(c) = &mut site.entities.get_mut(&id).expect("crisis").details {
+            c.countries = countries;
+            c.leaders = leaders;
+        }
+    }
+    let mut country_leaders: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
+    for e in site.entities.values() {
+        if let Details::Leader(Leader {
+            country: Some(c), ..
+        }) = &e.details
+        {
+            country_leaders
+                .entry(c.clone())
+                .or_default()
+                .push(e.id.clone());
+        }
+    }
+    for e in site.entities.values_mut() {
+        if let Details::Country(c) = &mut e.details {
+            c.leaders = country_leaders.remove(&e.id).unwrap_or_default();
+            c.crises = country_crises.remove(&e.id).unwrap_or_default();
+        }
+    }
+}
