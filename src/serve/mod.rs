@@ -41,18 +41,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     let listener = std::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port))
         .with_context(|| format!("could not listen on {}:{}", opts.bind, opts.port))?;
     let addr = listener.local_addr().context("the server has no address")?;
-    let host = if addr.ip().is_unspecified() {
-        "127.0.0.1".to_string()
-    } else {
-        addr.ip().to_string()
-    };
-    let host = if host.contains(':') {
-        format!("[{host}]")
-    } else {
-        host
-    };
-    let url = format!("http://{host}:{}/", addr.port());
-
+    let url = site_url(addr);
     let options = BuildOptions {
         drafts: opts.drafts,
         strict: false,
@@ -60,26 +49,10 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     };
     // Watch before the first build and before announcing the address, so an
     // edit made the moment the server is up (or during the build) is seen.
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(move |e| {
-        let _ = tx.send(e);
-    })
-    .context("could not start watching files")?;
-    for dir in crate::source::SOURCE_DIRS {
-        let path = opts.site_dir.join(dir);
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .with_context(|| format!("could not watch {}", path.display()))?;
-        }
-    }
-    watcher
-        .watch(&opts.site_dir, RecursiveMode::NonRecursive)
-        .with_context(|| format!("could not watch {}", opts.site_dir.display()))?;
-
+    let (mut watcher, rx) = watch(&opts.site_dir)?;
     let started = Instant::now();
     // The first build must succeed: there is no previous site to fall back on.
-    let mut project = Project::open(&opts.site_dir, &options)?;
+    let project = Project::open(&opts.site_dir, &options)?;
     for w in &project.warnings {
         term.diagnostic(w);
     }
@@ -91,10 +64,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         crate::diagnostics::plural(project.warnings.len())
     ));
     let shared = Arc::new(Shared::new(project.files.clone(), addr.port()));
-    let mut generation = 0u64;
     let indexer = spawn_indexer(&shared, *term);
-    let _ = indexer.send((generation, project.search_records()));
-
+    let _ = indexer.send((0, project.search_records()));
     let acceptor = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("briefing-accept".into())
@@ -108,53 +79,100 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     if opts.open {
         open_browser(&url);
     }
-
-    let mut broken = false;
+    let mut rebuilder = Rebuilder {
+        project,
+        options,
+        broken: false,
+        generation: 0,
+    };
     while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
-        let started = Instant::now();
-        // A source folder made after serve started (or deleted and made
-        // again) is only seen by the site folder's own, non-recursive
-        // watch: watch inside it from now on.
-        for p in &changed {
-            let rel = crate::source::site_relative(&opts.site_dir, p);
-            let folder = rel.and_then(crate::source::classify) == Some(SourceKind::Folder);
-            if folder && p.is_dir() {
-                if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
-                    term.warn(&format!("could not watch {}: {e}", p.display()));
-                }
+        watch_new_folders(&mut watcher, &opts.site_dir, &changed, term);
+        rebuilder.apply(&changed, &opts.site_dir, &shared, &indexer, term);
+    }
+    Ok(())
+}
+
+/// The address pages are served at, as a browser should use it.
+fn site_url(addr: SocketAddr) -> String {
+    let host = if addr.ip().is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        addr.ip().to_string()
+    };
+    if host.contains(':') {
+        format!("http://[{host}]:{}/", addr.port())
+    } else {
+        format!("http://{host}:{}/", addr.port())
+    }
+}
+
+type Changes = mpsc::Receiver<notify::Result<notify::Event>>;
+
+/// Watch the source folders, and the site folder itself for source folders
+/// made later.
+fn watch(site_dir: &Path) -> Result<(notify::RecommendedWatcher, Changes)> {
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(move |e| {
+        let _ = tx.send(e);
+    })
+    .context("could not start watching files")?;
+    for dir in crate::source::SOURCE_DIRS {
+        let path = site_dir.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .with_context(|| format!("could not watch {}", path.display()))?;
+        }
+    }
+    watcher
+        .watch(site_dir, RecursiveMode::NonRecursive)
+        .with_context(|| format!("could not watch {}", site_dir.display()))?;
+    Ok((watcher, rx))
+}
+
+/// A source folder made after serve started (or deleted and made again)
+/// is only seen by the site folder's own, non-recursive watch: watch inside
+/// it from now on.
+fn watch_new_folders(
+    watcher: &mut notify::RecommendedWatcher,
+    site_dir: &Path,
+    changed: &[PathBuf],
+    term: &Terminal,
+) {
+    for p in changed {
+        let rel = crate::source::site_relative(site_dir, p);
+        let folder = rel.and_then(crate::source::classify) == Some(SourceKind::Folder);
+        if folder && p.is_dir() {
+            if let Err(e) = watcher.watch(p, RecursiveMode::Recursive) {
+                term.warn(&format!("could not watch {}: {e}", p.display()));
             }
         }
-        // No edit may take the server down: a panic while rebuilding is
-        // reported like a failed build, the last good site stays online,
-        // and the next edit starts from a fresh load.
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if broken {
-                Project::open(&opts.site_dir, &options).map(|fresh| {
-                    let rendered = fresh.files.len();
-                    project = fresh;
-                    Change::Pages {
-                        rendered,
-                        removed: 0,
-                    }
-                })
-            } else {
-                project.rebuild(&changed)
-            }
-        }));
-        let result = match outcome {
-            Ok(result) => {
-                broken = false;
-                result
-            }
-            Err(panic) => {
-                broken = true;
-                Err(anyhow::anyhow!(
-                    "briefing crashed while rebuilding ({}); this is a bug, please report it with the edit that caused it",
-                    panic_message(&panic)
-                ))
-            }
-        };
-        match result {
+    }
+}
+
+/// The project being served, brought up to date edit by edit.
+struct Rebuilder {
+    project: Project,
+    options: BuildOptions,
+    /// A rebuild panicked: the next one starts from a fresh load, since
+    /// the kept project may be half updated.
+    broken: bool,
+    /// Counts published builds, so the search index never goes back.
+    generation: u64,
+}
+
+impl Rebuilder {
+    /// Rebuild after `changed`, then publish the result or the error.
+    fn apply(
+        &mut self,
+        changed: &[PathBuf],
+        site_dir: &Path,
+        shared: &Shared,
+        indexer: &mpsc::Sender<(u64, Vec<Arc<crate::search::Record>>)>,
+        term: &Terminal,
+    ) {
+        let started = Instant::now();
+        match self.rebuild(changed, site_dir) {
             Ok(Change::Nothing) => {}
             Ok(change) => {
                 let event = if matches!(change, Change::Css { .. }) {
@@ -162,29 +180,17 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
                 } else {
                     Event::Reload
                 };
-                shared.publish(project.files.clone(), event);
-                generation += 1;
-                let _ = indexer.send((generation, project.search_records()));
-                for w in &project.warnings {
+                shared.publish(self.project.files.clone(), event);
+                self.generation += 1;
+                let _ = indexer.send((self.generation, self.project.search_records()));
+                for w in &self.project.warnings {
                     term.diagnostic(w);
                 }
-                let what = match change {
-                    Change::Css { files } => format!(
-                        "copied {files} stylesheet{}",
-                        crate::diagnostics::plural(files)
-                    ),
-                    Change::Pages { rendered, removed } => format!(
-                        "re-rendered {rendered} page{}{}",
-                        crate::diagnostics::plural(rendered),
-                        if removed > 0 {
-                            format!(", removed {removed}")
-                        } else {
-                            String::new()
-                        }
-                    ),
-                    Change::Nothing => unreachable!(),
-                };
-                term.summary(&format!("{what} in {:.0?}", started.elapsed()));
+                term.summary(&format!(
+                    "{} in {:.0?}",
+                    describe(&change),
+                    started.elapsed()
+                ));
             }
             Err(e) => {
                 term.error(&e);
@@ -192,7 +198,48 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
             }
         }
     }
-    Ok(())
+
+    /// No edit may take the server down: a panic while rebuilding is
+    /// reported like a failed build, and the last good site stays online.
+    fn rebuild(&mut self, changed: &[PathBuf], site_dir: &Path) -> Result<Change> {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if self.broken {
+                let fresh = Project::open(site_dir, &self.options)?;
+                let rendered = fresh.files.len();
+                self.project = fresh;
+                Ok(Change::Pages {
+                    rendered,
+                    removed: 0,
+                })
+            } else {
+                self.project.rebuild(changed)
+            }
+        }));
+        self.broken = outcome.is_err();
+        outcome.unwrap_or_else(|panic| {
+            Err(anyhow::anyhow!(
+                "briefing crashed while rebuilding ({}); this is a bug, please report it with the edit that caused it",
+                panic_message(&panic)
+            ))
+        })
+    }
+}
+
+/// What a rebuild did, for the terminal.
+fn describe(change: &Change) -> String {
+    let plural = crate::diagnostics::plural;
+    match change {
+        Change::Css { files } => format!("copied {files} stylesheet{}", plural(*files)),
+        Change::Pages { rendered, removed } => {
+            let removed = if *removed > 0 {
+                format!(", removed {removed}")
+            } else {
+                String::new()
+            };
+            format!("re-rendered {rendered} page{}{removed}", plural(*rendered))
+        }
+        Change::Nothing => "nothing changed".into(),
+    }
 }
 
 /// A thread that rebuilds the search index from the newest records it is
