@@ -6,6 +6,22 @@ use super::*;
 /// Fill in the derived, two-way relations: entity and tag article lists,
 /// timeline neighbours, related briefings, and who appears with whom.
 pub(super) fn link_relations(site: &mut Site) {
+    order_timeline(site);
+    let related = related_briefings(site);
+    set_neighbours(site, related);
+    let (crisis_updates, leader_updates) = co_mentions(site);
+    for (id, crises, peers) in leader_updates {
+        if let Details::Leader(l) = &mut site.entities.get_mut(&id).expect("leader").details {
+            l.crises = crises;
+            l.peers = peers;
+        }
+    }
+    link_countries(site, crisis_updates);
+}
+
+/// The timeline, newest first, and each entity's and tag's briefings in
+/// that order.
+fn order_timeline(site: &mut Site) {
     let mut timeline: Vec<&Article> = site.articles.values().collect();
     timeline.sort_by(|a, b| {
         b.date
@@ -32,7 +48,10 @@ pub(super) fn link_relations(site: &mut Site) {
                 .push(slug.clone());
         }
     }
+}
 
+/// For each briefing in timeline order, its related briefings.
+fn related_briefings(site: &Site) -> Vec<Vec<ArticleId>> {
     // Related briefings: those sharing the most entities, then the newest.
     // Work in timeline positions, not slugs: this runs for every briefing
     // against the briefings it shares an entity with. Only the RELATED_WINDOW
@@ -57,8 +76,7 @@ pub(super) fn link_relations(site: &mut Site) {
             )
         })
         .collect();
-    let related: Vec<Vec<ArticleId>> = site
-        .timeline
+    site.timeline
         .par_iter()
         .enumerate()
         .map_init(
@@ -103,7 +121,11 @@ pub(super) fn link_relations(site: &mut Site) {
                 best
             },
         )
-        .collect();
+        .collect()
+}
+
+/// Neighbours in time and related briefings, set on each briefing.
+fn set_neighbours(site: &mut Site, related: Vec<Vec<ArticleId>>) {
     for (i, related) in related.into_iter().enumerate() {
         let newer = i.checked_sub(1).map(|j| site.timeline[j].clone());
         let older = site.timeline.get(i + 1).cloned();
@@ -115,7 +137,15 @@ pub(super) fn link_relations(site: &mut Site) {
         a.newer = newer;
         a.related = related;
     }
+}
 
+/// A crisis's countries and leaders, and a leader's crises and peers.
+type CrisisUpdate = (EntityId, Vec<EntityId>, Vec<EntityId>);
+type LeaderUpdate = (EntityId, Vec<EntityId>, Vec<EntityId>);
+
+/// Who is named with whom, ranked by shared briefings: the crisis and
+/// leader relations it gives.
+fn co_mentions(site: &Site) -> (Vec<CrisisUpdate>, Vec<LeaderUpdate>) {
     // Co-occurrence counts: which entities are named in the same briefings.
     let mut together: HashMap<&EntityId, HashMap<&EntityId, usize>> = HashMap::new();
     for a in site.articles.values() {
@@ -164,13 +194,12 @@ pub(super) fn link_relations(site: &mut Site) {
             Details::Country(_) => {}
         }
     }
-    drop(together);
-    for (id, crises, peers) in leader_updates {
-        if let Details::Leader(l) = &mut site.entities.get_mut(&id).expect("leader").details {
-            l.crises = crises;
-            l.peers = peers;
-        }
-    }
+    (crisis_updates, leader_updates)
+}
+
+/// Crises take their countries and leaders; countries their crises and
+/// leaders.
+fn link_countries(site: &mut Site, crisis_updates: Vec<CrisisUpdate>) {
     let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     for (id, countries, leaders) in crisis_updates {
         for c in &countries {
