@@ -138,47 +138,77 @@ fn options() -> Options {
 
 /// Render one Markdown body.
 pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
-    let lines = LineIndex::new(body);
-    let line_of = |offset: usize| lines.line(offset) + doc.body_line - 1;
-    let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
+    let mut pass = Pass {
+        doc,
+        index,
+        lines: LineIndex::new(body),
+        out: Rendered::default(),
+        events: Vec::new(),
+        code_depth: 0,
+        heading: None,
+        headings: Vec::new(),
+        footnotes: HashSet::new(),
+        link_stack: Vec::new(),
+        image_stack: Vec::new(),
+        paragraphs_seen: 0,
+        in_first_paragraph: false,
+        linked: HashSet::new(),
+        mentioned: HashSet::new(),
+    };
+    for (event, range) in coalesce_text(Parser::new_ext(body, options()).into_offset_iter()) {
+        pass.event(event, range.start);
+    }
+    pass.finish()
+}
 
-    let mut code_depth = 0usize;
-    let mut heading: Option<(usize, String)> = None; // (index of Start event, text)
-                                                     // Every heading, as (index of its Start event, its text); ids are given
-                                                     // once the whole body is known, so footnotes and the theme's own ids
-                                                     // can be kept clear of.
-    let mut headings: Vec<(usize, String)> = Vec::new();
-    let mut footnotes: HashSet<String> = HashSet::new();
-    // For each open link: whether we emitted its Start (and must emit its End).
-    let mut link_stack: Vec<bool> = Vec::new();
-    // For each open image: whether we emitted it (unsafe ones are dropped).
-    let mut image_stack: Vec<bool> = Vec::new();
-    let mut paragraphs_seen = 0usize;
-    let mut in_first_paragraph = false;
-    let mut linked: HashSet<EntityId> = HashSet::new();
-    let mut mentioned: HashSet<EntityId> = HashSet::new();
+/// One body's way through the event stream: what is open, what was seen.
+struct Pass<'d, 'a> {
+    doc: &'d DocContext<'d>,
+    index: &'d LinkIndex,
+    lines: LineIndex,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    code_depth: usize,
+    /// The heading being read: the index of its Start event, and its text.
+    heading: Option<(usize, String)>,
+    /// Every heading, as (index of its Start event, its text). Ids are given
+    /// once the whole body is known, so footnotes and the theme's own ids
+    /// can be kept clear of.
+    headings: Vec<(usize, String)>,
+    footnotes: HashSet<String>,
+    /// For each open link: whether we emitted its Start (and must emit its End).
+    link_stack: Vec<bool>,
+    /// For each open image: whether we emitted it (unsafe ones are dropped).
+    image_stack: Vec<bool>,
+    paragraphs_seen: usize,
+    in_first_paragraph: bool,
+    linked: HashSet<EntityId>,
+    mentioned: HashSet<EntityId>,
+}
 
-    let parser = coalesce_text(Parser::new_ext(body, options()).into_offset_iter());
-    for (event, range) in parser {
-        let line = line_of(range.start);
+impl<'d, 'a> Pass<'d, 'a> {
+    fn line_of(&self, offset: usize) -> usize {
+        self.lines.line(offset) + self.doc.body_line - 1
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
         match event {
             Event::Start(Tag::Paragraph) => {
-                paragraphs_seen += 1;
-                in_first_paragraph = paragraphs_seen == 1;
-                events.push(Event::Start(Tag::Paragraph));
+                self.paragraphs_seen += 1;
+                self.in_first_paragraph = self.paragraphs_seen == 1;
+                self.events.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
-                in_first_paragraph = false;
-                events.push(Event::End(TagEnd::Paragraph));
+                self.in_first_paragraph = false;
+                self.events.push(Event::End(TagEnd::Paragraph));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                code_depth += 1;
-                events.push(Event::Start(Tag::CodeBlock(kind)));
+                self.code_depth += 1;
+                self.events.push(Event::Start(Tag::CodeBlock(kind)));
             }
             Event::End(TagEnd::CodeBlock) => {
-                code_depth -= 1;
-                events.push(Event::End(TagEnd::CodeBlock));
+                self.code_depth -= 1;
+                self.events.push(Event::End(TagEnd::CodeBlock));
             }
             Event::Start(Tag::Heading {
                 level,
@@ -186,12 +216,16 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), String::new()));
+                self.heading = Some((self.events.len(), String::new()));
                 // `{key=value}` attributes would let an author write
                 // `onfocus=...`: only `id` and `class` are kept, unless the
                 // site owner trusts authors with raw HTML.
-                let attrs = if index.raw_html { attrs } else { Vec::new() };
-                events.push(Event::Start(Tag::Heading {
+                let attrs = if self.index.raw_html {
+                    attrs
+                } else {
+                    Vec::new()
+                };
+                self.events.push(Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
@@ -199,63 +233,23 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 }));
             }
             Event::End(TagEnd::Heading(level)) => {
-                headings.extend(heading.take());
-                events.push(Event::End(TagEnd::Heading(level)));
+                self.headings.extend(self.heading.take());
+                self.events.push(Event::End(TagEnd::Heading(level)));
             }
             Event::FootnoteReference(label) => {
-                events.push(Event::FootnoteReference(footnote_id(&label).into()));
+                self.events
+                    .push(Event::FootnoteReference(footnote_id(&label).into()));
             }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                // A label defined twice would give two elements one id; the
-                // references go to the first, and a later one gets a suffix.
-                let base = footnote_id(&label);
-                let id = std::iter::once(base.clone())
-                    .chain((1..).map(|n| format!("{base}-{n}")))
-                    .find(|id| !footnotes.contains(id))
-                    .expect("an unused suffix exists");
-                footnotes.insert(id.clone());
-                events.push(Event::Start(Tag::FootnoteDefinition(id.into())));
-            }
+            Event::Start(Tag::FootnoteDefinition(label)) => self.footnote_definition(&label),
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                if let Some(anchor) = anchor_of(link_type, &dest_url, doc.path, line) {
-                    out.anchors.push(anchor);
-                }
-                match resolve_link(link_type, &dest_url, doc, index) {
-                    LinkTarget::Keep => {
-                        link_stack.push(true);
-                        events.push(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        }));
-                    }
-                    LinkTarget::Url(url, entity) => {
-                        if let Some(e) = entity {
-                            linked.insert(e);
-                        }
-                        link_stack.push(true);
-                        events.push(Event::Start(Tag::Link {
-                            link_type: LinkType::Inline,
-                            dest_url: url.into(),
-                            title,
-                            id,
-                        }));
-                    }
-                    LinkTarget::Drop(diag) => {
-                        out.diagnostics.push(diag.in_file(doc.path).at_line(line));
-                        link_stack.push(false);
-                    }
-                }
-            }
+            }) => self.link(link_type, dest_url, title, id, offset),
             Event::End(TagEnd::Link) => {
-                if link_stack.pop().unwrap_or(false) {
-                    events.push(Event::End(TagEnd::Link));
+                if self.link_stack.pop().unwrap_or(false) {
+                    self.events.push(Event::End(TagEnd::Link));
                 }
             }
             Event::Start(Tag::Image {
@@ -263,92 +257,158 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
                 dest_url,
                 title,
                 id,
-            }) => {
-                let safe = index.raw_html || is_safe_url(&dest_url);
-                if safe {
-                    events.push(Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }));
-                } else {
-                    // Keep the alt text as plain text, so nothing is lost.
-                    out.diagnostics.push(
-                        Diagnostic::warning(format!(
-                            "image URL `{dest_url}` uses an unsafe scheme and was removed"
-                        ))
-                        .in_file(doc.path)
-                        .at_line(line)
-                        .with_help("use an http(s) URL or a relative path"),
-                    );
-                }
-                image_stack.push(safe);
-            }
+            }) => self.image(link_type, dest_url, title, id, offset),
             Event::End(TagEnd::Image) => {
-                if image_stack.pop().unwrap_or(false) {
-                    events.push(Event::End(TagEnd::Image));
+                if self.image_stack.pop().unwrap_or(false) {
+                    self.events.push(Event::End(TagEnd::Image));
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) if index.raw_html => {
-                events.push(Event::Html(html));
+            Event::Html(html) | Event::InlineHtml(html) if self.index.raw_html => {
+                self.events.push(Event::Html(html));
             }
             Event::Html(_) | Event::InlineHtml(_) => {
                 // Raw HTML is left out: an author's `<script>` must not run on
                 // a reader's page unless the site owner opted in.
             }
             Event::Code(code) => {
-                if in_first_paragraph {
-                    out.first_paragraph.push_str(&code);
-                }
-                if let Some((_, h)) = heading.as_mut() {
-                    h.push_str(&code);
-                }
-                events.push(Event::Code(code));
+                self.read_text(&code);
+                self.events.push(Event::Code(code));
             }
-            Event::SoftBreak | Event::HardBreak if in_first_paragraph => {
-                out.first_paragraph.push(' ');
-                events.push(event);
+            Event::SoftBreak | Event::HardBreak if self.in_first_paragraph => {
+                self.out.first_paragraph.push(' ');
+                self.events.push(event);
             }
-            Event::Text(text) => {
-                if in_first_paragraph {
-                    out.first_paragraph.push_str(&text);
-                }
-                if let Some((_, h)) = heading.as_mut() {
-                    h.push_str(&text);
-                }
-                let in_prose = code_depth == 0
-                    && heading.is_none()
-                    && link_stack.is_empty()
-                    && image_stack.is_empty();
-                if in_prose {
-                    link_mentions(
-                        text,
-                        range.start,
-                        &line_of,
-                        doc,
-                        index,
-                        &mut linked,
-                        &mut mentioned,
-                        &mut out.mentions,
-                        &mut events,
-                    );
-                } else {
-                    events.push(Event::Text(text));
-                }
-            }
-            other => events.push(other),
+            Event::Text(text) => self.text(text, offset),
+            other => self.events.push(other),
         }
     }
-    out.first_paragraph = out
-        .first_paragraph
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    out.heading_ids = assign_heading_ids(&mut events, &headings, footnotes);
-    demote_headings(&mut events);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
-    out
+
+    /// Text counts towards the first paragraph and the open heading.
+    fn read_text(&mut self, text: &str) {
+        if self.in_first_paragraph {
+            self.out.first_paragraph.push_str(text);
+        }
+        if let Some((_, h)) = self.heading.as_mut() {
+            h.push_str(text);
+        }
+    }
+
+    fn text(&mut self, text: CowStr<'a>, offset: usize) {
+        self.read_text(&text);
+        let in_prose = self.code_depth == 0
+            && self.heading.is_none()
+            && self.link_stack.is_empty()
+            && self.image_stack.is_empty();
+        if !in_prose {
+            self.events.push(Event::Text(text));
+            return;
+        }
+        let doc = self.doc;
+        let lines = &self.lines;
+        let line_of = |o: usize| lines.line(o) + doc.body_line - 1;
+        link_mentions(
+            text,
+            offset,
+            &line_of,
+            doc,
+            self.index,
+            &mut self.linked,
+            &mut self.mentioned,
+            &mut self.out.mentions,
+            &mut self.events,
+        );
+    }
+
+    /// A label defined twice would give two elements one id; the
+    /// references go to the first, and a later one gets a suffix.
+    fn footnote_definition(&mut self, label: &str) {
+        let base = footnote_id(label);
+        let id = std::iter::once(base.clone())
+            .chain((1..).map(|n| format!("{base}-{n}")))
+            .find(|id| !self.footnotes.contains(id))
+            .expect("an unused suffix exists");
+        self.footnotes.insert(id.clone());
+        self.events
+            .push(Event::Start(Tag::FootnoteDefinition(id.into())));
+    }
+
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let line = self.line_of(offset);
+        if let Some(anchor) = anchor_of(link_type, &dest_url, self.doc.path, line) {
+            self.out.anchors.push(anchor);
+        }
+        let (link_type, dest_url) = match resolve_link(link_type, &dest_url, self.doc, self.index) {
+            LinkTarget::Keep => (link_type, dest_url),
+            LinkTarget::Url(url, entity) => {
+                self.linked.extend(entity);
+                (LinkType::Inline, url.into())
+            }
+            LinkTarget::Drop(diag) => {
+                self.out
+                    .diagnostics
+                    .push(diag.in_file(self.doc.path).at_line(line));
+                self.link_stack.push(false);
+                return;
+            }
+        };
+        self.link_stack.push(true);
+        self.events.push(Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }));
+    }
+
+    fn image(
+        &mut self,
+        link_type: LinkType,
+        dest_url: CowStr<'a>,
+        title: CowStr<'a>,
+        id: CowStr<'a>,
+        offset: usize,
+    ) {
+        let safe = self.index.raw_html || is_safe_url(&dest_url);
+        if safe {
+            self.events.push(Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }));
+        } else {
+            // Keep the alt text as plain text, so nothing is lost.
+            self.out.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "image URL `{dest_url}` uses an unsafe scheme and was removed"
+                ))
+                .in_file(self.doc.path)
+                .at_line(self.line_of(offset))
+                .with_help("use an http(s) URL or a relative path"),
+            );
+        }
+        self.image_stack.push(safe);
+    }
+
+    fn finish(mut self) -> Rendered {
+        let mut out = self.out;
+        out.first_paragraph = out
+            .first_paragraph
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.heading_ids = assign_heading_ids(&mut self.events, &self.headings, self.footnotes);
+        demote_headings(&mut self.events);
+        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        out
+    }
 }
 
 /// The `id`s the default theme gives its own elements on pages that show a
