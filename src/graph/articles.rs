@@ -38,108 +38,13 @@ pub(super) fn resolve_article(
             None,
         ));
     }
-    let date = match Date::parse(&f.date) {
-        Ok(d) => Some(d),
-        Err(msg) => {
-            diags.push(doc.diag_at_key(Diagnostic::error(format!("`date`: {msg}")), "date", None));
-            None
-        }
-    };
-    let updated = match f.updated.as_deref().map(Date::parse) {
-        Some(Ok(d)) => Some(d),
-        Some(Err(msg)) => {
-            diags.push(doc.diag_at_key(
-                Diagnostic::error(format!("`updated`: {msg}")),
-                "updated",
-                None,
-            ));
-            None
-        }
-        None => None,
-    };
+    let date = parse_date(doc, "date", Some(&f.date), diags);
+    let updated = parse_date(doc, "updated", f.updated.as_deref(), diags);
     let slug = article_slug(doc);
-    if slug.is_empty() {
-        diags.push(doc.diag_at_key(
-            Diagnostic::error("the briefing has no usable slug: neither `slug` nor the file name has letters or digits")
-                .with_help("set `slug: some-words`"),
-            "slug",
-            None,
-        ));
-    } else if let Some(other) = articles.get(&slug) {
-        diags.push(
-            doc.diag_at_key(
-                Diagnostic::error(format!(
-                    "slug `{slug}` is already used by {}",
-                    other.source.display()
-                ))
-                .with_help("give one of them a different `slug:` or file name"),
-                "slug",
-                None,
-            ),
-        );
-    }
-
-    let mut entities = Vec::new();
-    for kind in EntityKind::ALL {
-        let names = match kind {
-            EntityKind::Country => &f.countries,
-            EntityKind::Leader => &f.leaders,
-            EntityKind::Crisis => &f.crises,
-        };
-        for name in names {
-            if let Some(id) = r.reference(kind, name, doc, kind.article_key(), diags) {
-                if !entities.contains(&id) {
-                    entities.push(id);
-                }
-            }
-        }
-    }
-
-    let mut tag_slugs = Vec::new();
-    for name in &f.tags {
-        let slug = slugify(name);
-        if slug.is_empty() {
-            diags.push(doc.diag_at_key(
-                Diagnostic::warning(format!(
-                    "tag `{name}` has no letters or digits and was skipped"
-                )),
-                "tags",
-                Some(name),
-            ));
-            continue;
-        }
-        tags.entry(slug.clone()).or_insert_with(|| Tag {
-            slug: slug.clone(),
-            name: name.trim().to_string(),
-            articles: Vec::new(),
-        });
-        if !tag_slugs.contains(&slug) {
-            tag_slugs.push(slug);
-        }
-    }
-
-    let mut sources = Vec::new();
-    for s in &f.sources {
-        let url = s.url.trim();
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            sources.push(Source {
-                name: s.name.trim().to_string(),
-                url: url.to_string(),
-            });
-        } else {
-            diags.push(
-                doc.diag_at_key(
-                    Diagnostic::warning(format!(
-                        "source URL `{url}` is not http(s) and was dropped"
-                    ))
-                    .with_help("link sources with a full http:// or https:// URL"),
-                    "sources",
-                    Some(url),
-                ),
-            );
-        }
-    }
+    check_slug(doc, &slug, articles, diags);
+    let entities = article_entities(doc, r, diags);
+    let tag_slugs = article_tags(doc, tags, diags);
+    let sources = article_sources(doc, diags);
 
     let errors_after = diags.iter().filter(|d| d.is_error()).count();
     if errors_after > errors_before {
@@ -172,6 +77,140 @@ pub(super) fn resolve_article(
         newer: None,
         related: Vec::new(),
     })
+}
+
+/// A date field, or `None` with an error naming the key.
+fn parse_date(
+    doc: &Document<ArticleFrontMatter>,
+    key: &str,
+    value: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    match Date::parse(value?) {
+        Ok(d) => Some(d),
+        Err(msg) => {
+            let diag = Diagnostic::error(format!("`{key}`: {msg}"));
+            diags.push(doc.diag_at_key(diag, key, None));
+            None
+        }
+    }
+}
+
+/// A slug must have letters or digits, and be the only one of its kind.
+fn check_slug(
+    doc: &Document<ArticleFrontMatter>,
+    slug: &str,
+    articles: &BTreeMap<ArticleId, Article>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if slug.is_empty() {
+        diags.push(doc.diag_at_key(
+            Diagnostic::error("the briefing has no usable slug: neither `slug` nor the file name has letters or digits")
+                .with_help("set `slug: some-words`"),
+            "slug",
+            None,
+        ));
+    } else if let Some(other) = articles.get(slug) {
+        diags.push(
+            doc.diag_at_key(
+                Diagnostic::error(format!(
+                    "slug `{slug}` is already used by {}",
+                    other.source.display()
+                ))
+                .with_help("give one of them a different `slug:` or file name"),
+                "slug",
+                None,
+            ),
+        );
+    }
+}
+
+/// The entities the front matter names, each once, countries first.
+fn article_entities(
+    doc: &Document<ArticleFrontMatter>,
+    r: &mut Resolver,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<EntityId> {
+    let f = &doc.front;
+    let mut entities = Vec::new();
+    for kind in EntityKind::ALL {
+        let names = match kind {
+            EntityKind::Country => &f.countries,
+            EntityKind::Leader => &f.leaders,
+            EntityKind::Crisis => &f.crises,
+        };
+        for name in names {
+            if let Some(id) = r.reference(kind, name, doc, kind.article_key(), diags) {
+                if !entities.contains(&id) {
+                    entities.push(id);
+                }
+            }
+        }
+    }
+
+    entities
+}
+
+/// The tags' slugs, each once; new tags are added to `tags`.
+fn article_tags(
+    doc: &Document<ArticleFrontMatter>,
+    tags: &mut BTreeMap<String, Tag>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let f = &doc.front;
+    let mut tag_slugs = Vec::new();
+    for name in &f.tags {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            diags.push(doc.diag_at_key(
+                Diagnostic::warning(format!(
+                    "tag `{name}` has no letters or digits and was skipped"
+                )),
+                "tags",
+                Some(name),
+            ));
+            continue;
+        }
+        tags.entry(slug.clone()).or_insert_with(|| Tag {
+            slug: slug.clone(),
+            name: name.trim().to_string(),
+            articles: Vec::new(),
+        });
+        if !tag_slugs.contains(&slug) {
+            tag_slugs.push(slug);
+        }
+    }
+
+    tag_slugs
+}
+
+/// The sources with http(s) URLs; others are dropped with a warning.
+fn article_sources(doc: &Document<ArticleFrontMatter>, diags: &mut Vec<Diagnostic>) -> Vec<Source> {
+    let f = &doc.front;
+    let mut sources = Vec::new();
+    for s in &f.sources {
+        let url = s.url.trim();
+        let lower = url.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            sources.push(Source {
+                name: s.name.trim().to_string(),
+                url: url.to_string(),
+            });
+        } else {
+            diags.push(
+                doc.diag_at_key(
+                    Diagnostic::warning(format!(
+                        "source URL `{url}` is not http(s) and was dropped"
+                    ))
+                    .with_help("link sources with a full http:// or https:// URL"),
+                    "sources",
+                    Some(url),
+                ),
+            );
+        }
+    }
+
+    sources
 }
 
 /// What resolving the briefings gives: the articles, the documents they
