@@ -206,6 +206,39 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
             .then_with(|| a.url.cmp(&b.url))
     });
 
+    let encoded = encoded_postings(&mut records);
+    let (mut outputs, keys) = term_shards(&encoded)?;
+    outputs.extend(doc_files(&records)?);
+    let (filter_files, counts) = filter_files(&records)?;
+    outputs.extend(filter_files);
+    // The build id: a digest of every file, so a browser never mixes files
+    // of two builds from its cache. xxh3, so the id does not change with
+    // the Rust release that built briefing.
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for o in &outputs {
+        h.update(&(o.path.len() as u64).to_le_bytes());
+        h.update(o.path.as_bytes());
+        h.update(&(o.bytes.len() as u64).to_le_bytes());
+        h.update(&o.bytes);
+    }
+    let meta = serde_json::json!({
+        "version": 1,
+        "build": format!("{:016x}", h.digest()),
+        "docs": records.len(),
+        "docChunk": DOC_CHUNK,
+        "shards": keys,
+        "filters": counts,
+    });
+    outputs.push(Output {
+        path: format!("{DIR}/meta.json"),
+        bytes: serde_json::to_vec(&meta)?,
+    });
+    Ok(outputs)
+}
+
+/// Each term's postings, encoded as `gap,weight,…`, sorted by term. Each
+/// record's text is taken (and dropped) as it is counted.
+fn encoded_postings(records: &mut [Record]) -> Vec<(String, String)> {
     // Term weights per document, in parallel, a chunk of documents at a
     // time; then postings per term, in document order. Each document's text
     // is dropped once counted: holding every document's word map and text
@@ -254,8 +287,13 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
         })
         .collect();
 
+    encoded
+}
+
+/// The term shard files, and their keys.
+fn term_shards(encoded: &[(String, String)]) -> Result<(Vec<Output>, Vec<String>)> {
     let mut shards = Vec::new();
-    shard(&encoded, "", 0, &mut shards);
+    shard(encoded, "", 0, &mut shards);
     let mut outputs = Vec::new();
     let mut keys = Vec::new();
     for (key, range) in shards {
@@ -274,6 +312,12 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
         keys.push(key);
     }
 
+    Ok((outputs, keys))
+}
+
+/// The document files, `DOC_CHUNK` documents each.
+fn doc_files(records: &[Record]) -> Result<Vec<Output>> {
+    let mut outputs = Vec::new();
     for (n, chunk) in records.chunks(DOC_CHUNK).enumerate() {
         let docs: Vec<serde_json::Value> = chunk
             .iter()
@@ -293,6 +337,15 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
         });
     }
 
+    Ok(outputs)
+}
+
+/// Filter values to count.
+type FilterCounts<'a> = BTreeMap<&'a str, BTreeMap<&'a str, usize>>;
+
+/// The filter postings files, and each filter value's count.
+fn filter_files(records: &[Record]) -> Result<(Vec<Output>, FilterCounts<'_>)> {
+    let mut outputs = Vec::new();
     let mut filters: BTreeMap<&str, BTreeMap<&str, Vec<u32>>> = BTreeMap::new();
     for (doc, r) in records.iter().enumerate() {
         for (kind, values) in &r.filters {
@@ -328,29 +381,7 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
         });
     }
 
-    // The build id: a digest of every file, so a browser never mixes files
-    // of two builds from its cache. xxh3, so the id does not change with
-    // the Rust release that built briefing.
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for o in &outputs {
-        h.update(&(o.path.len() as u64).to_le_bytes());
-        h.update(o.path.as_bytes());
-        h.update(&(o.bytes.len() as u64).to_le_bytes());
-        h.update(&o.bytes);
-    }
-    let meta = serde_json::json!({
-        "version": 1,
-        "build": format!("{:016x}", h.digest()),
-        "docs": records.len(),
-        "docChunk": DOC_CHUNK,
-        "shards": keys,
-        "filters": counts,
-    });
-    outputs.push(Output {
-        path: format!("{DIR}/meta.json"),
-        bytes: serde_json::to_vec(&meta)?,
-    });
-    Ok(outputs)
+    Ok((outputs, counts))
 }
 
 /// Split the sorted `terms` under `prefix` into shards: the whole group if
