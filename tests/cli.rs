@@ -65,16 +65,23 @@ fn check_lists_every_finding_grouped_by_file() {
         .contains("`Sudan` names both Sudan and South Sudan"));
 }
 
-#[test]
-fn check_json_is_machine_readable() {
-    let site = TestSite::fixture("check");
+/// `check --format json` on a site: the exit code and the parsed document.
+fn check_json(site: &TestSite) -> (Option<i32>, serde_json::Value) {
     let out = briefing()
         .args(["check", "--format", "json"])
         .arg(site.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code(), doc)
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let site = TestSite::fixture("check");
+    let (code, v) = check_json(&site);
+    assert_eq!(code, Some(1));
     assert_eq!(v["errors"], 1);
     let findings = v["findings"].as_array().unwrap();
     assert_eq!(
@@ -165,14 +172,8 @@ fn check_json_is_always_one_document() {
         (&missing, "has no content/ folder"),
         (&not_utf8, "the file is not valid UTF-8"),
     ] {
-        let out = briefing()
-            .args(["check", "--format", "json"])
-            .arg(site.path())
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+        let (code, doc) = check_json(site);
+        assert_eq!(code, Some(1));
         assert_eq!(doc["errors"], 1);
         let message = doc["findings"][0]["message"].as_str().unwrap();
         assert!(message.contains(expected), "{message}");
