@@ -44,10 +44,16 @@ pub fn check(
 
 /// The checks that look at the resolved graph as a whole.
 pub fn editorial(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+    let mut out = article_checks(site);
+    out.extend(profile_checks(site, now));
+    out
+}
+
+/// Untagged mentions and links to headings that do not exist.
+fn article_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let by_source: HashMap<&PathBuf, &crate::graph::Article> =
         site.articles.values().map(|a| (&a.source, a)).collect();
-
     for a in site.articles.values() {
         let tagged: HashSet<_> = a.entities.iter().collect();
         for (id, line) in &a.mentions {
@@ -99,6 +105,12 @@ pub fn editorial(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
         }
     }
 
+    out
+}
+
+/// Leaders without a known country, and active crises gone quiet.
+fn profile_checks(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for e in site.entities.values() {
         let Some(source) = &e.source else { continue };
         match &e.details {
