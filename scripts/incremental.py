@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Median time from saving an edit to the updated page being served.
 
-usage: incremental.py BRIEFING_BINARY SITE_DIR [EDITS=20] [TITLE_EDITS=3]
+usage: incremental.py BRIEFING_BINARY SITE_DIR [EDITS=20] [FRONT_EDITS=3]
 
 Starts `briefing serve` on the site (loopback, a free port), waits until the
 first build and its search index are ready, then:
 - appends a sentence to one briefing EDITS times (a body edit);
-- changes its title TITLE_EDITS times (a front-matter edit, which every
-  list showing the briefing must follow).
-For each edit it measures from the file write to the first GET of that
-briefing's page that shows the change.
+- FRONT_EDITS times each: changes its title; adds a tag; moves its date
+  (and so its place in the timeline); renames a leader's profile; adds a
+  new briefing; deletes that briefing again.
+For each edit it measures from the file write to the first GET of the
+affected page that shows the change (or, for a deletion, answers 404).
+All files are restored at the end.
 """
 import http.client
 import os
@@ -53,15 +55,39 @@ def main():
                 sys.exit("search index never became ready")
             time.sleep(0.2)
         original = open(path, encoding="utf-8").read()
-        title_edits = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+        front = int(sys.argv[4]) if len(sys.argv) > 4 else 3
+        leaders = os.path.join(site, "content", "leaders")
+        leader = os.path.join(leaders, sorted(os.listdir(leaders))[0])
+        leader_page = f"/leaders/{os.path.basename(leader)[:-3]}/"
+        leader_original = open(leader, encoding="utf-8").read()
+        new_dir = os.path.join(articles, year)
+        results = []
         try:
-            body = timed(host, port, page, edits, lambda i: append(path, f"Benchmark edit number {i} at {time.time_ns()}."))
-            titles = timed(host, port, page, title_edits, lambda i: retitle(path, original, f"Retitled for benchmark {i} at {time.time_ns()}"))
+            results.append(("body edit", timed(host, port, page, edits,
+                lambda i: append(path, f"Benchmark edit number {i} at {time.time_ns()}."))))
+            results.append(("title change", timed(host, port, page, front,
+                lambda i: rewrite(path, original, "title", f"Retitled for benchmark {i} at {time.time_ns()}"))))
+            results.append(("tag added", timed(host, port, page, front,
+                lambda i: add_tag(path, original, f"benchtag{i}x{time.time_ns()}"))))
+            results.append(("date change", timed(host, port, page, front,
+                lambda i: rewrite(path, original, "date", f"2001-02-{i + 10:02}", marker=f"2001-02-{i + 10:02}"))))
+            results.append(("profile name change", timed(host, port, leader_page, front,
+                lambda i: rewrite(leader, leader_original, "name", f"Renamed Leader {i} {time.time_ns()}"))))
+            results.append(("new briefing", timed_status(host, port, front,
+                lambda i: new_briefing(new_dir, i), 200)))
+            results.append(("deleted briefing", timed_status(host, port, front,
+                lambda i: delete_briefing(new_dir, i), 404)))
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
-        report("body edit", body)
-        report("title change", titles)
+            with open(leader, "w", encoding="utf-8") as f:
+                f.write(leader_original)
+            for i in range(front):
+                p = os.path.join(new_dir, f"zz-bench-new-{i}.md")
+                if os.path.exists(p):
+                    os.remove(p)
+        for what, times in results:
+            report(what, times)
     finally:
         server.terminate()
         server.wait()
@@ -73,11 +99,49 @@ def append(path, marker):
     return marker
 
 
-def retitle(path, original, title):
-    text = re.sub(r"^title: .*$", f"title: {title}", original, count=1, flags=re.M)
+def rewrite(path, original, key, value, marker=None):
+    """Set one front-matter key; the page then shows `marker` (or `value`)."""
+    text = re.sub(rf"^{key}: .*$", f'{key}: "{value}"', original, count=1, flags=re.M)
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
-    return title
+    return marker or value
+
+
+def add_tag(path, original, tag):
+    text = re.sub(r"^tags: \[", f'tags: ["{tag}", ', original, count=1, flags=re.M)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return tag
+
+
+def new_briefing(folder, i):
+    title = f"New benchmark briefing {i} at {time.time_ns()}"
+    with open(os.path.join(folder, f"zz-bench-new-{i}.md"), "w", encoding="utf-8") as f:
+        f.write(f'---\ntitle: "{title}"\ndate: 2024-06-01\ncountries: ["Quindania"]\n---\nA new briefing.\n')
+    return f"/articles/zz-bench-new-{i}/", title
+
+
+def delete_briefing(folder, i):
+    os.remove(os.path.join(folder, f"zz-bench-new-{i}.md"))
+    return f"/articles/zz-bench-new-{i}/", None
+
+
+def timed_status(host, port, n, make_edit, status):
+    """Milliseconds from each edit to its page answering `status`."""
+    times = []
+    for i in range(n):
+        page, marker = make_edit(i)
+        start = time.perf_counter()
+        while True:
+            got, body = get(host, port, page)
+            if got == status and (marker is None or marker in body):
+                break
+            if time.perf_counter() - start > 120:
+                sys.exit(f"{page} never answered {status}")
+            time.sleep(0.002)
+        times.append((time.perf_counter() - start) * 1000)
+        time.sleep(0.3)
+    return times
 
 
 def timed(host, port, page, n, make_edit):

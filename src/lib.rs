@@ -32,7 +32,36 @@ pub use render::{Output, PageId, Theme};
 /// Load and resolve the site at `config.site_dir`. Returns the graph and any
 /// warnings; errors in the sources (all of them) come back as [`BuildFailed`].
 pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
-    let (site, diags) = load_with_diagnostics(config)?;
+    load_cached(config, &mut Caches::default(), &Default::default())
+}
+
+/// What `serve` keeps between loads: parsed files and rendered bodies.
+/// Empty (the default), they keep nothing.
+#[derive(Default)]
+pub struct Caches {
+    pub parsed: content::Cache,
+    pub bodies: graph::BodyCache,
+}
+
+impl Caches {
+    /// Caches that keep what each load made, for the next.
+    pub fn kept() -> Self {
+        Caches {
+            parsed: content::Cache::default(),
+            bodies: graph::BodyCache::new(),
+        }
+    }
+}
+
+/// [`load`], parsing again only the files in `edited` (absolute paths) or
+/// that look changed, and rendering again only the bodies whose inputs
+/// changed: what `serve` calls after an edit.
+pub fn load_cached(
+    config: &Config,
+    caches: &mut Caches,
+    edited: &std::collections::HashSet<PathBuf>,
+) -> Result<(Site, Vec<Diagnostic>)> {
+    let (site, diags) = load_all(config, caches, edited)?;
     if diags.iter().any(Diagnostic::is_error) {
         return Err(BuildFailed { diagnostics: diags }.into());
     }
@@ -43,9 +72,20 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
 /// with every finding, errors included. `check` uses this to report
 /// graph-level problems beside front-matter errors.
 pub fn load_with_diagnostics(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
+    load_all(config, &mut Caches::default(), &Default::default())
+}
+
+fn load_all(
+    config: &Config,
+    caches: &mut Caches,
+    edited: &std::collections::HashSet<PathBuf>,
+) -> Result<(Site, Vec<Diagnostic>)> {
     let mut diags = Vec::new();
-    let raw = content::load(config, &mut diags)?;
-    let site = graph::resolve(config.clone(), raw, &mut diags);
+    let mut timings = Timings::from_env();
+    let raw = content::load_cached(config, &mut diags, &mut caches.parsed, edited)?;
+    timings.lap("parse content");
+    let site = graph::resolve(config.clone(), raw, &mut caches.bodies, &mut diags);
+    timings.lap("resolve");
     if config.strict {
         diagnostics::promote_warnings(&mut diags);
     }
@@ -141,16 +181,16 @@ pub fn build_with_progress(
 
 /// Phase timings on stderr when `BRIEFING_TIMINGS` is set, for profiling
 /// and the benchmark script.
-struct Timings(Option<Instant>);
+pub(crate) struct Timings(Option<Instant>);
 
 impl Timings {
-    fn from_env() -> Self {
+    pub(crate) fn from_env() -> Self {
         Timings(std::env::var_os("BRIEFING_TIMINGS").map(|_| Instant::now()))
     }
 
-    fn lap(&mut self, phase: &str) {
+    pub(crate) fn lap(&mut self, phase: &str) {
         if let Some(t) = self.0 {
-            eprintln!("timing: {phase}: {:.0?}", t.elapsed());
+            eprintln!("timing: {phase}: {} ms", t.elapsed().as_millis());
             self.0 = Some(Instant::now());
         }
     }

@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::text::{normalise_path, slugify, LineIndex};
 
 /// Why a briefing file has no page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unpublished {
     /// `draft: true`, and drafts are not being built.
     Draft,
@@ -34,8 +34,23 @@ pub struct LinkIndex {
     /// Briefing files with no page, so a link to one can say why.
     pub unpublished: std::collections::BTreeMap<PathBuf, Unpublished>,
     mentions: Option<AhoCorasick>,
-    /// For pattern `i` of `mentions`: the entity it names and its URL.
-    mention_targets: Vec<(EntityId, String)>,
+    /// For pattern `i` of `mentions`: the name, the entity it names and
+    /// its URL.
+    mention_targets: Vec<(String, EntityId, String)>,
+    /// A digest of `mention_targets`: equal digests find equal mentions.
+    pub names_digest: u64,
+}
+
+/// One question a body asked the link index. A body rendered against one
+/// index renders the same against another that answers its questions the
+/// same (and recognises the same names): what `serve` relies on to keep
+/// rendered bodies between edits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Lookup {
+    /// A `[[wikilink]]`'s folded name.
+    Wiki(String),
+    /// A `.md` link's site-relative target.
+    Path(PathBuf),
 }
 
 impl LinkIndex {
@@ -81,15 +96,40 @@ impl LinkIndex {
                     .expect("entity names form a valid automaton"),
             )
         };
-        let mention_targets = names.into_iter().map(|(_, id, url)| (id, url)).collect();
+        let names_digest = {
+            use std::hash::{Hash, Hasher};
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            names.hash(&mut h);
+            h.finish()
+        };
         LinkIndex {
             raw_html,
             articles_by_path,
             wiki,
             unpublished: Default::default(),
             mentions,
-            mention_targets,
+            mention_targets: names,
+            names_digest,
         }
+    }
+
+    /// A digest of the index's answer to `lookup`.
+    pub fn answer(&self, lookup: &Lookup) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        match lookup {
+            Lookup::Wiki(key) => self.wiki.get(key).hash(&mut h),
+            Lookup::Path(p) => {
+                self.articles_by_path.get(p).hash(&mut h);
+                self.unpublished.get(p).hash(&mut h);
+            }
+        }
+        h.finish()
+    }
+
+    /// Every name recognised in prose, with its entity and URL.
+    pub fn mention_names(&self) -> &[(String, EntityId, String)] {
+        &self.mention_targets
     }
 }
 
@@ -117,10 +157,12 @@ pub struct Rendered {
     /// Links to `#fragments`, for `check` to match against heading ids.
     pub anchors: Vec<Anchor>,
     pub diagnostics: Vec<Diagnostic>,
+    /// What the body asked the link index, with a digest of each answer.
+    pub lookups: Vec<(Lookup, u64)>,
 }
 
 /// A link to a heading: `#id` in the same document, or `other.md#id`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Anchor {
     /// Site-relative path of the target file; `None` for the same document.
     pub target: Option<PathBuf>,
@@ -344,7 +386,14 @@ impl<'d, 'a> Pass<'d, 'a> {
         if let Some(anchor) = anchor_of(link_type, &dest_url, self.doc.path, line) {
             self.out.anchors.push(anchor);
         }
-        let (link_type, dest_url) = match resolve_link(link_type, &dest_url, self.doc, self.index) {
+        let target = resolve_link(
+            link_type,
+            &dest_url,
+            self.doc,
+            self.index,
+            &mut self.out.lookups,
+        );
+        let (link_type, dest_url) = match target {
             LinkTarget::Keep => (link_type, dest_url),
             LinkTarget::Url(url, entity) => {
                 self.linked.extend(entity);
@@ -549,10 +598,17 @@ fn resolve_link(
     dest: &str,
     doc: &DocContext,
     index: &LinkIndex,
+    lookups: &mut Vec<(Lookup, u64)>,
 ) -> LinkTarget {
+    let mut ask = |lookup: Lookup| {
+        let answer = index.answer(&lookup);
+        lookups.push((lookup, answer));
+    };
     if let LinkType::WikiLink { .. } = link_type {
         let (name, fragment) = split_fragment(dest);
-        return match index.wiki.get(&slugify(name)) {
+        let key = slugify(name);
+        ask(Lookup::Wiki(key.clone()));
+        return match index.wiki.get(&key) {
             Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.clone()),
             None => LinkTarget::Drop(
                 Diagnostic::warning(format!(
@@ -580,6 +636,7 @@ fn resolve_link(
     }
     let base = doc.path.parent().unwrap_or(Path::new(""));
     let target = normalise_path(&base.join(path));
+    ask(Lookup::Path(target.clone()));
     match index.articles_by_path.get(&target) {
         Some(url) => LinkTarget::Url(format!("{url}{fragment}"), None),
         None => {
@@ -683,7 +740,7 @@ fn link_mentions<'a>(
         if !at_word_boundary(&text, m.start(), m.end()) {
             continue;
         }
-        let (id, url) = &index.mention_targets[m.pattern().as_usize()];
+        let (_, id, url) = &index.mention_targets[m.pattern().as_usize()];
         if mentioned.insert(id.clone()) {
             // `offset` is where this text starts in the body; escapes can make
             // the source a little longer than the text, so this line is a

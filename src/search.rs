@@ -110,7 +110,7 @@ pub fn article_record(site: &Site, a: &Article) -> Record {
     }
 }
 
-fn entity_record(site: &Site, e: &Entity) -> Record {
+pub fn entity_record(site: &Site, e: &Entity) -> Record {
     let kind = e.id.kind.label().to_string();
     let mut filters = BTreeMap::new();
     filters.insert("type".into(), vec![kind.clone()]);

@@ -27,6 +27,12 @@ const SENTENCES: &[&str] = &[
     "See [[Kenya]] and [[Haiti]].",
     "Compare [the earlier note](a1.md).",
     "Nothing else changed.",
+    // Names that come and go as profiles and aliases change, so a body
+    // kept from an earlier load must be rendered again when they do.
+    "The Republic of Kenya voted yes.",
+    "Officials in Kenia agreed.",
+    "President Ruto met William S. Ruto's staff.",
+    "Chad closed its border.",
 ];
 
 fn article(rng: &mut Rng, day: usize) -> String {
@@ -90,7 +96,7 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
     let files = articles(site);
     let some = |rng: &mut Rng| format!("content/articles/{}", files[rng.below(files.len())]);
     let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap();
-    match rng.below(10) {
+    match rng.below(11) {
         0 => {
             let f = some(rng);
             let text = format!("{}\n{}\n", read(&f), rng.pick(SENTENCES));
@@ -160,6 +166,18 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
             let f = "static/extra.css";
             site.write(f, &format!("p {{ margin: {}px; }}\n", rng.below(9)));
             (format!("static {f}"), vec![f.into()])
+        }
+        9 => {
+            // A profile for a name the briefings already use, or its
+            // removal: the name starts or stops being an entity's.
+            let f = "content/countries/chad.md";
+            if site.path().join(f).exists() {
+                std::fs::remove_file(site.path().join(f)).unwrap();
+                (format!("remove {f}"), vec![f.into()])
+            } else {
+                site.write(f, "---\nname: Chad\naliases: [Tchad]\n---\nA country.\n");
+                (format!("add {f}"), vec![f.into()])
+            }
         }
         _ => {
             let title = ["Briefings", "Desk notes", "The tracker"][rng.below(3)];

@@ -4,8 +4,11 @@
 
 pub mod frontmatter;
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use anyhow::{bail, Result};
 use rayon::prelude::*;
@@ -132,25 +135,50 @@ impl<T> Document<T> {
     }
 }
 
-/// Everything under `content/`, parsed but not yet resolved.
+/// Everything under `content/`, parsed but not yet resolved. Documents are
+/// shared with `serve`'s [`Cache`], so keeping them costs no copy.
 #[derive(Debug, Default)]
 pub struct RawContent {
-    pub articles: Vec<Document<ArticleFrontMatter>>,
-    pub countries: Vec<Document<CountryFrontMatter>>,
-    pub leaders: Vec<Document<LeaderFrontMatter>>,
-    pub crises: Vec<Document<CrisisFrontMatter>>,
+    pub articles: Vec<Arc<Document<ArticleFrontMatter>>>,
+    pub countries: Vec<Arc<Document<CountryFrontMatter>>>,
+    pub leaders: Vec<Arc<Document<LeaderFrontMatter>>>,
+    pub crises: Vec<Arc<Document<CrisisFrontMatter>>>,
     /// Files that could not be read or parsed (their errors are reported).
     pub failed: Vec<PathBuf>,
 }
 
+#[derive(Clone, Copy)]
 enum Source {
     Article,
     Profile(EntityKind),
 }
 
+/// Parsed files kept by `serve` between loads. A file is parsed again only
+/// when the watcher names it or its size or modification time changed.
+#[derive(Default)]
+pub struct Cache(HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)>);
+
+/// A file's size and modification time.
+type Stamp = (u64, Option<SystemTime>);
+
+fn stamp(abs: &Path) -> Stamp {
+    fs::metadata(abs).map_or((0, None), |m| (m.len(), m.modified().ok()))
+}
+
 /// Walk `content/` and parse every briefing and profile. Problems in single
 /// files are pushed onto `diags` so that the caller can report them all.
 pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> {
+    load_cached(config, diags, &mut Cache::default(), &HashSet::new())
+}
+
+/// [`load`], reusing what `cache` holds for files that are not in `edited`
+/// (absolute paths) and look unchanged.
+pub fn load_cached(
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+    cache: &mut Cache,
+    edited: &HashSet<PathBuf>,
+) -> Result<RawContent> {
     let content_dir = config.content_dir();
     if !content_dir.is_dir() {
         bail!(
@@ -177,14 +205,50 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
         }
     }
 
-    let mut raw = RawContent::default();
-    let parsed: Vec<Result<Parsed, Diagnostic>> = files
-        .par_iter()
-        .map(|(abs, rel, kind)| parse_file(abs, rel, kind))
+    let parsed = parse_files(files, cache, edited);
+    Ok(gather(parsed, diags))
+}
+
+/// Parse the files `cache` has no fresh copy of, in parallel, and keep
+/// every result in it; returns each file's result in walk order.
+fn parse_files(
+    files: Vec<(PathBuf, PathBuf, Source)>,
+    cache: &mut Cache,
+    edited: &HashSet<PathBuf>,
+) -> Vec<Result<Parsed, Diagnostic>> {
+    let stamped: Vec<(PathBuf, PathBuf, Source, Stamp)> = files
+        .into_par_iter()
+        .map(|(abs, rel, kind)| {
+            let s = stamp(&abs);
+            (abs, rel, kind, s)
+        })
         .collect();
-    // A parsed file's own warnings join the run's; the file joins its kind.
-    fn keep<T>(mut d: Document<T>, into: &mut Vec<Document<T>>, diags: &mut Vec<Diagnostic>) {
-        diags.append(&mut d.warnings);
+    let fresh: HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)> = stamped
+        .par_iter()
+        .filter(|(abs, _, _, s)| {
+            edited.contains(abs) || cache.0.get(abs).is_none_or(|(old, _)| old != s)
+        })
+        .map(|(abs, rel, kind, s)| (abs.clone(), (*s, parse_file(abs, rel, kind))))
+        .collect();
+    let mut kept = HashMap::with_capacity(stamped.len());
+    let mut out = Vec::with_capacity(stamped.len());
+    for (abs, _, _, _) in stamped {
+        let entry = match fresh.get(&abs) {
+            Some(e) => e.clone(),
+            None => cache.0[&abs].clone(),
+        };
+        out.push(entry.1.clone());
+        kept.insert(abs, entry);
+    }
+    cache.0 = kept;
+    out
+}
+
+/// Sort parsed files by kind; each file's own warnings join the run's.
+fn gather(parsed: Vec<Result<Parsed, Diagnostic>>, diags: &mut Vec<Diagnostic>) -> RawContent {
+    let mut raw = RawContent::default();
+    fn keep<T>(d: Arc<Document<T>>, into: &mut Vec<Arc<Document<T>>>, diags: &mut Vec<Diagnostic>) {
+        diags.extend(d.warnings.iter().cloned());
         into.push(d);
     }
     for p in parsed {
@@ -199,7 +263,7 @@ pub fn load(config: &Config, diags: &mut Vec<Diagnostic>) -> Result<RawContent> 
             }
         }
     }
-    Ok(raw)
+    raw
 }
 
 fn classify(rel: &Path) -> Option<Source> {
@@ -215,11 +279,12 @@ fn classify(rel: &Path) -> Option<Source> {
         .map(Source::Profile)
 }
 
+#[derive(Clone)]
 enum Parsed {
-    Article(Document<ArticleFrontMatter>),
-    Country(Document<CountryFrontMatter>),
-    Leader(Document<LeaderFrontMatter>),
-    Crisis(Document<CrisisFrontMatter>),
+    Article(Arc<Document<ArticleFrontMatter>>),
+    Country(Arc<Document<CountryFrontMatter>>),
+    Leader(Arc<Document<LeaderFrontMatter>>),
+    Crisis(Arc<Document<CrisisFrontMatter>>),
 }
 
 fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnostic> {
@@ -233,10 +298,10 @@ fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnosti
             .with_help("save the file as UTF-8")
     })?;
     Ok(match kind {
-        Source::Article => Parsed::Article(parse_document(&text, rel)?),
-        Source::Profile(EntityKind::Country) => Parsed::Country(parse_document(&text, rel)?),
-        Source::Profile(EntityKind::Leader) => Parsed::Leader(parse_document(&text, rel)?),
-        Source::Profile(EntityKind::Crisis) => Parsed::Crisis(parse_document(&text, rel)?),
+        Source::Article => Parsed::Article(parse_document(&text, rel)?.into()),
+        Source::Profile(EntityKind::Country) => Parsed::Country(parse_document(&text, rel)?.into()),
+        Source::Profile(EntityKind::Leader) => Parsed::Leader(parse_document(&text, rel)?.into()),
+        Source::Profile(EntityKind::Crisis) => Parsed::Crisis(parse_document(&text, rel)?.into()),
     })
 }
 

@@ -2,6 +2,8 @@
 //! alias, title and path a body may link to.
 
 use super::*;
+use aho_corasick::AhoCorasick;
+use std::sync::Arc;
 
 /// The link index Markdown bodies resolve against. `serve` keeps one to
 /// re-render a single edited body.
@@ -54,14 +56,136 @@ pub fn link_index(
     index
 }
 
+/// Rendered bodies kept by `serve` between loads, by source file. A kept
+/// body is used again when its text, place and tagged entities are the
+/// same, the link index answers each of its lookups the same, and no name
+/// that came or went in the index occurs in it: the same rendering, by
+/// construction, without running Markdown.
+#[derive(Default)]
+pub struct BodyCache {
+    /// Off for a one-shot build, which would only pay to fill it.
+    enabled: bool,
+    entries: HashMap<PathBuf, (u64, Arc<markdown::Rendered>)>,
+    next: HashMap<PathBuf, (u64, Arc<markdown::Rendered>)>,
+    /// The names every kept body was checked against.
+    names: Vec<(String, EntityId, String)>,
+    names_digest: u64,
+}
+
+/// Whether kept bodies may be used against a new index.
+enum Reuse {
+    Never,
+    /// Yes, unless the body contains one of these names.
+    Unless(Option<AhoCorasick>),
+}
+
+impl BodyCache {
+    pub fn new() -> Self {
+        BodyCache {
+            enabled: true,
+            ..BodyCache::default()
+        }
+    }
+
+    fn reuse(&self, index: &LinkIndex) -> Reuse {
+        if !self.enabled || self.entries.is_empty() {
+            return Reuse::Never;
+        }
+        if index.names_digest == self.names_digest {
+            return Reuse::Unless(None);
+        }
+        let old: HashSet<&(String, EntityId, String)> = self.names.iter().collect();
+        let new: HashSet<&(String, EntityId, String)> = index.mention_names().iter().collect();
+        let changed: Vec<&str> = old
+            .symmetric_difference(&new)
+            .map(|(n, _, _)| n.as_str())
+            .collect();
+        if changed.is_empty() {
+            // Same names in another order: ties may break differently.
+            return Reuse::Never;
+        }
+        Reuse::Unless(AhoCorasick::new(changed).ok())
+    }
+
+    /// The body rendered, kept or fresh, with the key to keep it under.
+    fn render(
+        &self,
+        body: &str,
+        ctx: &DocContext,
+        index: &LinkIndex,
+        reuse: &Reuse,
+    ) -> (u64, Arc<markdown::Rendered>) {
+        let key = body_key(body, ctx, index.raw_html);
+        if let (Reuse::Unless(names), Some((k, kept))) = (reuse, self.entries.get(ctx.path)) {
+            let same_answers = kept.lookups.iter().all(|(l, a)| index.answer(l) == *a);
+            let no_new_name = names.as_ref().is_none_or(|n| !n.is_match(body));
+            if *k == key && same_answers && no_new_name {
+                return (key, kept.clone());
+            }
+        }
+        (key, Arc::new(markdown::render(body, ctx, index)))
+    }
+
+    fn keep(&mut self, path: &Path, key: u64, out: &Arc<markdown::Rendered>) {
+        if self.enabled {
+            self.next.insert(path.to_path_buf(), (key, out.clone()));
+        }
+    }
+
+    /// Every body of this load is kept; the rest are dropped.
+    fn finish(&mut self, index: &LinkIndex) {
+        if self.enabled {
+            self.entries = std::mem::take(&mut self.next);
+            self.names = index.mention_names().to_vec();
+            self.names_digest = index.names_digest;
+        }
+    }
+}
+
+fn body_key(body: &str, ctx: &DocContext, raw_html: bool) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    body.hash(&mut h);
+    ctx.body_line.hash(&mut h);
+    raw_html.hash(&mut h);
+    let mut tagged: Vec<&EntityId> = ctx.tagged.iter().collect();
+    tagged.sort();
+    tagged.hash(&mut h);
+    h.finish()
+}
+
+/// The rendered body, moved out when nothing else holds it.
+fn owned(out: Arc<markdown::Rendered>) -> markdown::Rendered {
+    Arc::try_unwrap(out).unwrap_or_else(|kept| (*kept).clone())
+}
+
+/// Render every body: briefings', then profiles'. Kept bodies are used
+/// where `cache` allows.
+pub(super) fn render_bodies(
+    articles: &mut BTreeMap<ArticleId, Article>,
+    entities: &mut BTreeMap<EntityId, Entity>,
+    docs: &[&Document<ArticleFrontMatter>],
+    profiles: &[ProfileBody],
+    index: &LinkIndex,
+    cache: &mut BodyCache,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let reuse = cache.reuse(index);
+    render_article_bodies(articles, docs, index, cache, &reuse, diags);
+    render_profile_bodies(entities, profiles, index, cache, &reuse, diags);
+    cache.finish(index);
+}
+
 /// Render every briefing's body, in parallel against one shared index.
-pub(super) fn render_article_bodies(
+fn render_article_bodies(
     articles: &mut BTreeMap<ArticleId, Article>,
     docs: &[&Document<ArticleFrontMatter>],
     index: &LinkIndex,
+    cache: &mut BodyCache,
+    reuse: &Reuse,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rendered: Vec<(ArticleId, markdown::Rendered)> = docs
+    let rendered: Vec<(ArticleId, &Path, (u64, Arc<markdown::Rendered>))> = docs
         .par_iter()
         .map(|doc| {
             let slug = article_slug(doc);
@@ -72,10 +196,13 @@ pub(super) fn render_article_bodies(
                 body_line: doc.body_line,
                 tagged: &tagged,
             };
-            (slug, markdown::render(&doc.body, &ctx, index))
+            let out = cache.render(&doc.body, &ctx, index, reuse);
+            (slug, doc.path.as_path(), out)
         })
         .collect();
-    for (slug, out) in rendered {
+    for (slug, path, (key, out)) in rendered {
+        cache.keep(path, key, &out);
+        let out = owned(out);
         let a = articles.get_mut(&slug).expect("rendered article exists");
         a.body_html = out.html;
         a.heading_ids = out.heading_ids;
@@ -89,13 +216,15 @@ pub(super) fn render_article_bodies(
 }
 
 /// Render every profile's body; its summary is the first paragraph.
-pub(super) fn render_profile_bodies(
+fn render_profile_bodies(
     entities: &mut BTreeMap<EntityId, Entity>,
     bodies: &[ProfileBody],
     index: &LinkIndex,
+    cache: &mut BodyCache,
+    reuse: &Reuse,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rendered: Vec<(EntityId, markdown::Rendered)> = bodies
+    let rendered: Vec<(EntityId, &Path, (u64, Arc<markdown::Rendered>))> = bodies
         .par_iter()
         .map(|(id, path, body, line)| {
             let tagged = profile_relations(&entities[id]);
@@ -104,10 +233,12 @@ pub(super) fn render_profile_bodies(
                 body_line: *line,
                 tagged: &tagged,
             };
-            (id.clone(), markdown::render(body, &ctx, index))
+            (id.clone(), *path, cache.render(body, &ctx, index, reuse))
         })
         .collect();
-    for (id, out) in rendered {
+    for (id, path, (key, out)) in rendered {
+        cache.keep(path, key, &out);
+        let out = owned(out);
         let e = entities.get_mut(&id).expect("rendered profile exists");
         e.body_html = out.html;
         e.summary = out.first_paragraph;

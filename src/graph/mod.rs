@@ -23,8 +23,8 @@ use crate::diagnostics::{nearest, Diagnostic};
 use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
 use crate::text::{fold, slugify};
 use articles::*;
-pub use bodies::link_index;
-use bodies::{render_article_bodies, render_profile_bodies};
+use bodies::render_bodies;
+pub use bodies::{link_index, BodyCache};
 use names::*;
 use profiles::*;
 use relations::*;
@@ -34,13 +34,13 @@ pub type ArticleId = String;
 
 pub use crate::content::EntityId;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Source {
     pub name: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Article {
     pub slug: ArticleId,
     pub source: PathBuf,
@@ -89,7 +89,7 @@ impl Article {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Entity {
     pub id: EntityId,
     pub name: String,
@@ -105,14 +105,14 @@ pub struct Entity {
     pub articles: Vec<ArticleId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub enum Details {
     Country(Country),
     Leader(Leader),
     Crisis(Crisis),
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Country {
     pub iso: Option<String>,
     pub region: Option<String>,
@@ -123,7 +123,7 @@ pub struct Country {
     pub crises: Vec<EntityId>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Leader {
     pub country: Option<EntityId>,
     pub office: Option<String>,
@@ -135,7 +135,7 @@ pub struct Leader {
     pub peers: Vec<EntityId>,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Hash)]
 pub struct Crisis {
     pub status: Option<String>,
     pub started: Option<PartialDate>,
@@ -154,7 +154,7 @@ impl Crisis {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Tag {
     pub slug: String,
     pub name: String,
@@ -193,7 +193,12 @@ impl Site {
 
 /// Resolve the raw content into the site graph. Problems are pushed onto
 /// `diags`; the caller decides whether they stop the build.
-pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> Site {
+pub fn resolve(
+    config: Config,
+    raw: RawContent,
+    bodies: &mut BodyCache,
+    diags: &mut Vec<Diagnostic>,
+) -> Site {
     let mut r = Resolver {
         registry: Registry::default(),
         entities: BTreeMap::new(),
@@ -206,9 +211,19 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
     link_profile_references(&mut r, &raw, diags);
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
+    let mut t = crate::Timings::from_env();
     let index = link_index(&config, &r.entities, &articles, &unpublished);
-    render_article_bodies(&mut articles, &article_docs, &index, diags);
-    render_profile_bodies(&mut r.entities, &profile_bodies, &index, diags);
+    t.lap("link index");
+    render_bodies(
+        &mut articles,
+        &mut r.entities,
+        &article_docs,
+        &profile_bodies,
+        &index,
+        bodies,
+        diags,
+    );
+    t.lap("bodies");
     let mut site = Site {
         unpublished,
         config,
@@ -218,6 +233,7 @@ pub fn resolve(config: Config, raw: RawContent, diags: &mut Vec<Diagnostic>) -> 
         tags,
     };
     link_relations(&mut site);
+    t.lap("relations");
     site
 }
 

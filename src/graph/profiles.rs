@@ -2,6 +2,7 @@
 //! each with its kind's details.
 
 use super::*;
+use std::sync::Arc;
 
 impl Entity {
     pub(super) fn implicit(id: EntityId, name: &str) -> Entity {
@@ -144,7 +145,7 @@ profile_front!(
 pub(super) fn add_profiles<'a, T: ProfileFront>(
     r: &mut Resolver,
     kind: EntityKind,
-    docs: &'a [Document<T>],
+    docs: &'a [Arc<Document<T>>],
     diags: &mut Vec<Diagnostic>,
     bodies: &mut Vec<(EntityId, &'a Path, &'a str, usize)>,
     details: impl Fn(&Document<T>, &mut Vec<Diagnostic>) -> Details,

@@ -147,26 +147,31 @@ type LeaderUpdate = (EntityId, Vec<EntityId>, Vec<EntityId>);
 /// leader relations it gives.
 fn co_mentions(site: &Site) -> (Vec<CrisisUpdate>, Vec<LeaderUpdate>) {
     // Co-occurrence counts: which entities are named in the same briefings.
-    let mut together: HashMap<&EntityId, HashMap<&EntityId, usize>> = HashMap::new();
+    // Entities are numbered so that counting, which runs for every pair in
+    // every briefing, hashes integers rather than ids.
+    let ids: Vec<&EntityId> = site.entities.keys().collect();
+    let number: HashMap<&EntityId, u32> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i as u32))
+        .collect();
+    let mut together: Vec<HashMap<u32, usize>> = vec![HashMap::new(); ids.len()];
     for a in site.articles.values() {
-        for x in &a.entities {
-            for y in &a.entities {
+        let named: Vec<u32> = a.entities.iter().map(|e| number[e]).collect();
+        for &x in &named {
+            for &y in &named {
                 if x != y {
-                    *together.entry(x).or_default().entry(y).or_default() += 1;
+                    *together[x as usize].entry(y).or_default() += 1;
                 }
             }
         }
     }
     let ranked = |id: &EntityId, kind: EntityKind| -> Vec<EntityId> {
-        let mut v: Vec<(&EntityId, usize)> = together
-            .get(id)
-            .map(|m| {
-                m.iter()
-                    .filter(|(o, _)| o.kind == kind)
-                    .map(|(o, n)| (*o, *n))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut v: Vec<(&EntityId, usize)> = together[number[id] as usize]
+            .iter()
+            .map(|(o, n)| (ids[*o as usize], *n))
+            .filter(|(o, _)| o.kind == kind)
+            .collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         v.into_iter().map(|(o, _)| o.clone()).collect()
     };

@@ -117,7 +117,7 @@ pub fn feed_view<'a>(r: &Reader<'a>, scope: &FeedScope) -> FeedView<'a> {
     let entries: Vec<EntryView> = newest.iter().map(|slug| feed_entry(r, slug)).collect();
     let updated = newest
         .iter()
-        .map(|s| r.card(s).last_modified())
+        .map(|s| r.last_modified(s))
         .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
@@ -171,7 +171,7 @@ pub struct SitemapEntry {
 
 /// The newest "last changed" date among some briefings.
 pub fn newest<'a>(r: &Reader, slugs: impl IntoIterator<Item = &'a String>) -> Option<Date> {
-    slugs.into_iter().map(|s| r.card(s).last_modified()).max()
+    slugs.into_iter().map(|s| r.last_modified(s)).max()
 }
 
 /// `lastmod` for a page: a briefing's own date, else its newest briefing's.
@@ -180,15 +180,15 @@ pub fn newest<'a>(r: &Reader, slugs: impl IntoIterator<Item = &'a String>) -> Op
 pub fn last_modified(r: &Reader, page: &super::PageId, site_newest: Option<Date>) -> Option<Date> {
     use super::PageId::*;
     match page {
-        Article(slug) => Some(r.card(slug).last_modified()),
+        Article(slug) => Some(r.last_modified(slug)),
         Entity(id, n) => newest(r, super::list_slice(&r.entity(id).articles, *n)),
         Tag(slug, n) => newest(r, super::list_slice(&r.tag(slug).articles, *n)),
         ArchiveYear(y) => r
             .timeline()
             .iter()
-            .map(|s| r.card(s))
-            .filter(|a| a.date.year() == *y)
-            .map(|a| a.last_modified())
+            .map(|s| r.dates(s))
+            .filter(|(date, _)| date.year() == *y)
+            .map(|(date, updated)| updated.unwrap_or(date))
             .max(),
         EntityIndex(kind) => r
             .entity_ids(*kind)
@@ -220,7 +220,7 @@ pub struct YearView<'a> {
 pub fn archive<'a>(r: &Reader<'a>, only: Option<i32>, with_articles: bool) -> Vec<YearView<'a>> {
     let mut years: BTreeMap<i32, BTreeMap<u32, Vec<&'a String>>> = BTreeMap::new();
     for slug in r.timeline() {
-        let date = r.card(slug).date;
+        let (date, _) = r.dates(slug);
         let (y, m) = (date.year(), date.month());
         if only.is_none_or(|o| o == y) {
             years.entry(y).or_default().entry(m).or_default().push(slug);
@@ -406,28 +406,65 @@ pub fn entities_json(r: &Reader) -> Value {
 }
 
 /// `/api/articles.json`: every briefing's metadata, newest first.
-pub fn articles_json(r: &Reader) -> Value {
-    let articles: Vec<Value> = r
+/// `/api/articles.json`: every briefing, newest first. Typed rather than
+/// built as a `Value`, which costs an allocation per field at 10,000
+/// briefings; fields are in alphabetical order, as the export has always
+/// listed them.
+#[derive(Serialize)]
+pub struct ArticlesJson<'a> {
+    articles: Vec<ArticleJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ArticleJson<'a> {
+    countries: Vec<&'a str>,
+    crises: Vec<&'a str>,
+    date: String,
+    leaders: Vec<&'a str>,
+    slug: &'a str,
+    sources: Vec<SourceJson<'a>>,
+    summary: &'a str,
+    tags: &'a [String],
+    title: &'a str,
+    updated: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SourceJson<'a> {
+    name: &'a str,
+    url: &'a str,
+}
+
+pub fn articles_json<'a>(r: &Reader<'a>) -> ArticlesJson<'a> {
+    let articles = r
         .timeline()
         .iter()
         .map(|slug| {
             let a = r.card(slug);
-            json!({
-                "slug": a.slug,
-                "title": a.title,
-                "url": r.config().absolute_url(&a.path()),
-                "date": a.date.iso(),
-                "updated": a.updated.map(|u| u.iso()),
-                "summary": a.summary,
-                "countries": slugs(a.entities, EntityKind::Country),
-                "leaders": slugs(a.entities, EntityKind::Leader),
-                "crises": slugs(a.entities, EntityKind::Crisis),
-                "tags": a.tags,
-                "sources": a.sources.iter().map(|s| json!({"name": s.name, "url": s.url})).collect::<Vec<_>>(),
-            })
+            ArticleJson {
+                countries: slugs(a.entities, EntityKind::Country),
+                crises: slugs(a.entities, EntityKind::Crisis),
+                date: a.date.iso(),
+                leaders: slugs(a.entities, EntityKind::Leader),
+                slug: a.slug,
+                sources: a
+                    .sources
+                    .iter()
+                    .map(|s| SourceJson {
+                        name: &s.name,
+                        url: &s.url,
+                    })
+                    .collect(),
+                summary: a.summary,
+                tags: a.tags,
+                title: a.title,
+                updated: a.updated.map(|u| u.iso()),
+                url: r.config().absolute_url(&a.path()),
+            }
         })
         .collect();
-    json!({ "articles": articles })
+    ArticlesJson { articles }
 }
 
 pub fn robots(r: &Reader) -> String {

@@ -314,7 +314,7 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
     }
 }
 
-fn pretty(v: serde_json::Value) -> Vec<u8> {
+fn pretty(v: impl serde::Serialize) -> Vec<u8> {
     serde_json::to_vec_pretty(&v).expect("JSON serialises")
 }
 

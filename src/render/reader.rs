@@ -9,9 +9,9 @@
 //! from its card and its whole page. The grains are types, so a view that
 //! asks for a card cannot read the body without recording it.
 
+use rayon::prelude::*;
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::fmt::{self, Write as _};
 
 use crate::config::Config;
 use crate::content::frontmatter::Date;
@@ -24,6 +24,9 @@ pub enum Dep {
     Article(ArticleId),
     /// What a briefing's card shows: see [`Card`].
     Card(ArticleId),
+    /// A briefing's date and update date: what grouping by year and
+    /// `lastmod` read, so a new title does not touch every archive page.
+    Dated(ArticleId),
     /// Everything about an entity, its list of briefings included.
     Entity(EntityId),
     /// What an entity's card shows: see [`EntityBrief`].
@@ -45,7 +48,7 @@ pub enum Dep {
 }
 
 /// A briefing without its text: what lists, links and the JSON export show.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Hash)]
 pub struct Card<'a> {
     pub slug: &'a str,
     pub title: &'a str,
@@ -90,7 +93,7 @@ impl<'a> From<&'a Article> for Card<'a> {
 }
 
 /// The part of an entity shown wherever it is listed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct EntityBrief<'a> {
     pub id: &'a EntityId,
     pub name: &'a str,
@@ -170,6 +173,19 @@ impl<'a> Reader<'a> {
         (&self.site.articles[id]).into()
     }
 
+    /// A briefing's date and, if given, its update date.
+    pub fn dates(&self, id: &str) -> (Date, Option<Date>) {
+        self.record(|| Dep::Dated(id.to_string()));
+        let a = &self.site.articles[id];
+        (a.date, a.updated)
+    }
+
+    /// The date a reader should see as "last changed".
+    pub fn last_modified(&self, id: &str) -> Date {
+        let (date, updated) = self.dates(id);
+        updated.unwrap_or(date)
+    }
+
     pub fn entity(&self, id: &EntityId) -> &'a Entity {
         self.record(|| Dep::Entity(id.clone()));
         &self.site.entities[id]
@@ -222,11 +238,11 @@ impl<'a> Reader<'a> {
 
 /// A digest of every item a page can read, to tell which changed.
 pub fn digests(site: &Site) -> HashMap<Dep, u64> {
-    let mut out = HashMap::new();
-    for (id, a) in &site.articles {
-        out.insert(Dep::Article(id.clone()), digest(a));
-        out.insert(Dep::Card(id.clone()), digest(&Card::from(a)));
-    }
+    let mut out: HashMap<Dep, u64> = site
+        .articles
+        .par_iter()
+        .flat_map_iter(|(_, a)| article_digests(a))
+        .collect();
     for (id, e) in &site.entities {
         out.extend(entity_digests(id, e));
     }
@@ -245,8 +261,9 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
 }
 
 /// The digests of one briefing, after its body alone was re-rendered.
-pub fn article_digests(a: &Article) -> [(Dep, u64); 2] {
+pub fn article_digests(a: &Article) -> [(Dep, u64); 3] {
     [
+        (Dep::Dated(a.slug.clone()), digest(&(a.date, a.updated))),
         (Dep::Article(a.slug.clone()), digest(a)),
         (Dep::Card(a.slug.clone()), digest(&Card::from(a))),
     ]
@@ -260,19 +277,14 @@ fn entity_digests(id: &EntityId, e: &Entity) -> [(Dep, u64); 3] {
     ]
 }
 
-/// A digest of a value's `Debug` form, which derives cover every field of,
-/// so a field added to the graph can never be left out of change detection.
-fn digest(value: &impl fmt::Debug) -> u64 {
-    struct Hasher(xxhash_rust::xxh3::Xxh3);
-    impl fmt::Write for Hasher {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0.update(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut h = Hasher(xxhash_rust::xxh3::Xxh3::new());
-    write!(h, "{value:?}").expect("hashing cannot fail");
-    h.0.digest()
+/// A digest of a value's `Hash`, which derives cover every field of, so a
+/// field added to the graph can never be left out of change detection.
+/// Digests live only in memory, so the hash need not be stable.
+fn digest(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::Hasher;
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 /// Which pages read which items, both ways, kept by `serve` from what

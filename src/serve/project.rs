@@ -1,7 +1,7 @@
 //! An in-memory build that can be brought up to date after edits by
 //! re-rendering only the pages the edited files affect.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -15,6 +15,8 @@ use crate::graph::{digest, link_index, Site};
 use crate::markdown::{self, DocContext, LinkIndex};
 use crate::render::reader::{article_digests, changed_deps, digests, Dep, ReadIndex};
 use crate::render::{self, PageId, Theme};
+use crate::search::{self, Record};
+use rayon::prelude::*;
 
 /// The served site's files: output path to bytes. Cheap to clone.
 pub type Files = HashMap<String, Arc<[u8]>>;
@@ -46,8 +48,11 @@ pub struct Project {
     index: LinkIndex,
     /// Article slug by source path.
     by_source: HashMap<PathBuf, String>,
-    /// Search records by URL.
-    records: BTreeMap<String, Arc<crate::search::Record>>,
+    /// Search records, rebuilt only for items whose inputs changed.
+    records: Records,
+    /// Parsed files and rendered bodies, so an edit redoes only what it
+    /// touched.
+    caches: crate::Caches,
     pub files: Files,
     pub warnings: Vec<Diagnostic>,
 }
@@ -60,7 +65,8 @@ impl Project {
     /// Build the whole site in memory.
     pub fn open(site_dir: &Path, options: &BuildOptions) -> Result<Project> {
         let config = Config::load(site_dir, options)?;
-        let (site, mut warnings) = crate::load(&config)?;
+        let mut caches = crate::Caches::kept();
+        let (site, mut warnings) = crate::load_cached(&config, &mut caches, &HashSet::new())?;
         let theme = Theme::load(site_dir)?;
         warnings.extend(theme.warnings.iter().cloned());
         let all = render::pages(&site);
@@ -74,10 +80,11 @@ impl Project {
         for o in render::static_outputs(&theme)? {
             files.insert(o.path, o.bytes.into());
         }
-        Ok(Project {
+        let mut project = Project {
             index: link_index(&config, &site.entities, &site.articles, &site.unpublished),
             by_source: by_source(&site),
-            records: records(&site),
+            records: Records::default(),
+            caches,
             digests: digests(&site),
             site_dir: site_dir.to_path_buf(),
             options: options.clone(),
@@ -87,13 +94,15 @@ impl Project {
             site,
             files,
             warnings,
-        })
+        };
+        project.records.refresh(&project.site, &project.digests);
+        Ok(project)
     }
 
     /// What the search index is built from: cheap to take, since records
     /// are kept and only edited briefings' records are rebuilt.
     pub fn search_records(&self) -> Vec<Arc<crate::search::Record>> {
-        self.records.values().cloned().collect()
+        self.records.all()
     }
 
     /// Bring the build up to date after `changed` files (absolute or relative
@@ -131,7 +140,7 @@ impl Project {
         }
         // Load first, so a failure changes nothing.
         let new_site = (!content.is_empty())
-            .then(|| crate::load(&self.config))
+            .then(|| self.load(&content))
             .transpose()?;
         let new_theme = (!templates.is_empty())
             .then(|| Theme::load(&self.site_dir))
@@ -150,7 +159,9 @@ impl Project {
             todo.extend(self.pages_using(&theme, &templates, &all));
             self.theme = theme;
         }
+        let mut t = crate::Timings::from_env();
         let (rendered, removed) = self.render(todo, &all)?;
+        t.lap(&format!("render {} pages", rendered));
         let copied = static_files.len();
         let css_only = copied > 0 && static_files.iter().all(|(n, _)| n.ends_with(".css"));
         for (name, bytes) in static_files {
@@ -166,6 +177,15 @@ impl Project {
         })
     }
 
+    /// Load the site again, re-parsing only the edited content files (and
+    /// any whose size or time changed). The kept parses follow the files
+    /// on disk whether or not the load succeeds; a failed file is kept as
+    /// its error, and reported again until it is edited.
+    fn load(&mut self, edited: &[&PathBuf]) -> Result<(Site, Vec<Diagnostic>)> {
+        let edited: HashSet<PathBuf> = edited.iter().map(|p| self.site_dir.join(p)).collect();
+        crate::load_cached(&self.config, &mut self.caches, &edited)
+    }
+
     /// Take a freshly loaded graph; returns the pages that must be rendered
     /// again: those that read an item that changed, and new ones.
     fn swap_site(
@@ -174,7 +194,9 @@ impl Project {
         warnings: Vec<Diagnostic>,
         all: &BTreeSet<PageId>,
     ) -> BTreeSet<PageId> {
+        let mut t = crate::Timings::from_env();
         let new_digests = digests(&site);
+        t.lap("digests");
         let changed = changed_deps(&self.digests, &new_digests);
         let mut todo = self.reads.readers(&changed);
         todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
@@ -185,7 +207,8 @@ impl Project {
             &site.unpublished,
         );
         self.by_source = by_source(&site);
-        self.records = records(&site);
+        self.records.refresh(&site, &new_digests);
+        t.lap("records");
         self.digests = new_digests;
         self.site = site;
         self.warnings = warnings;
@@ -309,6 +332,7 @@ impl Project {
             }
         }
         let mut changed_deps = BTreeSet::new();
+        let slugs: Vec<String> = updates.iter().map(|(slug, _, _)| slug.clone()).collect();
         for (slug, path, out) in updates {
             let a = self.site.articles.get_mut(&slug).expect("article exists");
             a.body_html = out.html;
@@ -326,9 +350,10 @@ impl Project {
                     changed_deps.insert(dep);
                 }
             }
-            let record = crate::search::article_record(&self.site, &self.site.articles[&slug]);
-            self.records.insert(record.url.clone(), Arc::new(record));
         }
+        let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        self.records
+            .refresh_articles(&self.site, &self.digests, &slugs);
         crate::diagnostics::sort(&mut self.warnings);
         // A body edit changes no page's existence: only re-render readers.
         let todo: Vec<PageId> = self.reads.readers(&changed_deps).into_iter().collect();
@@ -396,11 +421,81 @@ fn check_collisions(
     Ok(())
 }
 
-fn records(site: &Site) -> BTreeMap<String, Arc<crate::search::Record>> {
-    crate::search::records(site)
-        .into_iter()
-        .map(|r| (r.url.clone(), Arc::new(r)))
-        .collect()
+/// Search records by the item they index, each with a digest of what it
+/// was built from, so a rebuild redoes only the records whose inputs
+/// changed: a briefing's own fields and the names of what it is tagged with.
+#[derive(Default)]
+struct Records(HashMap<Dep, (u64, Arc<Record>)>);
+
+impl Records {
+    /// Bring every record up to date, dropping those of removed items.
+    fn refresh(&mut self, site: &Site, digests: &HashMap<Dep, u64>) {
+        let mut wanted: Vec<(Dep, u64)> = site
+            .articles
+            .values()
+            .map(|a| article_key(a, digests))
+            .collect();
+        for e in site.entities.values().filter(|e| e.source.is_some()) {
+            let dep = Dep::Entity(e.id.clone());
+            wanted.push((dep.clone(), combine([dep], digests)));
+        }
+        let keep: HashSet<&Dep> = wanted.iter().map(|(d, _)| d).collect();
+        self.0.retain(|d, _| keep.contains(d));
+        self.update(site, wanted);
+    }
+
+    /// Bring the records of some briefings up to date.
+    fn refresh_articles(&mut self, site: &Site, digests: &HashMap<Dep, u64>, ids: &[&str]) {
+        let wanted = ids
+            .iter()
+            .map(|id| article_key(&site.articles[*id], digests));
+        self.update(site, wanted.collect());
+    }
+
+    /// Rebuild, in parallel, the records whose key is not the one kept.
+    fn update(&mut self, site: &Site, wanted: Vec<(Dep, u64)>) {
+        let stale: Vec<(Dep, u64)> = wanted
+            .into_iter()
+            .filter(|(d, k)| self.0.get(d).is_none_or(|(old, _)| old != k))
+            .collect();
+        let fresh: Vec<(Dep, (u64, Arc<Record>))> = stale
+            .into_par_iter()
+            .map(|(dep, key)| {
+                let record = match &dep {
+                    Dep::Article(id) => search::article_record(site, &site.articles[id]),
+                    Dep::Entity(id) => search::entity_record(site, &site.entities[id]),
+                    _ => unreachable!("records are kept for briefings and profiles"),
+                };
+                (dep, (key, Arc::new(record)))
+            })
+            .collect();
+        self.0.extend(fresh);
+    }
+
+    /// Every record, in URL order as a full build lists them.
+    fn all(&self) -> Vec<Arc<Record>> {
+        let mut out: Vec<Arc<Record>> = self.0.values().map(|(_, r)| r.clone()).collect();
+        out.sort_by(|a, b| a.url.cmp(&b.url));
+        out
+    }
+}
+
+/// A briefing's record is built from its own fields and the names of what
+/// it is tagged with.
+fn article_key(a: &crate::graph::Article, digests: &HashMap<Dep, u64>) -> (Dep, u64) {
+    let inputs = std::iter::once(Dep::Article(a.slug.clone()))
+        .chain(a.entities.iter().cloned().map(Dep::EntityName))
+        .chain(a.tags.iter().cloned().map(Dep::TagName));
+    (Dep::Article(a.slug.clone()), combine(inputs, digests))
+}
+
+/// One digest over the digests of `deps`.
+fn combine(deps: impl IntoIterator<Item = Dep>, digests: &HashMap<Dep, u64>) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for d in deps {
+        h.update(&digests.get(&d).copied().unwrap_or(0).to_le_bytes());
+    }
+    h.digest()
 }
 
 fn by_source(site: &Site) -> HashMap<PathBuf, String> {
