@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use chrono::{DateTime, Duration, FixedOffset};
+use chrono::Duration;
 use serde::Serialize;
 
 use crate::config::{BuildOptions, Config};
@@ -19,11 +19,7 @@ pub const STALE_AFTER_DAYS: i64 = 180;
 /// Every finding for the site at `site_dir`, sorted by file and line.
 /// Configuration errors that stop loading altogether come back as findings
 /// too, so the caller always gets a list.
-pub fn check(
-    site_dir: &std::path::Path,
-    options: &BuildOptions,
-    now: DateTime<FixedOffset>,
-) -> Result<Vec<Diagnostic>> {
+pub fn check(site_dir: &std::path::Path, options: &BuildOptions) -> Result<Vec<Diagnostic>> {
     let lenient = BuildOptions {
         strict: false,
         ..options.clone()
@@ -33,7 +29,7 @@ pub fn check(
         Err(e) => return e.downcast::<BuildFailed>().map(|f| f.diagnostics),
     };
     let (site, mut diags) = crate::load_with_diagnostics(&config)?;
-    diags.extend(editorial(&site, now));
+    diags.extend(editorial(&site));
     if options.strict {
         diagnostics::promote_warnings(&mut diags);
     }
@@ -43,9 +39,10 @@ pub fn check(
 }
 
 /// The checks that look at the resolved graph as a whole.
-pub fn editorial(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+/// What is stale is measured from the site's reference date.
+pub fn editorial(site: &Site) -> Vec<Diagnostic> {
     let mut out = article_checks(site);
-    out.extend(profile_checks(site, now));
+    out.extend(profile_checks(site, site.config.today));
     out
 }
 
@@ -109,7 +106,7 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
 }
 
 /// Leaders without a known country, and active crises gone quiet.
-fn profile_checks(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
+fn profile_checks(site: &Site, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for e in site.entities.values() {
         let Some(source) = &e.source else { continue };
@@ -137,7 +134,10 @@ fn profile_checks(site: &Site, now: DateTime<FixedOffset>) -> Vec<Diagnostic> {
                 let newest = e.articles.first().map(|s| site.articles[s].date.instant);
                 let stale = match newest {
                     None => true,
-                    Some(d) => now.signed_duration_since(d) > Duration::days(STALE_AFTER_DAYS),
+                    Some(d) => {
+                        today.signed_duration_since(d.date_naive())
+                            > Duration::days(STALE_AFTER_DAYS)
+                    }
                 };
                 if stale {
                     let when = newest

@@ -5,6 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::diagnostics::{BuildFailed, Diagnostic};
@@ -24,6 +25,9 @@ pub struct SiteConfig {
     pub raw_html: bool,
     /// Briefings per page on `/articles/`.
     pub paginate: usize,
+    /// Pin the reference date ("today") for what is current, upcoming or
+    /// stale: for an archive kept as it stood. `YYYY-MM-DD`.
+    pub today: Option<String>,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -36,6 +40,7 @@ impl Default for SiteConfig {
             language: "en".into(),
             raw_html: false,
             paginate: 20,
+            today: None,
             extra: BTreeMap::new(),
         }
     }
@@ -48,6 +53,8 @@ pub struct BuildOptions {
     pub strict: bool,
     /// Overrides `base_url` from `site.yaml`.
     pub base_url: Option<String>,
+    /// The reference date, from `--today`; overrides everything else.
+    pub today: Option<NaiveDate>,
 }
 
 /// Everything a build needs to know before it reads any content.
@@ -62,6 +69,9 @@ pub struct Config {
     pub base_path: String,
     pub drafts: bool,
     pub strict: bool,
+    /// The reference date: what "current", "upcoming" and "stale" mean.
+    /// See [`reference_date`].
+    pub today: NaiveDate,
 }
 
 impl Config {
@@ -126,7 +136,14 @@ impl Config {
                 "use a full URL such as `https://example.org/briefings/`, or a path such as `/`",
             )],
         })?;
+        let today = reference_date(options.today, site.today.as_deref(), source_date_epoch())
+            .map_err(|msg| BuildFailed {
+                diagnostics: vec![Diagnostic::error(msg)
+                    .in_file(SITE_FILE)
+                    .with_help("write the date as `today: 2024-01-15`, or remove the key")],
+            })?;
         Ok(Config {
+            today,
             site_dir: site_dir.to_path_buf(),
             site,
             origin,
@@ -149,6 +166,34 @@ impl Config {
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.url(path))
     }
+}
+
+/// The reference date: `--today` if given, else `today:` in `site.yaml`,
+/// else `SOURCE_DATE_EPOCH` (for reproducible builds), else the clock's
+/// date in UTC.
+pub fn reference_date(
+    flag: Option<NaiveDate>,
+    pinned: Option<&str>,
+    epoch: Option<i64>,
+) -> Result<NaiveDate, String> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    if let Some(text) = pinned {
+        return NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("`today: {text}` is not a date"));
+    }
+    let now = match epoch {
+        Some(secs) => chrono::DateTime::from_timestamp(secs, 0)
+            .ok_or_else(|| format!("SOURCE_DATE_EPOCH={secs} is out of range"))?,
+        None => chrono::Utc::now(),
+    };
+    Ok(now.date_naive())
+}
+
+/// `SOURCE_DATE_EPOCH` as seconds, if set to a number.
+fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
 }
 
 /// Split `https://example.org/briefings` into (`https://example.org`,
@@ -207,5 +252,23 @@ mod tests {
         );
         assert_eq!(split_base_url("/").unwrap(), ("".into(), "/".into()));
         assert!(split_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn the_reference_date_comes_from_the_flag_then_the_site_then_the_epoch() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let flag = Some(d("2020-01-02"));
+        // 2023-10-02T00:00:00Z
+        let epoch = Some(1_696_204_800);
+        assert_eq!(
+            reference_date(flag, Some("2024-01-15"), epoch),
+            Ok(d("2020-01-02"))
+        );
+        assert_eq!(
+            reference_date(None, Some("2024-01-15"), epoch),
+            Ok(d("2024-01-15"))
+        );
+        assert_eq!(reference_date(None, None, epoch), Ok(d("2023-10-02")));
+        assert!(reference_date(None, Some("soon"), epoch).is_err());
     }
 }

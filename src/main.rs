@@ -43,6 +43,9 @@ enum Command {
         /// Treat every warning as an error
         #[arg(long)]
         strict: bool,
+        /// The reference date for what is current, upcoming or stale (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Preview the site with live reload; rebuilds what an edit affects
     Serve {
@@ -59,6 +62,9 @@ enum Command {
         /// Open the site in a browser
         #[arg(long)]
         open: bool,
+        /// The reference date for what is current, upcoming or stale (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Validate the site without writing anything, and list every finding
     Check {
@@ -72,6 +78,9 @@ enum Command {
         drafts: bool,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// The reference date for what is current, upcoming or stale (default: today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Write a new briefing or profile stub
     New {
@@ -136,6 +145,7 @@ fn main() -> ExitCode {
             base_url,
             drafts,
             strict,
+            today,
         } => build(
             &term,
             site_dir,
@@ -144,6 +154,7 @@ fn main() -> ExitCode {
                 drafts,
                 strict,
                 base_url,
+                today,
             },
         ),
         Command::Serve {
@@ -152,6 +163,7 @@ fn main() -> ExitCode {
             bind,
             drafts,
             open,
+            today,
         } => briefing::serve::serve(
             &ServeOptions {
                 site_dir,
@@ -159,6 +171,7 @@ fn main() -> ExitCode {
                 port,
                 drafts,
                 open,
+                today,
             },
             &term,
         )
@@ -168,7 +181,18 @@ fn main() -> ExitCode {
             strict,
             drafts,
             format,
-        } => check(&term, site_dir, strict, drafts, format),
+            today,
+        } => check(
+            &term,
+            site_dir,
+            BuildOptions {
+                drafts,
+                strict,
+                base_url: None,
+                today,
+            },
+            format,
+        ),
         Command::New { what } => new(what),
         Command::Init { dir } => briefing::scaffold::init(&dir, chrono::Local::now().date_naive())
             .map(|paths| {
@@ -219,16 +243,10 @@ fn build(
 fn check(
     term: &Terminal,
     site_dir: PathBuf,
-    strict: bool,
-    drafts: bool,
+    options: BuildOptions,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let options = BuildOptions {
-        drafts,
-        strict,
-        base_url: None,
-    };
-    let result = briefing::check::check(&site_dir, &options, chrono::Local::now().fixed_offset());
+    let result = briefing::check::check(&site_dir, &options);
     let findings = match (result, format) {
         (Ok(findings), _) => findings,
         // A tool reading JSON gets one JSON document, whatever went wrong.

@@ -465,6 +465,17 @@ impl<'d, 'a> Pass<'d, 'a> {
 /// target. (A test checks this list against the templates.)
 pub const THEME_IDS: &[&str] = &[
     "main",
+    "office-heading",
+    "facts-heading",
+    "assessments-heading",
+    "figures-heading",
+    "key-dates-heading",
+    "mentioned-heading",
+    "contacts-heading",
+    "this-month",
+    "upcoming",
+    "recent",
+    "former-leaders",
     "site-search-q",
     "search",
     "search-q",

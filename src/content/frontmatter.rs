@@ -35,6 +35,9 @@ pub struct ArticleFrontMatter {
     pub draft: bool,
     #[serde(default)]
     pub slug: Option<String>,
+    /// What sort of briefing: readout, call, meeting, statement, analysis…
+    #[serde(default)]
+    pub kind: Option<String>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -59,6 +62,8 @@ pub struct CountryFrontMatter {
     #[serde(default)]
     pub capital: Option<String>,
     #[serde(default)]
+    pub dates: Vec<KeyDateFrontMatter>,
+    #[serde(default)]
     pub extra: Extra,
 }
 
@@ -74,6 +79,14 @@ pub struct LeaderFrontMatter {
     pub office: Option<String>,
     #[serde(default)]
     pub term: Option<TermFrontMatter>,
+    #[serde(default)]
+    pub positions: Vec<PositionFrontMatter>,
+    #[serde(default)]
+    pub born: Option<String>,
+    #[serde(default)]
+    pub party: Option<String>,
+    #[serde(default)]
+    pub dates: Vec<KeyDateFrontMatter>,
     #[serde(default)]
     pub extra: Extra,
 }
@@ -102,7 +115,70 @@ pub struct CrisisFrontMatter {
     #[serde(default, deserialize_with = "one_or_many")]
     pub countries: Vec<String>,
     #[serde(default)]
+    pub assessments: Vec<AssessmentFrontMatter>,
+    #[serde(default)]
+    pub figures: Vec<FigureFrontMatter>,
+    #[serde(default)]
+    pub dates: Vec<KeyDateFrontMatter>,
+    #[serde(default)]
     pub extra: Extra,
+}
+
+/// One office a leader held: `positions:` in a leader profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PositionFrontMatter {
+    pub office: String,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub acting: bool,
+}
+
+/// One month's CrisisWatch-style assessment of a crisis.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentFrontMatter {
+    pub month: String,
+    pub trend: String,
+    #[serde(default)]
+    pub alert: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    #[serde(default)]
+    pub source: Option<SourceRef>,
+}
+
+/// One sourced number about a crisis: an exact `value`, or a `min`/`max`
+/// range.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FigureFrontMatter {
+    pub metric: String,
+    #[serde(default)]
+    pub label: Option<String>,
+    #[serde(default)]
+    pub value: Option<f64>,
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    pub as_of: String,
+    #[serde(default)]
+    pub source: Option<SourceRef>,
+}
+
+/// A date worth knowing: a vote, an election, a mandate's expiry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyDateFrontMatter {
+    pub date: String,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// Authors often write `countries: Kenya` for a single entry; accept it as a
@@ -342,6 +418,33 @@ impl PartialDate {
             NaiveDate::from_ymd_opt(year, m, d).ok_or_else(bad)?;
         }
         Ok(PartialDate { year, month, day })
+    }
+
+    /// The first day the date covers: 2023-04 starts on 1 April.
+    pub fn start(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+            .expect("checked when parsed")
+    }
+
+    /// The first day after the date, as the end of a term: a term to
+    /// 2024-04 covers April; a term to 2022-09-13 ends as that day begins,
+    /// the day a successor takes office.
+    pub fn end(&self) -> NaiveDate {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => Some(self.start()),
+            (Some(12), None) => NaiveDate::from_ymd_opt(self.year + 1, 1, 1),
+            (Some(m), None) => NaiveDate::from_ymd_opt(self.year, m + 1, 1),
+            _ => NaiveDate::from_ymd_opt(self.year + 1, 1, 1),
+        }
+        .unwrap_or(NaiveDate::MAX)
+    }
+
+    pub fn from_date(d: NaiveDate) -> PartialDate {
+        PartialDate {
+            year: d.year(),
+            month: Some(d.month()),
+            day: Some(d.day()),
+        }
     }
 
     pub fn iso(&self) -> String {

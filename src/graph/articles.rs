@@ -72,6 +72,7 @@ pub(super) fn resolve_article(
         tags: tag_slugs,
         sources,
         draft: f.draft,
+        kind: super::profiles::non_empty(&f.kind),
         extra: f.extra.clone(),
         older: None,
         newer: None,

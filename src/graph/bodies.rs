@@ -154,6 +154,9 @@ fn body_key(body: &str, ctx: &DocContext, raw_html: bool) -> u64 {
     h.finish()
 }
 
+/// A rendered body with the key it is kept under.
+type Keyed = (u64, Arc<markdown::Rendered>);
+
 /// The rendered body, moved out when nothing else holds it.
 fn owned(out: Arc<markdown::Rendered>) -> markdown::Rendered {
     Arc::try_unwrap(out).unwrap_or_else(|kept| (*kept).clone())
@@ -185,7 +188,7 @@ fn render_article_bodies(
     reuse: &Reuse,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rendered: Vec<(ArticleId, &Path, (u64, Arc<markdown::Rendered>))> = docs
+    let rendered: Vec<(ArticleId, &Path, Keyed)> = docs
         .par_iter()
         .map(|doc| {
             let slug = article_slug(doc);
@@ -224,7 +227,7 @@ fn render_profile_bodies(
     reuse: &Reuse,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let rendered: Vec<(EntityId, &Path, (u64, Arc<markdown::Rendered>))> = bodies
+    let rendered: Vec<(EntityId, &Path, Keyed)> = bodies
         .par_iter()
         .map(|(id, path, body, line)| {
             let tagged = profile_relations(&entities[id]);

@@ -6,6 +6,7 @@
 
 mod articles;
 mod bodies;
+mod dossier;
 mod names;
 mod profiles;
 mod relations;
@@ -14,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::frontmatter::{ArticleFrontMatter, Date, Extra, PartialDate};
@@ -25,6 +27,9 @@ use crate::text::{fold, slugify};
 use articles::*;
 use bodies::render_bodies;
 pub use bodies::{link_index, BodyCache};
+pub use dossier::{
+    Alert, Amount, Assessment, Figure, KeyDate, Position, Trend, STALE_FIGURE_MONTHS,
+};
 use names::*;
 use profiles::*;
 use relations::*;
@@ -66,6 +71,8 @@ pub struct Article {
     pub tags: Vec<String>,
     pub sources: Vec<Source>,
     pub draft: bool,
+    /// What sort of briefing it is (readout, call, analysis…), if given.
+    pub kind: Option<String>,
     pub extra: Extra,
     /// Neighbours in time: the next older and next newer briefing.
     pub older: Option<ArticleId>,
@@ -101,8 +108,32 @@ pub struct Entity {
     pub summary: String,
     pub extra: Extra,
     pub details: Details,
+    /// Key dates from the profile, soonest first.
+    pub dates: Vec<KeyDate>,
     /// Briefings naming this entity, newest first.
     pub articles: Vec<ArticleId>,
+    /// Entities named in the same briefings, strongest tie first: a signal,
+    /// not a stated relation.
+    pub mentioned_with: Vec<CoMention>,
+}
+
+/// Another entity named in the same briefings.
+#[derive(Debug, Clone, Hash)]
+pub struct CoMention {
+    pub id: EntityId,
+    /// Briefings naming both.
+    pub shared: usize,
+}
+
+/// Another leader who appears in the same briefings as a leader.
+#[derive(Debug, Clone, Hash)]
+pub struct Contact {
+    pub id: EntityId,
+    pub shared: usize,
+    pub first: Date,
+    pub latest: Date,
+    /// The latest shared briefings, newest first (three at most).
+    pub recent: Vec<ArticleId>,
 }
 
 #[derive(Debug, Clone, Hash)]
@@ -119,20 +150,26 @@ pub struct Country {
     pub capital: Option<String>,
     /// Leaders whose `country` is this one.
     pub leaders: Vec<EntityId>,
-    /// Crises involving this country.
+    /// Crises whose profiles list this country.
     pub crises: Vec<EntityId>,
 }
 
 #[derive(Debug, Clone, Default, Hash)]
 pub struct Leader {
     pub country: Option<EntityId>,
-    pub office: Option<String>,
-    pub term_from: Option<PartialDate>,
-    pub term_to: Option<PartialDate>,
-    /// Crises named in the same briefings, most shared first.
-    pub crises: Vec<EntityId>,
-    /// Leaders named in the same briefings, most shared first.
-    pub peers: Vec<EntityId>,
+    /// Offices held, newest first.
+    pub positions: Vec<Position>,
+    pub born: Option<PartialDate>,
+    pub party: Option<String>,
+    /// Other leaders in the same briefings, most shared first.
+    pub contacts: Vec<Contact>,
+}
+
+impl Leader {
+    /// The office held on `day`, if any (the newest, if several).
+    pub fn office_on(&self, day: chrono::NaiveDate) -> Option<&Position> {
+        self.positions.iter().find(|p| p.held_on(day))
+    }
 }
 
 #[derive(Debug, Clone, Default, Hash)]
@@ -140,10 +177,12 @@ pub struct Crisis {
     pub status: Option<String>,
     pub started: Option<PartialDate>,
     pub ended: Option<PartialDate>,
-    /// The countries the profile lists, then those named beside it in briefings.
+    /// The countries the profile lists.
     pub countries: Vec<EntityId>,
-    /// Leaders named in its briefings, most shared first.
-    pub leaders: Vec<EntityId>,
+    /// Monthly assessments, oldest first.
+    pub assessments: Vec<Assessment>,
+    /// Sourced figures, in the order written.
+    pub figures: Vec<Figure>,
 }
 
 impl Crisis {
@@ -204,7 +243,8 @@ pub fn resolve(
         entities: BTreeMap::new(),
     };
     // Profile bodies, rendered once every name is known.
-    let profile_bodies = add_all_profiles(&mut r, &raw, diags);
+    let profile_bodies = add_all_profiles(&mut r, &raw, config.today, diags);
+    dossier::check_offices(&r.entities, diags);
     // Every profile's names are known before any reference is resolved,
     // so resolution does not depend on file order.
     register_profile_names(&mut r, diags);

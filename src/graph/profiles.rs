@@ -20,7 +20,9 @@ impl Entity {
             summary: String::new(),
             extra: Extra::new(),
             details,
+            dates: Vec::new(),
             articles: Vec::new(),
+            mentioned_with: Vec::new(),
         }
     }
 
@@ -28,14 +30,13 @@ impl Entity {
         self.id.path()
     }
 
-    /// The entities its page links as relations: a country's leaders and
-    /// crises; a leader's country, crises and peers; a crisis's countries
-    /// and leaders.
+    /// The relations its profiles state: a country's leaders and crises; a
+    /// leader's country; a crisis's countries. Co-mention is not one.
     pub fn related(&self) -> Vec<&EntityId> {
         match &self.details {
             Details::Country(c) => c.leaders.iter().chain(&c.crises).collect(),
-            Details::Leader(l) => l.country.iter().chain(&l.crises).chain(&l.peers).collect(),
-            Details::Crisis(c) => c.countries.iter().chain(&c.leaders).collect(),
+            Details::Leader(l) => l.country.iter().collect(),
+            Details::Crisis(c) => c.countries.iter().collect(),
         }
     }
 }
@@ -116,6 +117,7 @@ pub(super) trait ProfileFront {
     fn name(&self) -> &str;
     fn aliases(&self) -> &[String];
     fn extra(&self) -> &Extra;
+    fn dates(&self) -> &[crate::content::frontmatter::KeyDateFrontMatter];
 }
 
 macro_rules! profile_front {
@@ -129,6 +131,9 @@ macro_rules! profile_front {
             }
             fn extra(&self) -> &Extra {
                 &self.extra
+            }
+            fn dates(&self) -> &[crate::content::frontmatter::KeyDateFrontMatter] {
+                &self.dates
             }
         }
     )*};
@@ -197,7 +202,9 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
             summary: String::new(),
             extra: f.extra().clone(),
             details: details(doc, diags),
+            dates: dossier::key_dates(doc, f.dates(), diags),
             articles: Vec::new(),
+            mentioned_with: Vec::new(),
         };
         r.entities.insert(id.clone(), entity);
         bodies.push((id, &doc.path, &doc.body, doc.body_line));
@@ -221,6 +228,7 @@ pub(super) type ProfileBody<'a> = (EntityId, &'a Path, &'a str, usize);
 pub(super) fn add_all_profiles<'a>(
     r: &mut Resolver,
     raw: &'a RawContent,
+    today: chrono::NaiveDate,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ProfileBody<'a>> {
     let mut profile_bodies = Vec::new();
@@ -263,17 +271,10 @@ pub(super) fn add_all_profiles<'a>(
         &mut profile_bodies,
         |doc, diags| {
             let f = &doc.front;
-            let (term_from, term_to) = match &f.term {
-                Some(t) => (
-                    parse_partial(doc, "from", &t.from, diags),
-                    parse_partial(doc, "to", &t.to, diags),
-                ),
-                None => (None, None),
-            };
             Details::Leader(Leader {
-                office: non_empty(&f.office),
-                term_from,
-                term_to,
+                positions: dossier::positions(doc, diags),
+                born: parse_partial(doc, "born", &f.born, diags),
+                party: non_empty(&f.party),
                 ..Leader::default()
             })
         },
@@ -286,10 +287,14 @@ pub(super) fn add_all_profiles<'a>(
         &mut profile_bodies,
         |doc, diags| {
             let f = &doc.front;
+            let status = non_empty(&f.status).map(|s| s.to_lowercase());
+            let active = status.as_deref() == Some("active");
             Details::Crisis(Crisis {
-                status: non_empty(&f.status).map(|s| s.to_lowercase()),
+                status,
                 started: parse_partial(doc, "started", &f.started, diags),
                 ended: parse_partial(doc, "ended", &f.ended, diags),
+                assessments: dossier::assessments(doc, today, diags),
+                figures: dossier::figures(doc, active, today, diags),
                 ..Crisis::default()
             })
         },

@@ -9,14 +9,16 @@ pub(super) fn link_relations(site: &mut Site) {
     order_timeline(site);
     let related = related_briefings(site);
     set_neighbours(site, related);
-    let (crisis_updates, leader_updates) = co_mentions(site);
-    for (id, crises, peers) in leader_updates {
+    let (mentioned, contacts) = co_mentions(site);
+    for (id, list) in mentioned {
+        site.entities.get_mut(&id).expect("entity").mentioned_with = list;
+    }
+    for (id, list) in contacts {
         if let Details::Leader(l) = &mut site.entities.get_mut(&id).expect("leader").details {
-            l.crises = crises;
-            l.peers = peers;
+            l.contacts = list;
         }
     }
-    link_countries(site, crisis_updates);
+    link_countries(site);
 }
 
 /// The timeline, newest first, and each entity's and tag's briefings in
@@ -139,14 +141,16 @@ fn set_neighbours(site: &mut Site, related: Vec<Vec<ArticleId>>) {
     }
 }
 
-/// A crisis's countries and leaders, and a leader's crises and peers.
-type CrisisUpdate = (EntityId, Vec<EntityId>, Vec<EntityId>);
-type LeaderUpdate = (EntityId, Vec<EntityId>, Vec<EntityId>);
+/// How many entities "Often mentioned with" lists at most.
+pub const MENTIONED_WITH: usize = 8;
 
-/// Who is named with whom, ranked by shared briefings: the crisis and
-/// leader relations it gives.
-fn co_mentions(site: &Site) -> (Vec<CrisisUpdate>, Vec<LeaderUpdate>) {
-    // Co-occurrence counts: which entities are named in the same briefings.
+type Ranked = Vec<(EntityId, Vec<CoMention>)>;
+type Contacts = Vec<(EntityId, Vec<Contact>)>;
+
+/// Who is named with whom: for every entity, the others ranked by the
+/// strength of the tie; for every leader, the other leaders with the dates
+/// and latest briefings they share.
+fn co_mentions(site: &Site) -> (Ranked, Contacts) {
     // Entities are numbered so that counting, which runs for every pair in
     // every briefing, hashes integers rather than ids.
     let ids: Vec<&EntityId> = site.entities.keys().collect();
@@ -156,78 +160,120 @@ fn co_mentions(site: &Site) -> (Vec<CrisisUpdate>, Vec<LeaderUpdate>) {
         .map(|(i, id)| (*id, i as u32))
         .collect();
     let mut together: Vec<HashMap<u32, usize>> = vec![HashMap::new(); ids.len()];
-    for a in site.articles.values() {
+    let mut met: HashMap<(u32, u32), Contact> = HashMap::new();
+    // Newest first, so each pair's first briefings seen are its latest.
+    for slug in &site.timeline {
+        let a = &site.articles[slug];
         let named: Vec<u32> = a.entities.iter().map(|e| number[e]).collect();
         for &x in &named {
             for &y in &named {
-                if x != y {
-                    *together[x as usize].entry(y).or_default() += 1;
+                if x == y {
+                    continue;
+                }
+                *together[x as usize].entry(y).or_default() += 1;
+                if ids[x as usize].kind == EntityKind::Leader
+                    && ids[y as usize].kind == EntityKind::Leader
+                {
+                    meet(&mut met, (x, y), ids[y as usize], a);
                 }
             }
         }
     }
-    let ranked = |id: &EntityId, kind: EntityKind| -> Vec<EntityId> {
-        let mut v: Vec<(&EntityId, usize)> = together[number[id] as usize]
-            .iter()
-            .map(|(o, n)| (ids[*o as usize], *n))
-            .filter(|(o, _)| o.kind == kind)
-            .collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-        v.into_iter().map(|(o, _)| o.clone()).collect()
-    };
-
-    let mut leader_updates = Vec::new();
-    let mut crisis_updates = Vec::new();
-    for e in site.entities.values() {
-        match &e.details {
-            Details::Leader(_) => {
-                leader_updates.push((
-                    e.id.clone(),
-                    ranked(&e.id, EntityKind::Crisis),
-                    ranked(&e.id, EntityKind::Leader),
-                ));
-            }
-            Details::Crisis(c) => {
-                let mut countries = c.countries.clone();
-                for extra in ranked(&e.id, EntityKind::Country) {
-                    if !countries.contains(&extra) {
-                        countries.push(extra);
-                    }
-                }
-                crisis_updates.push((e.id.clone(), countries, ranked(&e.id, EntityKind::Leader)));
-            }
-            Details::Country(_) => {}
-        }
+    let ranked = ids
+        .iter()
+        .enumerate()
+        .map(|(x, id)| (EntityId::clone(id), strongest(site, &ids, x, &together[x])))
+        .collect();
+    let mut contacts: BTreeMap<EntityId, Vec<Contact>> = BTreeMap::new();
+    for ((x, _), c) in met {
+        contacts.entry(ids[x as usize].clone()).or_default().push(c);
     }
-    (crisis_updates, leader_updates)
+    let contacts = contacts
+        .into_iter()
+        .map(|(id, mut list)| {
+            list.sort_by(|a, b| {
+                b.shared
+                    .cmp(&a.shared)
+                    .then_with(|| b.latest.cmp(&a.latest))
+                    .then_with(|| a.id.cmp(&b.id))
+            });
+            (id, list)
+        })
+        .collect();
+    (ranked, contacts)
 }
 
-/// Crises take their countries and leaders; countries their crises and
-/// leaders.
-fn link_countries(site: &mut Site, crisis_updates: Vec<CrisisUpdate>) {
-    let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
-    for (id, countries, leaders) in crisis_updates {
-        for c in &countries {
-            country_crises
-                .entry(c.clone())
-                .or_default()
-                .push(id.clone());
-        }
-        if let Details::Crisis(c) = &mut site.entities.get_mut(&id).expect("crisis").details {
-            c.countries = countries;
-            c.leaders = leaders;
-        }
+/// Count one shared briefing for a pair of leaders.
+fn meet(met: &mut HashMap<(u32, u32), Contact>, pair: (u32, u32), other: &EntityId, a: &Article) {
+    let c = met.entry(pair).or_insert_with(|| Contact {
+        id: other.clone(),
+        shared: 0,
+        first: a.date,
+        latest: a.date,
+        recent: Vec::new(),
+    });
+    c.shared += 1;
+    c.first = c.first.min(a.date);
+    c.latest = c.latest.max(a.date);
+    if c.recent.len() < 3 {
+        c.recent.push(a.slug.clone());
     }
+}
+
+/// The entities most tied to entity `x`: shared briefings divided by the
+/// geometric mean of both entities' briefing counts, so a hub named in
+/// every other briefing does not top every list. Ties go to more shared
+/// briefings, then to the id.
+fn strongest(
+    site: &Site,
+    ids: &[&EntityId],
+    x: usize,
+    counts: &HashMap<u32, usize>,
+) -> Vec<CoMention> {
+    let total = |i: usize| site.entities[ids[i]].articles.len().max(1) as f64;
+    let mut v: Vec<(f64, CoMention)> = counts
+        .iter()
+        .map(|(&y, &shared)| {
+            let score = shared as f64 / (total(x) * total(y as usize)).sqrt();
+            (
+                score,
+                CoMention {
+                    id: ids[y as usize].clone(),
+                    shared,
+                },
+            )
+        })
+        .collect();
+    v.sort_by(|(sa, a), (sb, b)| {
+        sb.total_cmp(sa)
+            .then_with(|| b.shared.cmp(&a.shared))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    v.into_iter().take(MENTIONED_WITH).map(|(_, c)| c).collect()
+}
+
+/// A country's leaders and crises, as the leader and crisis profiles
+/// state them.
+fn link_countries(site: &mut Site) {
+    let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     let mut country_leaders: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     for e in site.entities.values() {
-        if let Details::Leader(Leader {
-            country: Some(c), ..
-        }) = &e.details
-        {
-            country_leaders
+        match &e.details {
+            Details::Crisis(c) => {
+                for country in &c.countries {
+                    country_crises
+                        .entry(country.clone())
+                        .or_default()
+                        .push(e.id.clone());
+                }
+            }
+            Details::Leader(Leader {
+                country: Some(c), ..
+            }) => country_leaders
                 .entry(c.clone())
                 .or_default()
-                .push(e.id.clone());
+                .push(e.id.clone()),
+            _ => {}
         }
     }
     for e in site.entities.values_mut() {

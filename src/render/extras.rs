@@ -330,11 +330,17 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
             }
         }
         Details::Leader(l) => {
-            if let Some(office) = &l.office {
-                obj.insert("jobTitle".into(), json!(office));
+            if let Some(p) = l.office_on(r.config().today) {
+                obj.insert("jobTitle".into(), json!(p.title()));
             }
             if let Some(c) = &l.country {
                 obj.insert("nationality".into(), entity_ref(r, c));
+            }
+            if !l.positions.is_empty() {
+                obj.insert(
+                    "hasOccupation".into(),
+                    json!(l.positions.iter().map(occupation_role).collect::<Vec<_>>()),
+                );
             }
         }
         Details::Crisis(c) => {
@@ -356,7 +362,34 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
             }
         }
     }
+    if !e.dates.is_empty() {
+        let url = r.config().absolute_url(&e.path());
+        let events: Vec<Value> = e
+            .dates
+            .iter()
+            .map(|d| json!({"@type": "Event", "name": d.title, "startDate": d.date.format("%Y-%m-%d").to_string(), "url": url}))
+            .collect();
+        obj.insert("subjectOf".into(), json!(events));
+    }
     v
+}
+
+/// An office as schema.org models a post held over time: a `Role` wrapping
+/// an `Occupation`, dated by `startDate`/`endDate`.
+fn occupation_role(p: &crate::graph::Position) -> Value {
+    let mut role = json!({
+        "@type": "Role",
+        "roleName": p.title(),
+        "hasOccupation": {"@type": "Occupation", "name": p.office},
+    });
+    let obj = role.as_object_mut().expect("an object");
+    if let Some(f) = &p.from {
+        obj.insert("startDate".into(), json!(f.iso()));
+    }
+    if let Some(t) = &p.to {
+        obj.insert("endDate".into(), json!(t.iso()));
+    }
+    role
 }
 
 // ---- Data export ----
@@ -375,18 +408,8 @@ pub fn entities_json(r: &Reader) -> Value {
         .flat_map(|kind| r.entity_ids(kind))
         .map(|id| {
             let e = r.entity(id);
-            let related: Vec<EntityId> = match &e.details {
-                Details::Country(c) => c.leaders.iter().chain(&c.crises).cloned().collect(),
-                Details::Leader(l) => l
-                    .country
-                    .iter()
-                    .chain(&l.crises)
-                    .chain(&l.peers)
-                    .cloned()
-                    .collect(),
-                Details::Crisis(c) => c.countries.iter().chain(&c.leaders).cloned().collect(),
-            };
-            json!({
+            let related: Vec<EntityId> = e.related().into_iter().cloned().collect();
+            let mut v = json!({
                 "kind": e.id.kind,
                 "slug": e.id.slug,
                 "name": e.name,
@@ -399,13 +422,67 @@ pub fn entities_json(r: &Reader) -> Value {
                     "leaders": slugs(&related, EntityKind::Leader),
                     "crises": slugs(&related, EntityKind::Crisis),
                 },
-            })
+                "mentioned_with": e.mentioned_with.iter().map(|m| json!({"kind": m.id.kind, "slug": m.id.slug, "shared": m.shared})).collect::<Vec<_>>(),
+                "dates": e.dates.iter().map(|d| json!({"date": d.date.format("%Y-%m-%d").to_string(), "title": d.title, "kind": d.kind})).collect::<Vec<_>>(),
+            });
+            dossier_json(e, v.as_object_mut().expect("an object"));
+            v
         })
         .collect();
     json!({ "entities": entities })
 }
 
-/// `/api/articles.json`: every briefing's metadata, newest first.
+/// The leader's positions, the crisis's assessments and figures.
+fn dossier_json(e: &Entity, obj: &mut serde_json::Map<String, Value>) {
+    let source = |s: &Option<crate::graph::Source>| {
+        s.as_ref().map(|s| json!({"name": s.name, "url": s.url}))
+    };
+    match &e.details {
+        Details::Leader(l) => {
+            let positions: Vec<Value> = l
+                .positions
+                .iter()
+                .map(|p| {
+                    json!({
+                        "office": p.office,
+                        "from": p.from.map(|d| d.iso()),
+                        "to": p.to.map(|d| d.iso()),
+                        "acting": p.acting,
+                    })
+                })
+                .collect();
+            obj.insert("positions".into(), json!(positions));
+            obj.insert("born".into(), json!(l.born.map(|d| d.iso())));
+            obj.insert("party".into(), json!(l.party));
+        }
+        Details::Crisis(c) => {
+            let assessments: Vec<Value> = c
+                .assessments
+                .iter()
+                .map(|a| {
+                    json!({
+                        "month": a.month.iso(),
+                        "trend": a.trend,
+                        "alert": a.alert,
+                        "note": a.note,
+                        "source": source(&a.source),
+                    })
+                })
+                .collect();
+            let figures: Vec<Value> = c.figures.iter().map(|f| {
+                let (value, min, max) = match f.amount {
+                    crate::graph::Amount::Exact(v) => (Some(v), None, None),
+                    crate::graph::Amount::Range(a, b) => (None, Some(a), Some(b)),
+                };
+                json!({"metric": f.metric, "label": f.label, "value": value, "min": min, "max": max, "as_of": f.as_of.iso(), "source": source(&f.source)})
+            }).collect();
+            obj.insert("assessments".into(), json!(assessments));
+            obj.insert("figures".into(), json!(figures));
+        }
+        Details::Country(_) => {}
+    }
+}
+
 /// `/api/articles.json`: every briefing, newest first. Typed rather than
 /// built as a `Value`, which costs an allocation per field at 10,000
 /// briefings; fields are in alphabetical order, as the export has always

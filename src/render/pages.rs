@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result};
 
+use super::dossier::AssessmentView;
 use super::extras::{self, FeedScope};
 use super::reader::{Dep, Reader};
 use super::views::*;
@@ -40,6 +41,10 @@ pub enum PageId {
     Robots,
     ApiEntities,
     ApiArticles,
+    /// `/calendar/`: key dates, upcoming and recent.
+    Calendar,
+    /// An iCalendar feed of key dates: the site's, or one entity's.
+    Ics(Option<EntityId>),
 }
 
 impl PageId {
@@ -65,6 +70,9 @@ impl PageId {
             PageId::Robots => "robots.txt".into(),
             PageId::ApiEntities => "api/entities.json".into(),
             PageId::ApiArticles => "api/articles.json".into(),
+            PageId::Calendar => "calendar/".into(),
+            PageId::Ics(None) => "calendar.ics".into(),
+            PageId::Ics(Some(id)) => format!("{}calendar.ics", id.path()),
         }
     }
 
@@ -101,7 +109,10 @@ impl PageId {
             PageId::ArchiveYear(_) => "archive_year.html",
             PageId::Search => "search.html",
             PageId::Sitemap => "sitemap.xml",
-            PageId::Robots | PageId::ApiEntities | PageId::ApiArticles => return None,
+            PageId::Calendar => "calendar.html",
+            PageId::Robots | PageId::ApiEntities | PageId::ApiArticles | PageId::Ics(_) => {
+                return None
+            }
         })
     }
 
@@ -123,6 +134,7 @@ impl PageId {
                 | PageId::Robots
                 | PageId::ApiEntities
                 | PageId::ApiArticles
+                | PageId::Ics(_)
         )
     }
 }
@@ -140,6 +152,8 @@ pub fn pages(site: &Site) -> Vec<PageId> {
         PageId::ApiEntities,
         PageId::ApiArticles,
         PageId::Feed(FeedScope::Site),
+        PageId::Calendar,
+        PageId::Ics(None),
     ];
     let per_page = site.config.site.paginate;
     let article_pages = site.timeline.len().div_ceil(per_page).max(1);
@@ -148,6 +162,9 @@ pub fn pages(site: &Site) -> Vec<PageId> {
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
     for (id, e) in &site.entities {
         pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
+        if !e.dates.is_empty() {
+            pages.push(PageId::Ics(Some(id.clone())));
+        }
     }
     pages.extend(
         site.entities
@@ -311,6 +328,15 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         PageId::Robots => Built::Direct(extras::robots(r).into_bytes()),
         PageId::ApiEntities => Built::Direct(pretty(extras::entities_json(r))),
         PageId::ApiArticles => Built::Direct(pretty(extras::articles_json(r))),
+        PageId::Calendar => {
+            ctx.insert("calendar", &super::dossier::calendar(r));
+            let desc = format!(
+                "Key dates on {}: what is coming up, and what just happened.",
+                r.config().site.title
+            );
+            Built::Template(meta(r, page, "Calendar".into(), desc, "calendar"))
+        }
+        PageId::Ics(only) => Built::Direct(super::dossier::ics(r, only.as_ref())),
     }
 }
 
@@ -353,6 +379,7 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .map(|e| EntityCard::from_brief(r, e))
         .collect();
     ctx.insert("latest", &latest);
+    ctx.insert("this_month", &this_month(&active));
     ctx.insert("active_crises", &active);
     ctx.insert("counts", &counts(r));
     let c = &r.config().site;
@@ -363,6 +390,44 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         c.description.clone(),
         "home",
     )
+}
+
+/// CrisisWatch's "this month": the active crises assessed in the latest
+/// month any of them was, by what the assessment says.
+#[derive(serde::Serialize)]
+struct ThisMonth<'a> {
+    month: DateView,
+    deteriorated: Vec<&'a EntityCard<'a>>,
+    improved: Vec<&'a EntityCard<'a>>,
+    risks: Vec<&'a EntityCard<'a>>,
+    opportunities: Vec<&'a EntityCard<'a>>,
+}
+
+fn this_month<'a>(crises: &'a [EntityCard<'a>]) -> Option<ThisMonth<'a>> {
+    use crate::graph::{Alert, Trend};
+    let month = crises
+        .iter()
+        .filter_map(|c| c.latest.as_ref())
+        .map(|a| &a.month)
+        .max_by(|a, b| a.iso.cmp(&b.iso))?;
+    let of_month: Vec<&EntityCard> = crises
+        .iter()
+        .filter(|c| c.latest.as_ref().is_some_and(|a| a.month.iso == month.iso))
+        .collect();
+    let with = |f: &dyn Fn(&AssessmentView) -> bool| -> Vec<&'a EntityCard<'a>> {
+        of_month
+            .iter()
+            .filter(|c| c.latest.as_ref().is_some_and(f))
+            .copied()
+            .collect()
+    };
+    Some(ThisMonth {
+        month: month.clone(),
+        deteriorated: with(&|a| a.trend == Trend::Deteriorated),
+        improved: with(&|a| a.trend == Trend::Improved),
+        risks: with(&|a| a.alert == Some(Alert::Risk)),
+        opportunities: with(&|a| a.alert == Some(Alert::Opportunity)),
+    })
 }
 
 fn articles(r: &Reader, n: usize, ctx: &mut tera::Context) -> PageMeta {
@@ -545,34 +610,52 @@ fn counts(r: &Reader) -> Counts {
 
 /// Index groups: countries by region, leaders by country, crises by status.
 fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
-    // (sort key, heading) -> members
-    let mut groups: BTreeMap<(u8, String), Vec<&crate::graph::Entity>> = BTreeMap::new();
+    // (former leaders last, sort key, heading) -> members
+    let mut groups: BTreeMap<(bool, u8, String), Vec<&crate::graph::Entity>> = BTreeMap::new();
+    let today = r.config().today;
     for id in r.entity_ids(kind) {
         let e = r.entity(id);
-        let key = match &e.details {
-            Details::Country(c) => match &c.region {
-                Some(r) => (0, r.clone()),
-                None => (1, "Other".to_string()),
-            },
-            Details::Leader(l) => match &l.country {
-                Some(c) => (0, r.entity_name(c).to_string()),
-                None => (1, "Country not given".to_string()),
-            },
-            Details::Crisis(c) => match c.status.as_deref() {
-                Some("active") => (0, "Active".to_string()),
-                Some(s) if s == "resolved" || s == "ended" => (2, capitalise(s)),
-                Some(s) => (1, capitalise(s)),
-                None => (3, "Status not given".to_string()),
-            },
+        let (former, key) = match &e.details {
+            Details::Country(c) => (
+                false,
+                match &c.region {
+                    Some(r) => (0, r.clone()),
+                    None => (1, "Other".to_string()),
+                },
+            ),
+            Details::Leader(l) => (
+                !l.positions.is_empty() && l.office_on(today).is_none(),
+                match &l.country {
+                    Some(c) => (0, r.entity_name(c).to_string()),
+                    None => (1, "Country not given".to_string()),
+                },
+            ),
+            Details::Crisis(c) => (
+                false,
+                match c.status.as_deref() {
+                    Some("active") => (0, "Active".to_string()),
+                    Some(s) if s == "resolved" || s == "ended" => (2, capitalise(s)),
+                    Some(s) => (1, capitalise(s)),
+                    None => (3, "Status not given".to_string()),
+                },
+            ),
         };
-        groups.entry(key).or_default().push(e);
+        groups.entry((former, key.0, key.1)).or_default().push(e);
     }
+    let mut seen_former = false;
     groups
         .into_iter()
-        .map(|((_, name), mut members)| {
+        .map(|((former, _, name), mut members)| {
+            let first_former = former && !std::mem::replace(&mut seen_former, true);
             members.sort_by_cached_key(|e| (slugify(&e.name), e.id.slug.clone()));
             Group {
-                id: slugify(&name),
+                id: if former {
+                    format!("former-{}", slugify(&name))
+                } else {
+                    slugify(&name)
+                },
+                former,
+                first_former,
                 name,
                 entities: members
                     .into_iter()

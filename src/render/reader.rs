@@ -15,7 +15,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::config::Config;
 use crate::content::frontmatter::Date;
-use crate::graph::{Article, ArticleId, Details, Entity, EntityId, EntityKind, Site, Source, Tag};
+use crate::graph::{
+    Article, ArticleId, Assessment, Details, Entity, EntityId, EntityKind, Position, Site, Source,
+    Tag,
+};
 
 /// One item of the graph that a page can read.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,6 +36,8 @@ pub enum Dep {
     EntityCard(EntityId),
     /// An entity's name, for links.
     EntityName(EntityId),
+    /// A leader's offices, for "title as of a date".
+    Positions(EntityId),
     /// A tag's name and briefings.
     Tag(String),
     /// A tag's name, for links.
@@ -56,6 +61,7 @@ pub struct Card<'a> {
     pub updated: Option<Date>,
     pub summary: &'a str,
     pub draft: bool,
+    pub kind: Option<&'a str>,
     pub entities: &'a [EntityId],
     pub tags: &'a [String],
     pub sources: &'a [Source],
@@ -85,6 +91,7 @@ impl<'a> From<&'a Article> for Card<'a> {
             updated: a.updated,
             summary: &a.summary,
             draft: a.draft,
+            kind: a.kind.as_deref(),
             entities: &a.entities,
             tags: &a.tags,
             sources: &a.sources,
@@ -98,20 +105,36 @@ pub struct EntityBrief<'a> {
     pub id: &'a EntityId,
     pub name: &'a str,
     pub summary: &'a str,
-    /// A short qualifier: a country's capital, a leader's office, a
-    /// crisis's status.
+    /// A short qualifier: a country's capital, a leader's office as of the
+    /// reference date, a crisis's status.
     pub detail: Option<String>,
     pub active: bool,
+    /// A leader holding an office on the reference date.
+    pub in_office: bool,
+    /// A crisis's latest assessment.
+    pub latest: Option<&'a Assessment>,
     pub briefings: usize,
     pub has_profile: bool,
 }
 
-impl<'a> From<&'a Entity> for EntityBrief<'a> {
-    fn from(e: &'a Entity) -> Self {
+impl<'a> EntityBrief<'a> {
+    /// What a card shows of `e`, as of `today`.
+    pub fn new(e: &'a Entity, today: chrono::NaiveDate) -> Self {
+        let mut in_office = false;
+        let mut latest = None;
         let detail = match &e.details {
             Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
-            Details::Leader(l) => l.office.clone(),
-            Details::Crisis(c) => c.status.clone(),
+            Details::Leader(l) => match l.office_on(today) {
+                Some(p) => {
+                    in_office = true;
+                    Some(p.title())
+                }
+                None => l.positions.first().map(|p| format!("Former {}", p.title())),
+            },
+            Details::Crisis(c) => {
+                latest = c.assessments.last();
+                c.status.clone()
+            }
         };
         EntityBrief {
             id: &e.id,
@@ -119,6 +142,8 @@ impl<'a> From<&'a Entity> for EntityBrief<'a> {
             summary: &e.summary,
             detail,
             active: matches!(&e.details, Details::Crisis(c) if c.is_active()),
+            in_office,
+            latest,
             briefings: e.articles.len(),
             has_profile: e.source.is_some(),
         }
@@ -193,7 +218,16 @@ impl<'a> Reader<'a> {
 
     pub fn entity_brief(&self, id: &EntityId) -> EntityBrief<'a> {
         self.record(|| Dep::EntityCard(id.clone()));
-        (&self.site.entities[id]).into()
+        EntityBrief::new(&self.site.entities[id], self.site.config.today)
+    }
+
+    /// A leader's offices, newest first (none for other kinds).
+    pub fn positions(&self, id: &EntityId) -> &'a [Position] {
+        self.record(|| Dep::Positions(id.clone()));
+        match &self.site.entities[id].details {
+            Details::Leader(l) => &l.positions,
+            _ => &[],
+        }
     }
 
     pub fn entity_name(&self, id: &EntityId) -> &'a str {
@@ -244,7 +278,7 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
         .flat_map_iter(|(_, a)| article_digests(a))
         .collect();
     for (id, e) in &site.entities {
-        out.extend(entity_digests(id, e));
+        out.extend(entity_digests(id, e, site.config.today));
     }
     for (slug, t) in &site.tags {
         out.insert(Dep::Tag(slug.clone()), digest(t));
@@ -269,11 +303,19 @@ pub fn article_digests(a: &Article) -> [(Dep, u64); 3] {
     ]
 }
 
-fn entity_digests(id: &EntityId, e: &Entity) -> [(Dep, u64); 3] {
+fn entity_digests(id: &EntityId, e: &Entity, today: chrono::NaiveDate) -> [(Dep, u64); 4] {
+    let positions: &[Position] = match &e.details {
+        Details::Leader(l) => &l.positions,
+        _ => &[],
+    };
     [
         (Dep::Entity(id.clone()), digest(e)),
-        (Dep::EntityCard(id.clone()), digest(&EntityBrief::from(e))),
+        (
+            Dep::EntityCard(id.clone()),
+            digest(&EntityBrief::new(e, today)),
+        ),
         (Dep::EntityName(id.clone()), digest(&e.name)),
+        (Dep::Positions(id.clone()), digest(&positions)),
     ]
 }
 

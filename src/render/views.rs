@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::dossier::*;
 use super::reader::{Card, Reader};
 use crate::content::frontmatter::{Date, Extra, PartialDate};
 use crate::graph::{Article, Details, Entity, EntityId, EntityKind};
@@ -101,6 +102,7 @@ pub struct ArticleCard<'a> {
     pub about: Vec<Link<'a>>,
     /// Marked `draft: true` (shown only under `--drafts`).
     pub draft: bool,
+    pub kind: Option<&'a str>,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -120,6 +122,7 @@ impl<'a> ArticleCard<'a> {
             summary: a.summary,
             about,
             draft: a.draft,
+            kind: a.kind,
         }
     }
 }
@@ -162,10 +165,13 @@ pub struct ArticleView<'a> {
     /// Rendered HTML of the body; already safe.
     pub body: &'a str,
     pub countries: Vec<Link<'a>>,
-    pub leaders: Vec<Link<'a>>,
+    /// Each with the office held on the briefing's date.
+    pub leaders: Vec<LeaderLink<'a>>,
     pub crises: Vec<Link<'a>>,
     pub tags: Vec<Link<'a>>,
     pub sources: Vec<SourceView<'a>>,
+    /// readout, call, analysis…
+    pub kind: Option<&'a str>,
     pub older: Option<Link<'a>>,
     pub newer: Option<Link<'a>>,
     pub related: Vec<ArticleCard<'a>>,
@@ -186,7 +192,11 @@ impl<'a> ArticleView<'a> {
             body: &a.body_html,
             draft: a.draft,
             countries: links(EntityKind::Country),
-            leaders: links(EntityKind::Leader),
+            leaders: a
+                .entities_of(EntityKind::Leader)
+                .map(|id| leader_on(r, id, a.date.instant.date_naive()))
+                .collect(),
+            kind: a.kind.as_deref(),
             crises: links(EntityKind::Crisis),
             tags: a.tags.iter().map(|t| tag_link(r, t)).collect(),
             sources: a
@@ -216,6 +226,10 @@ pub struct EntityCard<'a> {
     pub detail: Option<String>,
     pub briefings: usize,
     pub has_profile: bool,
+    /// A leader holding an office on the reference date.
+    pub in_office: bool,
+    /// A crisis's latest assessment.
+    pub latest: Option<AssessmentView<'a>>,
 }
 
 impl<'a> EntityCard<'a> {
@@ -232,6 +246,8 @@ impl<'a> EntityCard<'a> {
             detail: e.detail,
             briefings: e.briefings,
             has_profile: e.has_profile,
+            in_office: e.in_office,
+            latest: e.latest.map(Into::into),
         }
     }
 }
@@ -240,13 +256,11 @@ impl<'a> EntityCard<'a> {
 pub struct Group<'a> {
     pub name: String,
     pub id: String,
+    /// Leaders who hold no office on the reference date.
+    pub former: bool,
+    /// The first group of former leaders, which opens their section.
+    pub first_former: bool,
     pub entities: Vec<EntityCard<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct TermView {
-    pub from: Option<DateView>,
-    pub to: Option<DateView>,
 }
 
 /// One entity's page. Kind-specific fields are `null` for other kinds.
@@ -264,29 +278,35 @@ pub struct EntityView<'a> {
     pub iso: Option<&'a str>,
     pub region: Option<&'a str>,
     pub capital: Option<&'a str>,
+    // Country: its leaders in office (with their office) and former ones,
+    // and the crises whose profiles list it.
+    pub leaders: Vec<LeaderLink<'a>>,
+    pub former_leaders: Vec<LeaderLink<'a>>,
+    pub crises: Vec<EntityCard<'a>>,
     // Leader
-    pub office: Option<&'a str>,
-    pub term: Option<TermView>,
+    pub offices: Option<OfficeBox>,
+    pub born: Option<DateView>,
+    pub party: Option<&'a str>,
     pub country: Option<Link<'a>>,
-    pub appears_with: Vec<Link<'a>>,
+    pub contacts: Vec<ContactView<'a>>,
     // Crisis
     pub status: Option<&'a str>,
     pub started: Option<DateView>,
     pub ended: Option<DateView>,
     pub countries: Vec<Link<'a>>,
-    // Shared relations
-    pub leaders: Vec<Link<'a>>,
-    pub crises: Vec<EntityCard<'a>>,
+    pub latest: Option<AssessmentView<'a>>,
+    pub strip: Vec<AssessmentView<'a>>,
+    pub figures: Vec<FigureGroup<'a>>,
+    // Every kind
+    pub key_dates: KeyDates<'a>,
+    pub has_calendar: bool,
+    /// Named in the same briefings: a signal, not a stated relation.
+    pub mentioned_with: Vec<MentionView<'a>>,
 }
 
 impl<'a> EntityView<'a> {
     pub fn new(r: &Reader<'a>, e: &'a Entity) -> Self {
-        let links = |ids: &[EntityId]| ids.iter().map(|id| entity_link(r, id)).collect::<Vec<_>>();
-        let cards = |ids: &[EntityId]| {
-            ids.iter()
-                .map(|id| EntityCard::new(r, id))
-                .collect::<Vec<_>>()
-        };
+        let today = r.config().today;
         let mut v = EntityView {
             kind: e.id.kind,
             name: &e.name,
@@ -299,43 +319,54 @@ impl<'a> EntityView<'a> {
             iso: None,
             region: None,
             capital: None,
-            office: None,
-            term: None,
+            leaders: Vec::new(),
+            former_leaders: Vec::new(),
+            crises: Vec::new(),
+            offices: None,
+            born: None,
+            party: None,
             country: None,
-            appears_with: Vec::new(),
+            contacts: Vec::new(),
             status: None,
             started: None,
             ended: None,
             countries: Vec::new(),
-            leaders: Vec::new(),
-            crises: Vec::new(),
+            latest: None,
+            strip: Vec::new(),
+            figures: Vec::new(),
+            key_dates: key_dates(e, today),
+            has_calendar: !e.dates.is_empty(),
+            mentioned_with: mentioned_with(r, &e.mentioned_with),
         };
         match &e.details {
             Details::Country(c) => {
                 v.iso = c.iso.as_deref();
                 v.region = c.region.as_deref();
                 v.capital = c.capital.as_deref();
-                v.leaders = links(&c.leaders);
-                v.crises = cards(&c.crises);
+                let (now, former): (Vec<_>, Vec<_>) = c
+                    .leaders
+                    .iter()
+                    .map(|id| leader_on(r, id, today))
+                    .partition(|l| l.office.is_some());
+                v.leaders = now;
+                v.former_leaders = former;
+                v.crises = c.crises.iter().map(|id| EntityCard::new(r, id)).collect();
             }
             Details::Leader(l) => {
-                v.office = l.office.as_deref();
-                if l.term_from.is_some() || l.term_to.is_some() {
-                    v.term = Some(TermView {
-                        from: l.term_from.as_ref().map(Into::into),
-                        to: l.term_to.as_ref().map(Into::into),
-                    });
-                }
+                v.offices = office_box(l, today);
+                v.born = l.born.as_ref().map(Into::into);
+                v.party = l.party.as_deref();
                 v.country = l.country.as_ref().map(|id| entity_link(r, id));
-                v.appears_with = links(&l.peers);
-                v.crises = cards(&l.crises);
+                v.contacts = contacts(r, &l.contacts);
             }
             Details::Crisis(c) => {
                 v.status = c.status.as_deref();
                 v.started = c.started.as_ref().map(Into::into);
                 v.ended = c.ended.as_ref().map(Into::into);
-                v.countries = links(&c.countries);
-                v.leaders = links(&c.leaders);
+                v.countries = c.countries.iter().map(|id| entity_link(r, id)).collect();
+                v.latest = c.assessments.last().map(Into::into);
+                v.strip = strip(c);
+                v.figures = figure_groups(c);
             }
         }
         v

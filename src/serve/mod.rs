@@ -28,6 +28,7 @@ pub struct ServeOptions {
     pub port: u16,
     pub drafts: bool,
     pub open: bool,
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Run the preview server until the process is stopped.
@@ -46,6 +47,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         drafts: opts.drafts,
         strict: false,
         base_url: Some(url.clone()),
+        today: opts.today,
     };
     // Watch before the first build and before announcing the address, so an
     // edit made the moment the server is up (or during the build) is seen.

@@ -1,0 +1,418 @@
+//! Dossier fields of profiles: a leader's offices over time, a crisis's
+//! monthly assessments and sourced figures, and any profile's key dates,
+//! read from front matter and checked.
+
+use chrono::{Datelike, NaiveDate};
+
+use super::*;
+use crate::content::frontmatter::{
+    AssessmentFrontMatter, CrisisFrontMatter, FigureFrontMatter, KeyDateFrontMatter,
+    LeaderFrontMatter, SourceRef,
+};
+
+/// An office a leader held, from `positions:` (or `office:` and `term:`).
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct Position {
+    pub office: String,
+    pub from: Option<PartialDate>,
+    pub to: Option<PartialDate>,
+    pub acting: bool,
+}
+
+impl Position {
+    /// Whether the office was held on `day`: from the first day `from`
+    /// covers, until `to` ends (see [`PartialDate::end`]).
+    pub fn held_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f.start() <= day) && self.to.is_none_or(|t| day < t.end())
+    }
+
+    /// The office's title, "Acting" first when it was held in an acting
+    /// capacity and the title does not say so.
+    pub fn title(&self) -> String {
+        if self.acting && !self.office.to_lowercase().contains("acting") {
+            format!("Acting {}", self.office)
+        } else {
+            self.office.clone()
+        }
+    }
+}
+
+/// How a crisis went in one month, CrisisWatch-style.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    Deteriorated,
+    Improved,
+    Unchanged,
+}
+
+/// A flag on a month: a risk of escalation, or a chance to make peace.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Alert {
+    Risk,
+    Opportunity,
+}
+
+#[derive(Debug, Clone, Hash)]
+pub struct Assessment {
+    /// The month assessed: a year and a month.
+    pub month: PartialDate,
+    pub trend: Trend,
+    pub alert: Option<Alert>,
+    pub note: Option<String>,
+    pub source: Option<Source>,
+}
+
+/// A number, exact or a range. Kept as written; hashed by its bits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    Exact(f64),
+    Range(f64, f64),
+}
+
+impl std::hash::Hash for Amount {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match self {
+            Amount::Exact(v) => (0u8, v.to_bits()).hash(h),
+            Amount::Range(a, b) => (1u8, a.to_bits(), b.to_bits()).hash(h),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Hash)]
+pub struct Figure {
+    /// The key that ties values of one measure together: `displaced`.
+    pub metric: String,
+    pub label: Option<String>,
+    pub amount: Amount,
+    pub as_of: PartialDate,
+    pub source: Option<Source>,
+}
+
+/// A date on a profile: a vote, an election, a deadline.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct KeyDate {
+    pub date: NaiveDate,
+    pub title: String,
+    pub kind: Option<String>,
+}
+
+/// A figure older than this, on an active crisis, is flagged as stale.
+pub const STALE_FIGURE_MONTHS: i32 = 12;
+
+const TRENDS: [&str; 3] = ["deteriorated", "improved", "unchanged"];
+const ALERTS: [&str; 2] = ["risk", "opportunity"];
+
+fn source(s: &Option<SourceRef>) -> Option<Source> {
+    s.as_ref().map(|s| Source {
+        name: s.name.trim().to_string(),
+        url: s.url.trim().to_string(),
+    })
+}
+
+/// A date field of a list entry, as a [`PartialDate`]; errors point at the
+/// entry's line.
+fn entry_date<T>(
+    doc: &Document<T>,
+    key: &str,
+    value: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartialDate> {
+    match PartialDate::parse(value) {
+        Ok(d) => Some(d),
+        Err(msg) => {
+            let diag = Diagnostic::error(format!("`{key}`: {msg}"));
+            diags.push(doc.diag_at_key(diag, key, Some(value.trim())));
+            None
+        }
+    }
+}
+
+/// A leader's offices, newest first: `positions:`, or the one-position
+/// shorthand `office:` with `term:`. Both at once is an error.
+pub(super) fn positions(
+    doc: &Document<LeaderFrontMatter>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Position> {
+    let f = &doc.front;
+    let shorthand = f.office.as_deref().is_some_and(|o| !o.trim().is_empty()) || f.term.is_some();
+    if shorthand && !f.positions.is_empty() {
+        let diag = Diagnostic::error("this profile has both `positions` and `office`/`term`")
+            .with_help("list every office under `positions` and remove `office` and `term`");
+        diags.push(doc.diag_at_key(diag, "positions", None));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if shorthand {
+        if let Some(office) = profiles::non_empty(&f.office) {
+            let term = f.term.as_ref();
+            out.push(Position {
+                office,
+                from: term.and_then(|t| profiles::parse_partial(doc, "from", &t.from, diags)),
+                to: term.and_then(|t| profiles::parse_partial(doc, "to", &t.to, diags)),
+                acting: false,
+            });
+        }
+    }
+    for p in &f.positions {
+        let date = |key, v: &Option<String>, diags: &mut Vec<Diagnostic>| {
+            let v = v
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && *v != "present")?;
+            entry_date(doc, key, v, diags)
+        };
+        let position = Position {
+            office: p.office.trim().to_string(),
+            from: date("from", &p.from, diags),
+            to: date("to", &p.to, diags),
+            acting: p.acting,
+        };
+        if let (Some(from), Some(to)) = (position.from, position.to) {
+            if to.end() <= from.start() {
+                let diag = Diagnostic::error(format!(
+                    "the position `{}` ends ({to}) before it starts ({from})",
+                    position.office
+                ))
+                .with_help("swap `from` and `to`, or fix the year");
+                diags.push(doc.diag_at_key(diag, "to", Some(&to.iso())));
+                continue;
+            }
+        }
+        out.push(position);
+    }
+    out.sort_by_key(|p| std::cmp::Reverse(p.from));
+    out
+}
+
+/// A crisis's assessments, oldest first. An unknown trend or alert, or
+/// two for one month, is an error; a month after `today` is a warning.
+pub(super) fn assessments(
+    doc: &Document<CrisisFrontMatter>,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Assessment> {
+    let mut out: Vec<Assessment> = Vec::new();
+    for a in &doc.front.assessments {
+        let Some(month) = assessment_month(doc, a, diags) else {
+            continue;
+        };
+        let trend = match a.trend.trim().to_lowercase().as_str() {
+            "deteriorated" => Some(Trend::Deteriorated),
+            "improved" => Some(Trend::Improved),
+            "unchanged" => Some(Trend::Unchanged),
+            other => unknown_value(doc, "trend", other, &TRENDS, diags),
+        };
+        let alert = match a.alert.as_deref().map(|s| s.trim().to_lowercase()) {
+            None => Some(None),
+            Some(s) if s == "risk" => Some(Some(Alert::Risk)),
+            Some(s) if s == "opportunity" => Some(Some(Alert::Opportunity)),
+            Some(other) => unknown_value(doc, "alert", &other, &ALERTS, diags).map(Some),
+        };
+        if out.iter().any(|o| o.month == month) {
+            let diag = Diagnostic::error(format!("two assessments for {month}"))
+                .with_help("keep one assessment per month: merge their notes");
+            diags.push(doc.diag_at_key(diag, "month", Some(&month.iso())));
+            continue;
+        }
+        if month.start() > today {
+            let diag = Diagnostic::warning(format!(
+                "the assessment for {month} is after the reference date ({})",
+                today.format("%-d %B %Y")
+            ))
+            .with_help("check the year; assess a month once it has happened");
+            diags.push(doc.diag_at_key(diag, "month", Some(&month.iso())));
+        }
+        if let (Some(trend), Some(alert)) = (trend, alert) {
+            out.push(Assessment {
+                month,
+                trend,
+                alert,
+                note: profiles::non_empty(&a.note),
+                source: source(&a.source),
+            });
+        }
+    }
+    out.sort_by_key(|a| a.month);
+    out
+}
+
+fn assessment_month(
+    doc: &Document<CrisisFrontMatter>,
+    a: &AssessmentFrontMatter,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<PartialDate> {
+    let month = entry_date(doc, "month", &a.month, diags)?;
+    if month.month.is_none() || month.day.is_some() {
+        let diag = Diagnostic::error(format!("`month: {}` is not a month", a.month.trim()))
+            .with_help("write the month as `YYYY-MM`, e.g. `month: 2023-09`");
+        diags.push(doc.diag_at_key(diag, "month", Some(a.month.trim())));
+        return None;
+    }
+    Some(month)
+}
+
+/// An error for a value outside `allowed`, with the nearest as a hint.
+fn unknown_value<T, V>(
+    doc: &Document<T>,
+    key: &str,
+    value: &str,
+    allowed: &[&str],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<V> {
+    let help = match nearest(value, allowed.iter().copied()) {
+        Some(near) => format!(
+            "did you mean `{near}`? {key} is one of {}",
+            allowed.join(", ")
+        ),
+        None => format!("{key} is one of {}", allowed.join(", ")),
+    };
+    let diag = Diagnostic::error(format!("unknown {key} `{value}`")).with_help(help);
+    diags.push(doc.diag_at_key(diag, key, Some(value)));
+    None
+}
+
+/// A crisis's figures, in the order written. A figure with no source is a
+/// warning, and so is an old one while the crisis is active.
+pub(super) fn figures(
+    doc: &Document<CrisisFrontMatter>,
+    active: bool,
+    today: NaiveDate,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for f in &doc.front.figures {
+        let Some(amount) = amount(doc, f, diags) else {
+            continue;
+        };
+        let Some(as_of) = entry_date(doc, "as_of", &f.as_of, diags) else {
+            continue;
+        };
+        let metric = f.metric.trim().to_string();
+        if f.source.is_none() {
+            let diag = Diagnostic::warning(format!("the figure `{metric}` ({as_of}) has no source"))
+                .with_help("add `source: {name: …, url: …}`: a figure a reader cannot check is not worth showing");
+            diags.push(doc.diag_at_key(diag, "metric", Some(&metric)));
+        }
+        let age = months_between(as_of.start(), today);
+        if active && age > STALE_FIGURE_MONTHS {
+            let diag = Diagnostic::warning(format!(
+                "stale figure: `{metric}` is from {as_of}, more than {STALE_FIGURE_MONTHS} months before {}",
+                today.format("%-d %B %Y")
+            ))
+            .with_help("add a newer value with its source, or mark the crisis resolved");
+            diags.push(doc.diag_at_key(diag, "metric", Some(&metric)));
+        }
+        out.push(Figure {
+            metric,
+            label: profiles::non_empty(&f.label),
+            amount,
+            as_of,
+            source: source(&f.source),
+        });
+    }
+    out
+}
+
+fn amount(
+    doc: &Document<CrisisFrontMatter>,
+    f: &FigureFrontMatter,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Amount> {
+    let problem = match (f.value, f.min, f.max) {
+        (Some(v), None, None) => return Some(Amount::Exact(v)),
+        (None, Some(a), Some(b)) if a <= b => return Some(Amount::Range(a, b)),
+        (None, Some(_), Some(_)) => "its `min` is larger than its `max`",
+        (None, None, None) => "it has no `value`",
+        (Some(_), _, _) => "it has both `value` and `min`/`max`",
+        _ => "a range needs both `min` and `max`",
+    };
+    let diag = Diagnostic::error(format!("the figure `{}`: {problem}", f.metric.trim()))
+        .with_help("give `value: 200000`, or a range as `min: 150000` and `max: 200000`");
+    diags.push(doc.diag_at_key(diag, "metric", Some(f.metric.trim())));
+    None
+}
+
+/// Whole months from `a` to `b`.
+fn months_between(a: NaiveDate, b: NaiveDate) -> i32 {
+    (b.year() - a.year()) * 12 + b.month() as i32 - a.month() as i32
+}
+
+/// A profile's key dates, soonest first. A date with no title is a warning.
+pub(super) fn key_dates<T>(
+    doc: &Document<T>,
+    dates: &[KeyDateFrontMatter],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<KeyDate> {
+    let mut out = Vec::new();
+    for d in dates {
+        let Some(day) = entry_date(doc, "date", &d.date, diags) else {
+            continue;
+        };
+        if day.day.is_none() {
+            let diag = Diagnostic::error(format!("key date `{}` is not a day", d.date.trim()))
+                .with_help("write the day as `YYYY-MM-DD`, so calendars can hold it");
+            diags.push(doc.diag_at_key(diag, "date", Some(d.date.trim())));
+            continue;
+        }
+        let title = profiles::non_empty(&d.title).unwrap_or_else(|| {
+            let diag = Diagnostic::warning(format!("the key date {day} has no title"))
+                .with_help("add `title:` saying what happens that day");
+            diags.push(doc.diag_at_key(diag, "date", Some(d.date.trim())));
+            profiles::non_empty(&d.kind).unwrap_or_else(|| "Key date".into())
+        });
+        out.push(KeyDate {
+            date: day.start(),
+            title,
+            kind: profiles::non_empty(&d.kind),
+        });
+    }
+    out.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.title.cmp(&b.title)));
+    out
+}
+
+/// Two leaders in the same office at once is a warning on each profile.
+pub(super) fn check_offices(entities: &BTreeMap<EntityId, Entity>, diags: &mut Vec<Diagnostic>) {
+    let mut holders: BTreeMap<String, Vec<(&Entity, &Position)>> = BTreeMap::new();
+    for e in entities.values() {
+        if let Details::Leader(l) = &e.details {
+            for p in &l.positions {
+                holders
+                    .entry(p.office.to_lowercase())
+                    .or_default()
+                    .push((e, p));
+            }
+        }
+    }
+    for list in holders.values() {
+        for (i, (a, pa)) in list.iter().enumerate() {
+            for (b, pb) in &list[i + 1..] {
+                if a.id == b.id || !overlap(pa, pb) {
+                    continue;
+                }
+                let Some(source) = &a.source else { continue };
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "{} and {} both hold `{}` over overlapping dates",
+                        a.name, b.name, pa.office
+                    ))
+                    .in_file(source)
+                    .with_help(format!(
+                        "check the `from`/`to` dates here and in {}",
+                        b.source
+                            .as_deref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    )),
+                );
+            }
+        }
+    }
+}
+
+fn overlap(a: &Position, b: &Position) -> bool {
+    let start = |p: &Position| p.from.map_or(NaiveDate::MIN, |d| d.start());
+    let end = |p: &Position| p.to.map_or(NaiveDate::MAX, |d| d.end());
+    start(a) < end(b) && start(b) < end(a)
+}

@@ -1,0 +1,464 @@
+//! Views of the dossier fields: a leader's offices and contacts, a
+//! crisis's assessments and figures, key dates, the calendar page and its
+//! iCalendar feeds.
+
+use chrono::{Datelike, NaiveDate};
+use serde::Serialize;
+
+use super::reader::Reader;
+use super::views::{article_link, entity_link, DateView, Link, SourceView};
+use crate::content::frontmatter::PartialDate;
+use crate::graph::{
+    Alert, Amount, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure,
+    KeyDate, Leader, Position, Source, Trend,
+};
+
+#[derive(Serialize)]
+pub struct PositionView {
+    pub office: String,
+    pub from: Option<DateView>,
+    pub to: Option<DateView>,
+}
+
+impl From<&Position> for PositionView {
+    fn from(p: &Position) -> Self {
+        PositionView {
+            office: p.title(),
+            from: p.from.as_ref().map(Into::into),
+            to: p.to.as_ref().map(Into::into),
+        }
+    }
+}
+
+/// A leader's officeholder box: the office held on the reference date,
+/// since when and for how long, and the earlier ones.
+#[derive(Serialize)]
+pub struct OfficeBox {
+    pub current: Option<PositionView>,
+    /// "1 year, 4 months"
+    pub tenure: Option<String>,
+    pub earlier: Vec<PositionView>,
+    /// No office is held on the reference date.
+    pub former: bool,
+}
+
+pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
+    if l.positions.is_empty() {
+        return None;
+    }
+    let current = l.office_on(today);
+    Some(OfficeBox {
+        current: current.map(Into::into),
+        tenure: current
+            .and_then(|p| p.from)
+            .map(|f| tenure(f.start(), today)),
+        earlier: l
+            .positions
+            .iter()
+            .filter(|p| current != Some(*p))
+            .map(Into::into)
+            .collect(),
+        former: current.is_none(),
+    })
+}
+
+/// How long from `from` to `today`, in years and months.
+pub fn tenure(from: NaiveDate, today: NaiveDate) -> String {
+    let mut months = (today.year() - from.year()) * 12 + today.month() as i32 - from.month() as i32;
+    if today.day() < from.day() {
+        months -= 1;
+    }
+    let (y, m) = (months.max(0) / 12, months.max(0) % 12);
+    let unit = |n: i32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    match (y, m) {
+        (0, 0) => "less than a month".into(),
+        (0, m) => unit(m, "month"),
+        (y, 0) => unit(y, "year"),
+        (y, m) => format!("{}, {}", unit(y, "year"), unit(m, "month")),
+    }
+}
+
+/// A leader as a briefing names them: with the office held on its date.
+#[derive(Serialize)]
+pub struct LeaderLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub office: Option<String>,
+}
+
+pub fn leader_on<'a>(r: &Reader<'a>, id: &EntityId, day: NaiveDate) -> LeaderLink<'a> {
+    let office = r
+        .positions(id)
+        .iter()
+        .find(|p| p.held_on(day))
+        .map(Position::title);
+    let Link { name, url } = entity_link(r, id);
+    LeaderLink { name, url, office }
+}
+
+#[derive(Serialize)]
+pub struct AssessmentView<'a> {
+    pub month: DateView,
+    pub trend: Trend,
+    /// An arrow for the eye; `label` says it in words.
+    pub arrow: &'static str,
+    pub label: &'static str,
+    pub alert: Option<Alert>,
+    pub alert_label: Option<&'static str>,
+    pub note: Option<&'a str>,
+    pub source: Option<SourceView<'a>>,
+}
+
+impl<'a> From<&'a Assessment> for AssessmentView<'a> {
+    fn from(a: &'a Assessment) -> Self {
+        let (arrow, label) = match a.trend {
+            Trend::Deteriorated => ("↓", "Deteriorated"),
+            Trend::Improved => ("↑", "Improved"),
+            Trend::Unchanged => ("→", "Unchanged"),
+        };
+        AssessmentView {
+            month: (&a.month).into(),
+            trend: a.trend,
+            arrow,
+            label,
+            alert: a.alert,
+            alert_label: a.alert.map(|al| match al {
+                Alert::Risk => "Risk alert",
+                Alert::Opportunity => "Resolution opportunity",
+            }),
+            note: a.note.as_deref(),
+            source: a.source.as_ref().map(source_view),
+        }
+    }
+}
+
+fn source_view(s: &Source) -> SourceView<'_> {
+    SourceView {
+        name: &s.name,
+        url: &s.url,
+    }
+}
+
+/// The months a crisis strip shows: the last twelve assessed.
+pub const STRIP_MONTHS: usize = 12;
+
+pub fn strip(c: &Crisis) -> Vec<AssessmentView<'_>> {
+    let skip = c.assessments.len().saturating_sub(STRIP_MONTHS);
+    c.assessments[skip..].iter().map(Into::into).collect()
+}
+
+#[derive(Serialize)]
+pub struct FigureView<'a> {
+    /// "200,000", or "150,000–200,000" for a range.
+    pub value: String,
+    pub as_of: DateView,
+    pub source: Option<SourceView<'a>>,
+}
+
+/// One measure's values: the newest (several when sources disagree on the
+/// same date) and the older ones, newest first.
+#[derive(Serialize)]
+pub struct FigureGroup<'a> {
+    pub metric: &'a str,
+    pub label: String,
+    pub latest: Vec<FigureView<'a>>,
+    pub history: Vec<FigureView<'a>>,
+}
+
+pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
+    let mut metrics: Vec<&str> = Vec::new();
+    for f in &c.figures {
+        if !metrics.contains(&f.metric.as_str()) {
+            metrics.push(&f.metric);
+        }
+    }
+    metrics
+        .into_iter()
+        .map(|metric| {
+            let mut values: Vec<&Figure> =
+                c.figures.iter().filter(|f| f.metric == metric).collect();
+            values.sort_by_key(|f| std::cmp::Reverse(f.as_of));
+            let newest = values[0].as_of;
+            let label = values.iter().find_map(|f| f.label.clone());
+            FigureGroup {
+                metric,
+                label: label.unwrap_or_else(|| sentence(metric)),
+                latest: values
+                    .iter()
+                    .filter(|f| f.as_of == newest)
+                    .map(|f| figure_view(f))
+                    .collect(),
+                history: values
+                    .iter()
+                    .filter(|f| f.as_of != newest)
+                    .map(|f| figure_view(f))
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+fn figure_view(f: &Figure) -> FigureView<'_> {
+    FigureView {
+        value: amount(f.amount),
+        as_of: (&f.as_of).into(),
+        source: f.source.as_ref().map(source_view),
+    }
+}
+
+/// `displaced_people` as "Displaced people".
+fn sentence(metric: &str) -> String {
+    let words = metric.replace(['_', '-'], " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+pub fn amount(a: Amount) -> String {
+    match a {
+        Amount::Exact(v) => number(v),
+        Amount::Range(lo, hi) => format!("{}–{}", number(lo), number(hi)),
+    }
+}
+
+/// A number with thousands separators, as written: 200000 as "200,000",
+/// 2.5 as "2.5".
+pub fn number(v: f64) -> String {
+    let text = format!("{v}");
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+#[derive(Serialize)]
+pub struct KeyDateView<'a> {
+    pub date: DateView,
+    pub title: &'a str,
+    pub kind: Option<&'a str>,
+    /// The entity whose date it is (on the calendar page).
+    pub entity: Option<Link<'a>>,
+}
+
+/// Key dates split at the reference date: upcoming soonest first, past
+/// newest first.
+#[derive(Serialize)]
+pub struct KeyDates<'a> {
+    pub upcoming: Vec<KeyDateView<'a>>,
+    pub past: Vec<KeyDateView<'a>>,
+}
+
+fn key_date_view<'a>(d: &'a KeyDate, entity: Option<Link<'a>>) -> KeyDateView<'a> {
+    KeyDateView {
+        date: (&PartialDate::from_date(d.date)).into(),
+        title: &d.title,
+        kind: d.kind.as_deref(),
+        entity,
+    }
+}
+
+pub fn key_dates(e: &Entity, today: NaiveDate) -> KeyDates<'_> {
+    KeyDates {
+        upcoming: e
+            .dates
+            .iter()
+            .filter(|d| d.date >= today)
+            .map(|d| key_date_view(d, None))
+            .collect(),
+        past: e
+            .dates
+            .iter()
+            .rev()
+            .filter(|d| d.date < today)
+            .map(|d| key_date_view(d, None))
+            .collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ContactView<'a> {
+    pub leader: Link<'a>,
+    pub shared: usize,
+    pub first: DateView,
+    pub latest: DateView,
+    pub recent: Vec<Link<'a>>,
+}
+
+pub fn contacts<'a>(r: &Reader<'a>, list: &'a [Contact]) -> Vec<ContactView<'a>> {
+    list.iter()
+        .map(|c| ContactView {
+            leader: entity_link(r, &c.id),
+            shared: c.shared,
+            first: (&c.first).into(),
+            latest: (&c.latest).into(),
+            recent: c.recent.iter().map(|s| article_link(r, s)).collect(),
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+pub struct MentionView<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+    pub shared: usize,
+}
+
+pub fn mentioned_with<'a>(r: &Reader<'a>, list: &[CoMention]) -> Vec<MentionView<'a>> {
+    list.iter()
+        .map(|m| {
+            let Link { name, url } = entity_link(r, &m.id);
+            MentionView {
+                name,
+                url,
+                kind: m.id.kind.noun(),
+                shared: m.shared,
+            }
+        })
+        .collect()
+}
+
+/// One month of the calendar's recent past.
+#[derive(Serialize)]
+pub struct CalendarMonth<'a> {
+    pub name: String,
+    pub dates: Vec<KeyDateView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CalendarView<'a> {
+    pub upcoming: Vec<KeyDateView<'a>>,
+    pub recent: Vec<CalendarMonth<'a>>,
+    pub today: DateView,
+}
+
+/// How far back the calendar page shows past dates.
+pub const RECENT_MONTHS: u32 = 12;
+
+/// Every key date of the site with its entity, soonest first.
+fn all_dates<'a>(r: &Reader<'a>) -> Vec<(&'a KeyDate, &'a EntityId)> {
+    let mut out = Vec::new();
+    for kind in EntityKind::ALL {
+        for id in r.entity_ids(kind) {
+            let e = r.entity(id);
+            out.extend(e.dates.iter().map(|d| (d, &e.id)));
+        }
+    }
+    out.sort_by(|a, b| {
+        a.0.date
+            .cmp(&b.0.date)
+            .then_with(|| a.0.title.cmp(&b.0.title))
+    });
+    out
+}
+
+pub fn calendar<'a>(r: &Reader<'a>) -> CalendarView<'a> {
+    let today = r.config().today;
+    let since = today
+        .checked_sub_months(chrono::Months::new(RECENT_MONTHS))
+        .unwrap_or(today);
+    let dates = all_dates(r);
+    let view = |(d, id): &(&'a KeyDate, &'a EntityId)| key_date_view(d, Some(entity_link(r, id)));
+    let upcoming = dates
+        .iter()
+        .filter(|(d, _)| d.date >= today)
+        .map(view)
+        .collect();
+    let mut recent: Vec<CalendarMonth> = Vec::new();
+    for item in dates
+        .iter()
+        .rev()
+        .filter(|(d, _)| d.date < today && d.date >= since)
+    {
+        let name = item.0.date.format("%B %Y").to_string();
+        match recent.last_mut() {
+            Some(m) if m.name == name => m.dates.push(view(item)),
+            _ => recent.push(CalendarMonth {
+                name,
+                dates: vec![view(item)],
+            }),
+        }
+    }
+    CalendarView {
+        upcoming,
+        recent,
+        today: (&PartialDate::from_date(today)).into(),
+    }
+}
+
+/// An iCalendar feed of key dates: every date as an all-day event with a
+/// stable UID (the entity and the date's position among its dates on that
+/// day), stamped with the reference date so a build is reproducible.
+pub fn ics(r: &Reader, only: Option<&EntityId>) -> Vec<u8> {
+    use icalendar::{Calendar, Component, EventLike};
+    let config = r.config();
+    let host = if config.origin.is_empty() {
+        "briefing.invalid".to_string()
+    } else {
+        config
+            .origin
+            .split("://")
+            .nth(1)
+            .unwrap_or("briefing.invalid")
+            .to_string()
+    };
+    let stamp = config
+        .today
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight")
+        .and_utc();
+    let mut cal = Calendar::empty();
+    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
+    cal.append_property(icalendar::Property::new(
+        "PRODID",
+        "-//briefing//key dates//EN",
+    ));
+    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
+    cal.name(&match only {
+        Some(id) => format!("{}: key dates", r.entity_name(id)),
+        None => format!("{}: key dates", config.site.title),
+    });
+    let dates: Vec<(&KeyDate, &EntityId)> = match only {
+        Some(id) => r.entity(id).dates.iter().map(|d| (d, id)).collect(),
+        None => all_dates(r),
+    };
+    let mut seen: std::collections::HashMap<(String, NaiveDate), usize> = Default::default();
+    for (d, id) in dates {
+        let n = seen.entry((id.path(), d.date)).or_default();
+        *n += 1;
+        let uid = format!(
+            "{}-{}-{}-{}@{host}",
+            id.kind.noun(),
+            id.slug,
+            d.date.format("%Y%m%d"),
+            n
+        );
+        let name = r.entity_name(id);
+        let mut event = icalendar::Event::new();
+        event
+            .uid(&uid)
+            .timestamp(stamp)
+            .summary(&format!("{name}: {}", d.title))
+            .starts(d.date)
+            .ends(d.date.succ_opt().unwrap_or(d.date))
+            .url(&config.absolute_url(&id.path()));
+        if let Some(kind) = &d.kind {
+            event.add_property("CATEGORIES", kind);
+        }
+        cal.push(event.done());
+    }
+    cal.done().to_string().into_bytes()
+}
