@@ -105,6 +105,34 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
+/// Countries named in at least half of a crisis's briefings (and in three
+/// or more) that its profile does not list: co-mention suggests the
+/// relation, and only the editor can state it.
+fn suggest_countries(
+    site: &Site,
+    e: &crate::graph::Entity,
+    c: &crate::graph::Crisis,
+) -> Vec<Diagnostic> {
+    let Some(source) = &e.source else {
+        return Vec::new();
+    };
+    let total = e.articles.len();
+    e.mentioned_with
+        .iter()
+        .filter(|m| m.id.kind == crate::graph::EntityKind::Country)
+        .filter(|m| m.shared >= 3 && m.shared * 2 >= total && !c.countries.contains(&m.id))
+        .map(|m| {
+            let name = &site.entities[&m.id].name;
+            Diagnostic::warning(format!(
+                "{name} appears in {} of {total} briefings about {}; add it to `countries`?",
+                m.shared, e.name
+            ))
+            .in_file(source)
+            .with_help(format!("list it as `countries: [{name}]` if it is a party to the crisis; the page shows only what the profile states"))
+        })
+        .collect()
+}
+
 /// Leaders without a known country, and active crises gone quiet.
 fn profile_checks(site: &Site, today: chrono::NaiveDate) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -130,7 +158,9 @@ fn profile_checks(site: &Site, today: chrono::NaiveDate) -> Vec<Diagnostic> {
                 ),
                 Some(_) => {}
             },
-            Details::Crisis(c) if c.is_active() => {
+            Details::Crisis(c) if !c.is_active() => out.extend(suggest_countries(site, e, c)),
+            Details::Crisis(c) => {
+                out.extend(suggest_countries(site, e, c));
                 let newest = e.articles.first().map(|s| site.articles[s].date.instant);
                 let stale = match newest {
                     None => true,

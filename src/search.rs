@@ -21,7 +21,7 @@
 //!   `n·DOC_CHUNK…`; documents are numbered newest briefing first, then
 //!   profiles, so ties in ranking favour recent briefings;
 //! - `filters/<kind>.json`: `{value: [doc delta…]}` for country, leader,
-//!   crisis, tag and type.
+//!   crisis, tag, kind (a briefing's `kind:`) and type.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -97,6 +97,9 @@ pub fn article_record(site: &Site, a: &Article) -> Record {
             .entry("tag".into())
             .or_default()
             .push(site.tags[t].name.clone());
+    }
+    if let Some(kind) = &a.kind {
+        filters.insert("kind".into(), vec![crate::text::capitalise(kind)]);
     }
     filters.insert("type".into(), vec!["Briefing".into()]);
     Record {

@@ -298,3 +298,12 @@ mod tests {
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
     }
 }
+
+/// The first letter in upper case: "readout" as "Readout".
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -312,6 +312,50 @@ pub fn value_line(yaml: &str, key: &str, value: &str) -> Option<usize> {
     Some(found.unwrap_or(start))
 }
 
+/// 1-based line (within `yaml`) of `key` inside item `index` (0-based) of
+/// the top-level list `list`, as in
+///
+/// ```yaml
+/// positions:
+///   - office: President
+///     from: 2022-09-13
+/// ```
+///
+/// Falls back to the item's first line, then to the list's own line.
+pub fn item_line(yaml: &str, list: &str, index: usize, key: &str) -> Option<usize> {
+    let start = key_line(yaml, list)?;
+    let mut item: Option<usize> = None;
+    let mut indent = None;
+    let mut item_start = None;
+    for (i, line) in yaml.lines().enumerate().skip(start) {
+        if line.starts_with(|c: char| c.is_alphanumeric()) {
+            break;
+        }
+        let trimmed = line.trim_start();
+        let this_indent = line.len() - trimmed.len();
+        let opens_item = (trimmed.starts_with("- ") || trimmed == "-")
+            && indent.is_none_or(|d| d == this_indent);
+        if opens_item {
+            indent = Some(this_indent);
+            item = Some(item.map_or(0, |n| n + 1));
+            if item == Some(index) {
+                item_start = Some(i + 1);
+            }
+        }
+        if item != Some(index) {
+            continue;
+        }
+        let text = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+        if text
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        {
+            return Some(i + 1);
+        }
+    }
+    Some(item_start.unwrap_or(start))
+}
+
 /// A control character was removed: feeds and sitemaps are XML, which
 /// cannot hold it, and one bad briefing must not break every subscriber's
 /// feed.
@@ -331,6 +375,17 @@ pub fn control_warning(c: char, total: usize) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn item_line_finds_a_key_in_the_nth_list_item() {
+        let yaml = "name: X\npositions:\n  - office: A\n    from: 2020\n  - office: B\n    to: 2019\nborn: 1960\n";
+        assert_eq!(item_line(yaml, "positions", 0, "from"), Some(4));
+        assert_eq!(item_line(yaml, "positions", 1, "office"), Some(5));
+        assert_eq!(item_line(yaml, "positions", 1, "to"), Some(6));
+        // A key the item lacks: the item's first line.
+        assert_eq!(item_line(yaml, "positions", 1, "from"), Some(5));
+        assert_eq!(item_line(yaml, "born", 0, "x"), Some(7));
+    }
     use crate::content::frontmatter::ArticleFrontMatter;
 
     #[test]

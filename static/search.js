@@ -2,7 +2,7 @@
 // under /search-index/ (its layout is described in src/search.rs), fetching
 // only the files a query needs. /search/?q=Haiti&crisis=Haiti+security+crisis
 // searches "Haiti" within that crisis; country, leader, crisis, tag and type
-// filters are recognised. All text is inserted as text, never as HTML.
+// filters are recognised, and a briefing's kind (readout, meeting…). All text is inserted as text, never as HTML.
 
 // Folding and splitting: must match `terms` in src/search.rs (lower case,
 // Latin letters without accents, runs of letters and digits of two or more
@@ -46,7 +46,7 @@ const briefingSearch = (() => {
   const status = root.querySelector(".search-status");
   const list = root.querySelector(".search-results");
   const more = root.querySelector(".search-more");
-  const KINDS = { country: "Country", leader: "Leader", crisis: "Crisis", tag: "Tag", type: "Kind" };
+  const KINDS = { country: "Country", leader: "Leader", crisis: "Crisis", tag: "Tag", kind: "Briefing kind", type: "Kind" };
   const PAGE = 10;
   root.hidden = false;
 

@@ -366,3 +366,19 @@ fn a_control_character_in_site_yaml_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn dossier_mistakes_are_errors_with_the_line_and_a_suggestion() {
+    let err = fails_and_keeps_output("fail-dossier");
+    for expected in [
+        "error: content/crises/bad-assessments.md:6: unknown trend `deteriorating`",
+        "did you mean `deteriorated`? trend is one of deteriorated, improved, unchanged",
+        "error: content/crises/bad-assessments.md:9: unknown alert `risks`",
+        "did you mean `risk`? alert is one of risk, opportunity",
+        "error: content/crises/bad-assessments.md:10: two assessments for October 2023",
+        "error: content/leaders/backwards.md:6: the position `Prime Minister` ends (1 January 2019) before it starts (1 May 2020)",
+        "error: content/leaders/both-forms.md:4: this profile has both `positions` and `office`/`term`",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+}

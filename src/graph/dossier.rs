@@ -111,10 +111,24 @@ fn source(s: &Option<SourceRef>) -> Option<Source> {
     })
 }
 
-/// A date field of a list entry, as a [`PartialDate`]; errors point at the
-/// entry's line.
+/// Where a list entry is: the list's key and the entry's index, so its
+/// diagnostics point at its line.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    list: &'a str,
+    index: usize,
+}
+
+impl At<'_> {
+    fn diag<T>(self, doc: &Document<T>, diag: Diagnostic, key: &str) -> Diagnostic {
+        doc.diag_at_item(diag, self.list, self.index, key)
+    }
+}
+
+/// A date field of a list entry, as a [`PartialDate`].
 fn entry_date<T>(
     doc: &Document<T>,
+    at: At,
     key: &str,
     value: &str,
     diags: &mut Vec<Diagnostic>,
@@ -122,8 +136,7 @@ fn entry_date<T>(
     match PartialDate::parse(value) {
         Ok(d) => Some(d),
         Err(msg) => {
-            let diag = Diagnostic::error(format!("`{key}`: {msg}"));
-            diags.push(doc.diag_at_key(diag, key, Some(value.trim())));
+            diags.push(at.diag(doc, Diagnostic::error(format!("`{key}`: {msg}")), key));
             None
         }
     }
@@ -155,13 +168,17 @@ pub(super) fn positions(
             });
         }
     }
-    for p in &f.positions {
+    for (index, p) in f.positions.iter().enumerate() {
+        let at = At {
+            list: "positions",
+            index,
+        };
         let date = |key, v: &Option<String>, diags: &mut Vec<Diagnostic>| {
             let v = v
                 .as_deref()
                 .map(str::trim)
                 .filter(|v| !v.is_empty() && *v != "present")?;
-            entry_date(doc, key, v, diags)
+            entry_date(doc, at, key, v, diags)
         };
         let position = Position {
             office: p.office.trim().to_string(),
@@ -176,7 +193,7 @@ pub(super) fn positions(
                     position.office
                 ))
                 .with_help("swap `from` and `to`, or fix the year");
-                diags.push(doc.diag_at_key(diag, "to", Some(&to.iso())));
+                diags.push(at.diag(doc, diag, "to"));
                 continue;
             }
         }
@@ -194,35 +211,41 @@ pub(super) fn assessments(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Assessment> {
     let mut out: Vec<Assessment> = Vec::new();
-    for a in &doc.front.assessments {
-        let Some(month) = assessment_month(doc, a, diags) else {
+    let mut months = Vec::new();
+    for (index, a) in doc.front.assessments.iter().enumerate() {
+        let at = At {
+            list: "assessments",
+            index,
+        };
+        let Some(month) = assessment_month(doc, at, a, diags) else {
             continue;
         };
         let trend = match a.trend.trim().to_lowercase().as_str() {
             "deteriorated" => Some(Trend::Deteriorated),
             "improved" => Some(Trend::Improved),
             "unchanged" => Some(Trend::Unchanged),
-            other => unknown_value(doc, "trend", other, &TRENDS, diags),
+            other => unknown_value(doc, at, "trend", other, &TRENDS, diags),
         };
         let alert = match a.alert.as_deref().map(|s| s.trim().to_lowercase()) {
             None => Some(None),
             Some(s) if s == "risk" => Some(Some(Alert::Risk)),
             Some(s) if s == "opportunity" => Some(Some(Alert::Opportunity)),
-            Some(other) => unknown_value(doc, "alert", &other, &ALERTS, diags).map(Some),
+            Some(other) => unknown_value(doc, at, "alert", &other, &ALERTS, diags).map(Some),
         };
-        if out.iter().any(|o| o.month == month) {
+        if months.contains(&month) {
             let diag = Diagnostic::error(format!("two assessments for {month}"))
                 .with_help("keep one assessment per month: merge their notes");
-            diags.push(doc.diag_at_key(diag, "month", Some(&month.iso())));
+            diags.push(at.diag(doc, diag, "month"));
             continue;
         }
+        months.push(month);
         if month.start() > today {
             let diag = Diagnostic::warning(format!(
                 "the assessment for {month} is after the reference date ({})",
                 today.format("%-d %B %Y")
             ))
             .with_help("check the year; assess a month once it has happened");
-            diags.push(doc.diag_at_key(diag, "month", Some(&month.iso())));
+            diags.push(at.diag(doc, diag, "month"));
         }
         if let (Some(trend), Some(alert)) = (trend, alert) {
             out.push(Assessment {
@@ -240,14 +263,15 @@ pub(super) fn assessments(
 
 fn assessment_month(
     doc: &Document<CrisisFrontMatter>,
+    at: At,
     a: &AssessmentFrontMatter,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<PartialDate> {
-    let month = entry_date(doc, "month", &a.month, diags)?;
+    let month = entry_date(doc, at, "month", &a.month, diags)?;
     if month.month.is_none() || month.day.is_some() {
         let diag = Diagnostic::error(format!("`month: {}` is not a month", a.month.trim()))
             .with_help("write the month as `YYYY-MM`, e.g. `month: 2023-09`");
-        diags.push(doc.diag_at_key(diag, "month", Some(a.month.trim())));
+        diags.push(at.diag(doc, diag, "month"));
         return None;
     }
     Some(month)
@@ -256,6 +280,7 @@ fn assessment_month(
 /// An error for a value outside `allowed`, with the nearest as a hint.
 fn unknown_value<T, V>(
     doc: &Document<T>,
+    at: At,
     key: &str,
     value: &str,
     allowed: &[&str],
@@ -269,7 +294,7 @@ fn unknown_value<T, V>(
         None => format!("{key} is one of {}", allowed.join(", ")),
     };
     let diag = Diagnostic::error(format!("unknown {key} `{value}`")).with_help(help);
-    diags.push(doc.diag_at_key(diag, key, Some(value)));
+    diags.push(at.diag(doc, diag, key));
     None
 }
 
@@ -282,18 +307,22 @@ pub(super) fn figures(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Figure> {
     let mut out = Vec::new();
-    for f in &doc.front.figures {
-        let Some(amount) = amount(doc, f, diags) else {
+    for (index, f) in doc.front.figures.iter().enumerate() {
+        let at = At {
+            list: "figures",
+            index,
+        };
+        let Some(amount) = amount(doc, at, f, diags) else {
             continue;
         };
-        let Some(as_of) = entry_date(doc, "as_of", &f.as_of, diags) else {
+        let Some(as_of) = entry_date(doc, at, "as_of", &f.as_of, diags) else {
             continue;
         };
         let metric = f.metric.trim().to_string();
         if f.source.is_none() {
             let diag = Diagnostic::warning(format!("the figure `{metric}` ({as_of}) has no source"))
                 .with_help("add `source: {name: …, url: …}`: a figure a reader cannot check is not worth showing");
-            diags.push(doc.diag_at_key(diag, "metric", Some(&metric)));
+            diags.push(at.diag(doc, diag, "metric"));
         }
         let age = months_between(as_of.start(), today);
         if active && age > STALE_FIGURE_MONTHS {
@@ -302,7 +331,7 @@ pub(super) fn figures(
                 today.format("%-d %B %Y")
             ))
             .with_help("add a newer value with its source, or mark the crisis resolved");
-            diags.push(doc.diag_at_key(diag, "metric", Some(&metric)));
+            diags.push(at.diag(doc, diag, "as_of"));
         }
         out.push(Figure {
             metric,
@@ -317,6 +346,7 @@ pub(super) fn figures(
 
 fn amount(
     doc: &Document<CrisisFrontMatter>,
+    at: At,
     f: &FigureFrontMatter,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Amount> {
@@ -330,7 +360,7 @@ fn amount(
     };
     let diag = Diagnostic::error(format!("the figure `{}`: {problem}", f.metric.trim()))
         .with_help("give `value: 200000`, or a range as `min: 150000` and `max: 200000`");
-    diags.push(doc.diag_at_key(diag, "metric", Some(f.metric.trim())));
+    diags.push(at.diag(doc, diag, "metric"));
     None
 }
 
@@ -346,20 +376,24 @@ pub(super) fn key_dates<T>(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<KeyDate> {
     let mut out = Vec::new();
-    for d in dates {
-        let Some(day) = entry_date(doc, "date", &d.date, diags) else {
+    for (index, d) in dates.iter().enumerate() {
+        let at = At {
+            list: "dates",
+            index,
+        };
+        let Some(day) = entry_date(doc, at, "date", &d.date, diags) else {
             continue;
         };
         if day.day.is_none() {
             let diag = Diagnostic::error(format!("key date `{}` is not a day", d.date.trim()))
                 .with_help("write the day as `YYYY-MM-DD`, so calendars can hold it");
-            diags.push(doc.diag_at_key(diag, "date", Some(d.date.trim())));
+            diags.push(at.diag(doc, diag, "date"));
             continue;
         }
         let title = profiles::non_empty(&d.title).unwrap_or_else(|| {
             let diag = Diagnostic::warning(format!("the key date {day} has no title"))
                 .with_help("add `title:` saying what happens that day");
-            diags.push(doc.diag_at_key(diag, "date", Some(d.date.trim())));
+            diags.push(at.diag(doc, diag, "date"));
             profiles::non_empty(&d.kind).unwrap_or_else(|| "Key date".into())
         });
         out.push(KeyDate {

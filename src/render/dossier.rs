@@ -208,12 +208,7 @@ fn figure_view(f: &Figure) -> FigureView<'_> {
 
 /// `displaced_people` as "Displaced people".
 fn sentence(metric: &str) -> String {
-    let words = metric.replace(['_', '-'], " ");
-    let mut chars = words.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    crate::text::capitalise(&metric.replace(['_', '-'], " "))
 }
 
 pub fn amount(a: Amount) -> String {

@@ -634,8 +634,8 @@ fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
                 false,
                 match c.status.as_deref() {
                     Some("active") => (0, "Active".to_string()),
-                    Some(s) if s == "resolved" || s == "ended" => (2, capitalise(s)),
-                    Some(s) => (1, capitalise(s)),
+                    Some(s) if s == "resolved" || s == "ended" => (2, crate::text::capitalise(s)),
+                    Some(s) => (1, crate::text::capitalise(s)),
                     None => (3, "Status not given".to_string()),
                 },
             ),
@@ -664,14 +664,6 @@ fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
             }
         })
         .collect()
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

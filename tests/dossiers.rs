@@ -1,0 +1,487 @@
+//! Time-aware dossiers: offices as of a date, crisis assessments and
+//! figures, key dates, the calendar and its iCalendar feeds, contact
+//! history. Every build pins the reference date, so nothing depends on the
+//! day the tests run.
+
+mod common;
+
+use briefing::BuildOptions;
+use chrono::NaiveDate;
+use common::TestSite;
+
+fn on(day: &str) -> BuildOptions {
+    BuildOptions {
+        today: Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
+        ..BuildOptions::default()
+    }
+}
+
+fn built(fixture: &str, day: &str) -> (TestSite, Vec<String>) {
+    let site = TestSite::fixture(fixture);
+    let report = site
+        .build_with(&on(day))
+        .unwrap_or_else(|e| panic!("build failed: {e:#}"));
+    let warnings = report.warnings.iter().map(|w| w.to_string()).collect();
+    (site, warnings)
+}
+
+/// The text of the "In this briefing" leaders line.
+fn leaders_line(html: &str) -> &str {
+    let start = html.find("<dt>Leaders</dt><dd>").expect("a leaders line");
+    let rest = &html[start..];
+    &rest[..rest.find("</dd>").unwrap()]
+}
+
+#[test]
+fn a_briefing_names_each_leader_with_the_office_held_on_its_date() {
+    let (site, _) = built("dossier-offices", "2024-01-15");
+    let old = site.page("articles/2020-ruto/");
+    assert!(
+        leaders_line(&old).contains("William Ruto</a>, Deputy President of Kenya"),
+        "{}",
+        leaders_line(&old)
+    );
+    assert!(leaders_line(&old).contains("Uhuru Kenyatta</a>, President of Kenya"));
+    let new = site.page("articles/2023-ruto/");
+    assert!(
+        leaders_line(&new).contains("William Ruto</a>, President of Kenya"),
+        "{}",
+        leaders_line(&new)
+    );
+    // The office/term shorthand counts as one position.
+    assert!(leaders_line(&new).contains("Antony Blinken</a>, Secretary of State"));
+    // Before any office: the name alone.
+    let before = site.page("articles/2012-kenyatta/");
+    assert!(
+        leaders_line(&before).ends_with("Uhuru Kenyatta</a>"),
+        "{}",
+        leaders_line(&before)
+    );
+    // The briefing's kind is its kicker.
+    assert!(old.contains("<p class=\"kicker\">Readout</p>"));
+}
+
+#[test]
+fn a_leader_page_shows_the_current_office_since_when_and_the_earlier_ones() {
+    let (site, _) = built("dossier-offices", "2024-01-15");
+    let ruto = site.page("leaders/william-ruto/");
+    assert!(
+        ruto.contains("<p class=\"office-now\">President of Kenya</p>"),
+        "{ruto}"
+    );
+    assert!(ruto.contains("Since <time datetime=\"2022-09-13\">13 September 2022</time> <span class=\"detail\">(1 year, 4 months)</span>"));
+    assert!(ruto.contains("Earlier offices"));
+    assert!(ruto.contains("Deputy President of Kenya"));
+    assert!(ruto.contains("United Democratic Alliance"));
+    let kenyatta = site.page("leaders/uhuru-kenyatta/");
+    assert!(
+        kenyatta.contains("<span class=\"former\">Former</span> President of Kenya"),
+        "{kenyatta}"
+    );
+}
+
+#[test]
+fn indexes_and_country_pages_split_leaders_in_office_from_former_ones() {
+    let (site, _) = built("dossier-offices", "2024-01-15");
+    let index = site.page("leaders/");
+    let former = index
+        .find("id=\"former-leaders\"")
+        .expect("a former section");
+    assert!(index.find("William Ruto").unwrap() < former);
+    assert!(index.find("Uhuru Kenyatta").unwrap() > former);
+    let kenya = site.page("countries/kenya/");
+    assert!(kenya.contains("<dt>President of Kenya</dt><dd><a href=\"/leaders/william-ruto/\">William Ruto</a></dd>"), "{kenya}");
+    let former_line = &kenya[kenya
+        .find("<dt>Former leaders</dt>")
+        .expect("former leaders")..];
+    assert!(former_line[..former_line.find("</dd>").unwrap()].contains("Uhuru Kenyatta"));
+}
+
+#[test]
+fn overlapping_offices_warn_but_a_handover_on_the_same_day_does_not() {
+    let (_, warnings) = built("dossier-offices", "2024-01-15");
+    let overlaps: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("over overlapping dates"))
+        .collect();
+    assert_eq!(overlaps.len(), 2, "{warnings:#?}");
+    assert!(overlaps
+        .iter()
+        .any(|w| w
+            .contains("Overlapping Claimant and Uhuru Kenyatta both hold `President of Kenya`")));
+    assert!(overlaps.iter().any(
+        |w| w.contains("Overlapping Claimant and William Ruto both hold `President of Kenya`")
+    ));
+    // Kenyatta's term ends on 13 September 2022, the day Ruto's begins.
+    assert!(!warnings
+        .iter()
+        .any(|w| w.contains("Uhuru Kenyatta and William Ruto")));
+}
+
+#[test]
+fn contact_history_puts_the_most_shared_leader_first_with_dates_and_latest_briefings() {
+    let (site, _) = built("dossier-offices", "2024-01-15");
+    let ruto = site.page("leaders/william-ruto/");
+    let contacts = &ruto[ruto.find("id=\"contacts-heading\"").expect("contacts")..];
+    let blinken = contacts.find("Antony Blinken").unwrap();
+    let kenyatta = contacts.find("Uhuru Kenyatta").unwrap();
+    assert!(
+        blinken < kenyatta,
+        "Blinken shares two briefings, Kenyatta one"
+    );
+    assert!(contacts.contains("2 briefings, <time datetime=\"2023-09-21\">21 September 2023</time> to <time datetime=\"2023-09-22\">22 September 2023</time>"), "{contacts}");
+    let recent = &contacts[blinken..kenyatta];
+    assert!(
+        recent.find("Ruto and Blinken again").unwrap()
+            < recent.find("A 2023 note on Ruto").unwrap()
+    );
+}
+
+#[test]
+fn a_crisis_page_shows_its_trend_strip_and_figures_with_ranges_and_disagreeing_sources() {
+    let (site, _) = built("dossier-crisis", "2024-02-15");
+    let page = site.page("crises/gang-crisis/");
+    // The latest assessment leads, with its alert if any.
+    let latest = &page[page.find("<p class=\"latest\">").unwrap()..];
+    assert!(
+        latest.starts_with("<p class=\"latest\"><span class=\"trend\" data-trend=\"unchanged\">"),
+        "{}",
+        &latest[..200]
+    );
+    assert_eq!(page.matches("<li data-trend=").count(), 3);
+    assert!(page.contains("Risk alert"));
+    // Two sources for December 2023, side by side; June's value as history.
+    let figures = &page[page.find("id=\"figures-heading\"").unwrap()..];
+    let latest_values: Vec<&str> = figures
+        .split("<span class=\"number\">")
+        .skip(1)
+        .map(|s| &s[..s.find('<').unwrap()])
+        .collect();
+    assert_eq!(latest_values[..2], ["150,000–200,000", "170,000"]);
+    assert!(figures.contains("Earlier: 100,000 (<time datetime=\"2023-06\">June 2023</time>"));
+    assert!(figures.contains("source not given"));
+}
+
+#[test]
+fn stale_and_unsourced_figures_future_months_and_untitled_dates_warn() {
+    let (_, warnings) = built("dossier-crisis", "2024-02-15");
+    for expected in [
+        "content/crises/gang-crisis.md:32: stale figure: `killed` is from November 2022, more than 12 months before 15 February 2024",
+        "content/crises/gang-crisis.md:34: the figure `unsourced` (January 2024) has no source",
+        "content/crises/gang-crisis.md:13: the assessment for April 2024 is after the reference date (15 February 2024)",
+        "content/crises/gang-crisis.md:41: the key date 1 March 2024 has no title",
+    ] {
+        assert!(warnings.iter().any(|w| w.contains(expected)), "missing {expected:?} in {warnings:#?}");
+    }
+    // A year earlier, nothing is stale yet and April 2024 is not assessed.
+    let (_, earlier) = built("dossier-crisis", "2023-06-15");
+    assert!(
+        !earlier.iter().any(|w| w.contains("stale figure")),
+        "{earlier:#?}"
+    );
+}
+
+#[test]
+fn the_calendar_splits_upcoming_from_recent_at_the_reference_date() {
+    let (site, _) = built("dossier-crisis", "2024-02-15");
+    let page = site.page("calendar/");
+    let upcoming =
+        &page[page.find("id=\"upcoming\"").unwrap()..page.find("id=\"recent\"").unwrap()];
+    let recent = &page[page.find("id=\"recent\"").unwrap()..];
+    assert!(upcoming.contains("A fixture vote"));
+    assert!(upcoming.contains("<a href=\"/crises/gang-crisis/\">Gang crisis</a>"));
+    assert!(recent.contains("<h3>February 2024</h3>"));
+    assert!(recent.contains("A fixture date in the past month"));
+    // Older than the recent window: in the feeds, not on the page.
+    assert!(!page.contains("An old date"));
+    // The same dates on the entity page: upcoming first.
+    let crisis = site.page("crises/gang-crisis/");
+    assert!(crisis.contains("<h3>Coming up</h3>"));
+    // A day later, the vote is past.
+    let (later, _) = built("dossier-crisis", "2024-03-02");
+    let page = later.page("calendar/");
+    assert!(page[page.find("id=\"recent\"").unwrap()..].contains("A fixture vote"));
+}
+
+#[test]
+fn ics_feeds_parse_back_with_stable_uids_and_all_day_events() {
+    use icalendar::{Calendar, CalendarComponent, Component};
+    let (site, _) = built("dossier-crisis", "2024-02-15");
+    let read = |path: &str| std::fs::read_to_string(site.out().join(path)).unwrap();
+    let text = read("calendar.ics");
+    assert!(text.contains("\r\n"), "RFC 5545 lines end in CRLF");
+    let cal: Calendar = text.parse().expect("the feed parses");
+    let events: Vec<_> = cal
+        .components
+        .iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(events.len(), 4);
+    let uids: std::collections::BTreeSet<&str> =
+        events.iter().map(|e| e.get_uid().unwrap()).collect();
+    assert_eq!(uids.len(), 4, "UIDs are unique");
+    let vote = events
+        .iter()
+        .find(|e| e.get_summary() == Some("Gang crisis: A fixture vote"))
+        .unwrap();
+    assert_eq!(
+        vote.get_start(),
+        Some(icalendar::DatePerhapsTime::Date(
+            NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()
+        ))
+    );
+    assert!(text.contains("DTSTART;VALUE=DATE:20240301"));
+    assert!(text.contains("DTEND;VALUE=DATE:20240302"));
+    // The crisis's own feed holds its two dates; UIDs do not change between builds.
+    let own: Calendar = read("crises/gang-crisis/calendar.ics").parse().unwrap();
+    assert_eq!(own.components.len(), 2);
+    let (again, _) = built("dossier-crisis", "2024-02-15");
+    assert_eq!(
+        std::fs::read(again.out().join("calendar.ics")).unwrap(),
+        text.as_bytes()
+    );
+}
+
+#[test]
+fn the_export_and_json_ld_carry_the_dossier() {
+    let (site, _) = built("dossier-offices", "2024-01-15");
+    let api: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.out().join("api/entities.json")).unwrap(),
+    )
+    .unwrap();
+    let ruto = api["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "william-ruto")
+        .unwrap();
+    assert_eq!(ruto["positions"][0]["office"], "President of Kenya");
+    assert_eq!(ruto["positions"][1]["to"], "2022-09-13");
+    let ld = common::json_ld(&site.page("leaders/william-ruto/"));
+    let person = &ld[0];
+    assert_eq!(person["@type"], "Person");
+    assert_eq!(person["jobTitle"], "President of Kenya");
+    let roles = person["hasOccupation"].as_array().unwrap();
+    assert_eq!(roles[1]["@type"], "Role");
+    assert_eq!(roles[1]["startDate"], "2013-04-09");
+    assert_eq!(roles[1]["endDate"], "2022-09-13");
+    assert_eq!(roles[1]["hasOccupation"]["@type"], "Occupation");
+
+    let (crisis, _) = built("dossier-crisis", "2024-02-15");
+    let api: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(crisis.out().join("api/entities.json")).unwrap(),
+    )
+    .unwrap();
+    let gang = api["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "gang-crisis")
+        .unwrap();
+    assert_eq!(gang["assessments"][1]["alert"], "risk");
+    assert_eq!(gang["figures"][0]["min"], 150000.0);
+    assert_eq!(gang["dates"][0]["date"], "2024-03-01");
+    let ld = common::json_ld(&crisis.page("crises/gang-crisis/"));
+    assert_eq!(ld[0]["subjectOf"][0]["@type"], "Event");
+    assert_eq!(ld[0]["subjectOf"][0]["startDate"], "2024-03-01");
+}
+
+/// Every `@type` in the JSON-LD of the fixture sites is a schema.org type,
+/// and every property used is one schema.org defines. The list is checked
+/// by hand against schema.org's vocabulary (https://schema.org/docs/full.html).
+#[test]
+fn json_ld_uses_only_schema_org_types_and_properties() {
+    const TYPES: &[&str] = &[
+        "NewsArticle",
+        "Organization",
+        "Person",
+        "Country",
+        "Event",
+        "Role",
+        "Occupation",
+        "Place",
+    ];
+    const PROPERTIES: &[&str] = &[
+        "@context",
+        "@type",
+        "@id",
+        "name",
+        "url",
+        "alternateName",
+        "description",
+        "identifier",
+        "jobTitle",
+        "nationality",
+        "hasOccupation",
+        "roleName",
+        "startDate",
+        "endDate",
+        "location",
+        "subjectOf",
+        "headline",
+        "datePublished",
+        "dateModified",
+        "mainEntityOfPage",
+        "inLanguage",
+        "keywords",
+        "about",
+        "mentions",
+        "publisher",
+        "author",
+        "image",
+    ];
+    fn walk(v: &serde_json::Value, bad: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, val) in map {
+                    if !PROPERTIES.contains(&k.as_str()) {
+                        bad.push(format!("property {k}"));
+                    }
+                    if k == "@type" && !TYPES.contains(&val.as_str().unwrap_or("")) {
+                        bad.push(format!("type {val}"));
+                    }
+                    walk(val, bad);
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|i| walk(i, bad)),
+            _ => {}
+        }
+    }
+    for (fixture, day) in [
+        ("dossier-offices", "2024-01-15"),
+        ("dossier-crisis", "2024-02-15"),
+    ] {
+        let (site, _) = built(fixture, day);
+        for page in common::html_files(&site.out()) {
+            let html = std::fs::read_to_string(site.out().join(&page)).unwrap();
+            let mut bad = Vec::new();
+            for ld in common::json_ld(&html) {
+                walk(&ld, &mut bad);
+            }
+            assert!(bad.is_empty(), "{}: {bad:?}", page.display());
+        }
+    }
+}
+
+#[test]
+fn check_suggests_a_country_that_co_mention_strongly_implies() {
+    let site = TestSite::empty();
+    site.write(
+        "content/crises/war-in-sudan.md",
+        "---\nname: War in Sudan\nstatus: active\n---\nA crisis.\n",
+    );
+    site.write(
+        "content/countries/sudan.md",
+        "---\nname: Sudan\n---\nA country.\n",
+    );
+    site.write(
+        "content/countries/chad.md",
+        "---\nname: Chad\n---\nA country.\n",
+    );
+    for i in 1..=4 {
+        let countries = if i == 1 { "[Sudan, Chad]" } else { "[Sudan]" };
+        site.write(
+            &format!("content/articles/a{i}.md"),
+            &format!("---\ntitle: Note {i}\ndate: 2024-01-0{i}\ncrises: [War in Sudan]\ncountries: {countries}\n---\nText.\n"),
+        );
+    }
+    let findings: Vec<String> = briefing::check::check(site.path(), &on("2024-01-10"))
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert!(
+        findings.iter().any(|f| f.contains(
+            "Sudan appears in 4 of 4 briefings about War in Sudan; add it to `countries`?"
+        )),
+        "{findings:#?}"
+    );
+    // One shared briefing is not a pattern.
+    assert!(
+        !findings.iter().any(|f| f.contains("Chad appears")),
+        "{findings:#?}"
+    );
+    // Stated in the profile, it is no longer suggested, and the page says it.
+    site.write(
+        "content/crises/war-in-sudan.md",
+        "---\nname: War in Sudan\nstatus: active\ncountries: [Sudan]\n---\nA crisis.\n",
+    );
+    let findings = briefing::check::check(site.path(), &on("2024-01-10")).unwrap();
+    assert!(!findings
+        .iter()
+        .any(|d| d.to_string().contains("appears in")));
+}
+
+#[test]
+fn typed_relations_come_from_profiles_and_co_mention_is_only_a_signal() {
+    let site = TestSite::empty();
+    site.write(
+        "content/crises/haiti-crisis.md",
+        "---\nname: Haiti crisis\nstatus: active\ncountries: [Haiti]\n---\nA crisis.\n",
+    );
+    site.write(
+        "content/countries/haiti.md",
+        "---\nname: Haiti\n---\nA country.\n",
+    );
+    site.write(
+        "content/countries/ukraine.md",
+        "---\nname: Ukraine\n---\nA country.\n",
+    );
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: One briefing naming both\ndate: 2023-09-21\ncountries: [Haiti, Ukraine]\ncrises: [Haiti crisis]\n---\nText.\n",
+    );
+    site.build_with(&on("2023-10-01")).unwrap();
+    let ukraine = site.page("countries/ukraine/");
+    // Not stated as a connection...
+    assert!(!ukraine.contains("<dt>Crises</dt>"), "{ukraine}");
+    // ...but shown as co-mention, with the count.
+    let mentioned = &ukraine[ukraine
+        .find("id=\"mentioned-heading\"")
+        .expect("co-mention")..];
+    assert!(
+        mentioned
+            .contains("Haiti crisis</a> <span class=\"detail\">crisis, 1 shared briefing</span>"),
+        "{mentioned}"
+    );
+    let haiti = site.page("countries/haiti/");
+    assert!(haiti.contains("<dt>Crises</dt>"));
+    let crisis = site.page("crises/haiti-crisis/");
+    let facts = &crisis[crisis.find("<dt>Countries</dt>").unwrap()..];
+    assert!(!facts[..facts.find("</dd>").unwrap()].contains("Ukraine"));
+}
+
+#[test]
+fn co_mention_ranks_by_strength_so_a_hub_does_not_top_every_list() {
+    let site = TestSite::empty();
+    site.write(
+        "content/leaders/x.md",
+        "---\nname: Leader X\n---\nA leader.\n",
+    );
+    // The hub is named in every briefing; Chad only in two, both with X.
+    for i in 1..=12 {
+        let mut countries = vec!["United States"];
+        let mut leaders = "";
+        if i <= 4 {
+            leaders = "leaders: [Leader X]\n";
+        }
+        if i <= 2 {
+            countries.push("Chad");
+        }
+        site.write(
+            &format!("content/articles/a{i:02}.md"),
+            &format!("---\ntitle: Note {i}\ndate: 2024-01-{i:02}\ncountries: [{}]\n{leaders}---\nText.\n", countries.join(", ")),
+        );
+    }
+    site.build_with(&on("2024-02-01")).unwrap();
+    let page = site.page("leaders/x/");
+    let list = &page[page.find("id=\"mentioned-heading\"").unwrap()..];
+    let chad = list.find(">Chad</a>").expect("Chad listed");
+    let hub = list.find(">United States</a>").expect("the hub listed");
+    assert!(chad < hub, "2 of 2 shared outranks 4 of 12: {list}");
+    assert!(list
+        .contains("United States</a> <span class=\"detail\">country, 4 shared briefings</span>"));
+}
