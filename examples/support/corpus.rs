@@ -419,16 +419,28 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
             ),
         )?;
     }
-    for (name, country) in &c.leaders {
+    // Dossier fields draw on their own generator, so the rest of the
+    // corpus stays what it was before they were added.
+    let mut dossier = Rng::new(11);
+    for (i, (name, country)) in c.leaders.iter().enumerate() {
+        let office = rng.pick(OFFICES);
+        let from = 2010 + rng.below(14);
+        let earlier = if i % 3 == 0 {
+            format!(
+                "  - office: Minister of {}\n    from: {}\n    to: {from}\n",
+                rng_word(&mut dossier),
+                from - 1 - dossier.below(6)
+            )
+        } else {
+            String::new()
+        };
         fs::write(
             content
                 .join("leaders")
                 .join(format!("{}.md", briefing::text::slugify(name))),
             format!(
-                "---\nname: {name}\ncountry: {}\noffice: {}\nterm:\n  from: {}\n---\n{}\n",
+                "---\nname: {name}\ncountry: {}\npositions:\n  - office: {office}\n    from: {from}\n{earlier}---\n{}\n",
                 c.countries[*country],
-                rng.pick(OFFICES),
-                2010 + rng.below(14),
                 sentence(&mut rng, 20, None)
             ),
         )?;
@@ -439,10 +451,11 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
                 .join("crises")
                 .join(format!("{}.md", briefing::text::slugify(name))),
             format!(
-                "---\nname: {name}\nstatus: {}\nstarted: {}\ncountries: {}\n---\n{}\n",
+                "---\nname: {name}\nstatus: {}\nstarted: {}\ncountries: {}\n{}---\n{}\n",
                 rng.pick(STATUSES),
                 2000 + rng.below(23),
                 list(countries.iter().map(|&x| c.countries[x].clone())),
+                crisis_dossier(&mut dossier),
                 sentence(&mut rng, 20, None)
             ),
         )?;
@@ -457,6 +470,48 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+fn rng_word(rng: &mut Rng) -> &'static str {
+    [
+        "Defence",
+        "Finance",
+        "Foreign Affairs",
+        "Interior",
+        "Energy",
+    ][rng.below(5)]
+}
+
+/// Six monthly assessments, two figures and two key dates, as a tracker
+/// keeps them.
+fn crisis_dossier(rng: &mut Rng) -> String {
+    let trends = ["deteriorated", "improved", "unchanged"];
+    let mut out = String::from("assessments:\n");
+    for month in 7..=12 {
+        out.push_str(&format!(
+            "  - month: 2024-{month:02}\n    trend: {}\n{}    note: Fixture assessment.\n",
+            trends[rng.below(3)],
+            if rng.below(5) == 0 {
+                "    alert: risk\n"
+            } else {
+                ""
+            }
+        ));
+    }
+    out.push_str(&format!(
+        "figures:\n  - metric: displaced\n    value: {}\n    as_of: 2024-11\n    source: {{name: Bench source, url: \"https://bench.example.org/a\"}}\n  - metric: displaced\n    min: {}\n    max: {}\n    as_of: 2024-06\n    source: {{name: Bench source, url: \"https://bench.example.org/b\"}}\n",
+        1000 * (1 + rng.below(500)),
+        1000 * (1 + rng.below(100)),
+        1000 * (101 + rng.below(100)),
+    ));
+    out.push_str(&format!(
+        "dates:\n  - date: 2024-{:02}-{:02}\n    title: Fixture vote\n    kind: vote\n  - date: 2025-{:02}-{:02}\n    title: Fixture mandate expiry\n    kind: mandate expiry\n",
+        1 + rng.below(12),
+        1 + rng.below(28),
+        1 + rng.below(12),
+        1 + rng.below(28),
+    ));
+    out
 }
 
 /// Write the same articles as a Hugo site with taxonomies for countries,

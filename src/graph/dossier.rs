@@ -406,16 +406,17 @@ pub(super) fn key_dates<T>(
     out
 }
 
-/// Two leaders in the same office at once is a warning on each profile.
+/// Two leaders of one country in the same office at once is a warning.
+/// "Foreign Minister" of two countries is two offices, so offices are
+/// compared within a country (and among leaders with none).
 pub(super) fn check_offices(entities: &BTreeMap<EntityId, Entity>, diags: &mut Vec<Diagnostic>) {
-    let mut holders: BTreeMap<String, Vec<(&Entity, &Position)>> = BTreeMap::new();
+    type Office<'a> = (Option<&'a EntityId>, String);
+    let mut holders: BTreeMap<Office, Vec<(&Entity, &Position)>> = BTreeMap::new();
     for e in entities.values() {
         if let Details::Leader(l) = &e.details {
             for p in &l.positions {
-                holders
-                    .entry(p.office.to_lowercase())
-                    .or_default()
-                    .push((e, p));
+                let office = (l.country.as_ref(), p.office.to_lowercase());
+                holders.entry(office).or_default().push((e, p));
             }
         }
     }

@@ -244,16 +244,14 @@ pub fn resolve(
     };
     // Profile bodies, rendered once every name is known.
     let profile_bodies = add_all_profiles(&mut r, &raw, config.today, diags);
-    dossier::check_offices(&r.entities, diags);
     // Every profile's names are known before any reference is resolved,
     // so resolution does not depend on file order.
     register_profile_names(&mut r, diags);
     link_profile_references(&mut r, &raw, diags);
+    dossier::check_offices(&r.entities, diags);
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
-    let mut t = crate::Timings::from_env();
     let index = link_index(&config, &r.entities, &articles, &unpublished);
-    t.lap("link index");
     render_bodies(
         &mut articles,
         &mut r.entities,
@@ -263,7 +261,6 @@ pub fn resolve(
         bodies,
         diags,
     );
-    t.lap("bodies");
     let mut site = Site {
         unpublished,
         config,
@@ -273,7 +270,6 @@ pub fn resolve(
         tags,
     };
     link_relations(&mut site);
-    t.lap("relations");
     site
 }
 
