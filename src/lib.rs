@@ -47,7 +47,7 @@ impl Caches {
     /// Caches that keep what each load made, for the next.
     pub fn kept() -> Self {
         Caches {
-            parsed: content::Cache::default(),
+            parsed: content::Cache::kept(),
             bodies: graph::BodyCache::new(),
         }
     }

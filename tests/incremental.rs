@@ -112,15 +112,27 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
         2 => {
             let f = "content/crises/war-in-sudan.md";
             let status = ["active", "resolved", "dormant"][rng.below(3)];
-            site.write(f, &format!("---\nname: War in Sudan\nstatus: {status}\ncountries: [Sudan]\n---\nThe war, {status}.\n"));
-            (format!("profile edit {f} ({status})"), vec![f.into()])
+            // Sometimes with an assessment and a key date, which the home
+            // page, the index cards and the calendar show.
+            let dossier = if rng.below(2) == 0 {
+                format!("assessments:\n  - month: 2024-0{}\n    trend: {status_trend}\ndates:\n  - date: 2024-0{}-01\n    title: A vote\n", 1 + rng.below(9), 1 + rng.below(9), status_trend = ["improved", "deteriorated", "unchanged"][rng.below(3)])
+            } else {
+                String::new()
+            };
+            site.write(f, &format!("---\nname: War in Sudan\nstatus: {status}\ncountries: [Sudan]\n{dossier}---\nThe war, {status}.\n"));
+            (
+                format!("profile edit {f} ({status}) {dossier:?}"),
+                vec![f.into()],
+            )
         }
         3 if rng.below(2) == 0 => {
             // A new display name, the old one kept as an alias so
             // references still resolve: every link to him changes.
             let f = "content/leaders/william-ruto.md";
             let name = ["William Ruto", "William S. Ruto", "President Ruto"][rng.below(3)];
-            site.write(f, &format!("---\nname: {name}\naliases: [Ruto, William Ruto, William S. Ruto, President Ruto]\ncountry: Kenya\n---\nPresident.\n"));
+            // Offices change the titles briefings give him as of their dates.
+            let positions = ["", "positions:\n  - office: President of Kenya\n    from: 2024-03-01\n  - office: Deputy President\n    from: 2013\n    to: 2024-03-01\n"][rng.below(2)];
+            site.write(f, &format!("---\nname: {name}\naliases: [Ruto, William Ruto, William S. Ruto, President Ruto]\ncountry: Kenya\n{positions}---\nPresident.\n"));
             (format!("rename leader to {name}"), vec![f.into()])
         }
         3 => {
@@ -211,7 +223,12 @@ fn incremental_rebuilds_equal_full_builds() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
-    let options = BuildOptions::default();
+    // A reference date among the generated dates, so offices, key dates
+    // and assessments fall on both sides of it.
+    let options = BuildOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2024, 5, 15),
+        ..BuildOptions::default()
+    };
     for seed in 1..=sequences {
         let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
         let site = TestSite::empty();

@@ -170,8 +170,22 @@ enum Source {
 
 /// Parsed files kept by `serve` between loads. A file is parsed again only
 /// when the watcher names it or its size or modification time changed.
+/// Off (the default) for a one-shot build, which would only pay to fill it.
 #[derive(Default)]
-pub struct Cache(HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)>);
+pub struct Cache {
+    enabled: bool,
+    files: HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)>,
+}
+
+impl Cache {
+    /// A cache that keeps what each load parsed, for the next.
+    pub fn kept() -> Self {
+        Cache {
+            enabled: true,
+            files: HashMap::new(),
+        }
+    }
+}
 
 /// A file's size and modification time.
 type Stamp = (u64, Option<SystemTime>);
@@ -231,6 +245,12 @@ fn parse_files(
     cache: &mut Cache,
     edited: &HashSet<PathBuf>,
 ) -> Vec<Result<Parsed, Diagnostic>> {
+    if !cache.enabled {
+        return files
+            .par_iter()
+            .map(|(abs, rel, kind)| parse_file(abs, rel, kind))
+            .collect();
+    }
     let stamped: Vec<(PathBuf, PathBuf, Source, Stamp)> = files
         .into_par_iter()
         .map(|(abs, rel, kind)| {
@@ -241,7 +261,7 @@ fn parse_files(
     let fresh: HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)> = stamped
         .par_iter()
         .filter(|(abs, _, _, s)| {
-            edited.contains(abs) || cache.0.get(abs).is_none_or(|(old, _)| old != s)
+            edited.contains(abs) || cache.files.get(abs).is_none_or(|(old, _)| old != s)
         })
         .map(|(abs, rel, kind, s)| (abs.clone(), (*s, parse_file(abs, rel, kind))))
         .collect();
@@ -250,12 +270,12 @@ fn parse_files(
     for (abs, _, _, _) in stamped {
         let entry = match fresh.get(&abs) {
             Some(e) => e.clone(),
-            None => cache.0[&abs].clone(),
+            None => cache.files[&abs].clone(),
         };
         out.push(entry.1.clone());
         kept.insert(abs, entry);
     }
-    cache.0 = kept;
+    cache.files = kept;
     out
 }
 
