@@ -5,8 +5,8 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::links::{article_link, entity_link, DateView, Link, SourceView};
 use super::reader::Reader;
-use super::views::{article_link, entity_link, DateView, Link, SourceView};
 use crate::content::frontmatter::PartialDate;
 use crate::graph::{
     Alert, Amount, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure,

@@ -4,6 +4,7 @@
 
 pub mod dossier;
 pub mod extras;
+pub mod links;
 pub mod pages;
 pub mod reader;
 pub mod views;

@@ -4,8 +4,9 @@
 use serde::Serialize;
 
 use super::dossier::*;
-use super::reader::{Card, Reader};
-use crate::content::frontmatter::{Date, Extra, PartialDate};
+pub use super::links::*;
+use super::reader::Reader;
+use crate::content::frontmatter::Extra;
 use crate::graph::{Article, Details, Entity, EntityId, EntityKind};
 
 #[derive(Serialize)]
@@ -59,38 +60,6 @@ pub struct FeedLink {
     pub url: String,
 }
 
-#[derive(Serialize, Clone)]
-pub struct DateView {
-    /// For `<time datetime>`.
-    pub iso: String,
-    /// For people: "20 September 2023".
-    pub human: String,
-}
-
-impl From<&Date> for DateView {
-    fn from(d: &Date) -> Self {
-        DateView {
-            iso: d.iso(),
-            human: d.human(),
-        }
-    }
-}
-
-impl From<&PartialDate> for DateView {
-    fn from(d: &PartialDate) -> Self {
-        DateView {
-            iso: d.iso(),
-            human: d.human(),
-        }
-    }
-}
-
-#[derive(Serialize, Clone)]
-pub struct Link<'a> {
-    pub name: &'a str,
-    pub url: String,
-}
-
 /// A briefing in a list.
 #[derive(Serialize)]
 pub struct ArticleCard<'a> {
@@ -125,34 +94,6 @@ impl<'a> ArticleCard<'a> {
             kind: a.kind,
         }
     }
-}
-
-pub fn entity_link<'a>(r: &Reader<'a>, id: &EntityId) -> Link<'a> {
-    Link {
-        name: r.entity_name(id),
-        url: r.url(&id.path()),
-    }
-}
-
-pub fn article_link<'a>(r: &Reader<'a>, slug: &str) -> Link<'a> {
-    let a: Card<'a> = r.card(slug);
-    Link {
-        name: a.title,
-        url: r.url(&a.path()),
-    }
-}
-
-pub fn tag_link<'a>(r: &Reader<'a>, slug: &str) -> Link<'a> {
-    Link {
-        name: r.tag_name(slug),
-        url: r.url(&format!("tags/{slug}/")),
-    }
-}
-
-#[derive(Serialize)]
-pub struct SourceView<'a> {
-    pub name: &'a str,
-    pub url: &'a str,
 }
 
 #[derive(Serialize)]
