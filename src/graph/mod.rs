@@ -112,9 +112,20 @@ pub struct Entity {
     pub dates: Vec<KeyDate>,
     /// Briefings naming this entity, newest first.
     pub articles: Vec<ArticleId>,
+    /// How many of them each month, oldest first; months with none are
+    /// left out.
+    pub monthly: Vec<MonthCount>,
     /// Entities named in the same briefings, strongest tie first: a signal,
     /// not a stated relation.
     pub mentioned_with: Vec<CoMention>,
+}
+
+/// Briefings in one month.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub struct MonthCount {
+    pub year: i32,
+    pub month: u32,
+    pub count: u32,
 }
 
 /// Another entity named in the same briefings.

@@ -22,6 +22,7 @@ impl Entity {
             details,
             dates: Vec::new(),
             articles: Vec::new(),
+            monthly: Vec::new(),
             mentioned_with: Vec::new(),
         }
     }
@@ -204,6 +205,7 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
             details: details(doc, diags),
             dates: dossier::key_dates(doc, f.dates(), diags),
             articles: Vec::new(),
+            monthly: Vec::new(),
             mentioned_with: Vec::new(),
         };
         r.entities.insert(id.clone(), entity);

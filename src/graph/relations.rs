@@ -33,14 +33,22 @@ fn order_timeline(site: &mut Site) {
     });
     site.timeline = timeline.iter().map(|a| a.slug.clone()).collect();
 
+    // One pass over the timeline fills every entity's list and its
+    // briefings per month (newest first here, reversed below).
     for slug in &site.timeline {
         let a = &site.articles[slug];
+        let month = (a.date.year(), a.date.month());
         for id in &a.entities {
-            site.entities
-                .get_mut(id)
-                .expect("referenced entity exists")
-                .articles
-                .push(slug.clone());
+            let e = site.entities.get_mut(id).expect("referenced entity exists");
+            e.articles.push(slug.clone());
+            match e.monthly.last_mut() {
+                Some(last) if (last.year, last.month) == month => last.count += 1,
+                _ => e.monthly.push(MonthCount {
+                    year: month.0,
+                    month: month.1,
+                    count: 1,
+                }),
+            }
         }
         for t in &a.tags {
             site.tags
@@ -49,6 +57,9 @@ fn order_timeline(site: &mut Site) {
                 .articles
                 .push(slug.clone());
         }
+    }
+    for e in site.entities.values_mut() {
+        e.monthly.reverse();
     }
 }
 

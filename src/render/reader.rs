@@ -113,6 +113,8 @@ pub struct EntityBrief<'a> {
     pub in_office: bool,
     /// A crisis's latest assessment.
     pub latest: Option<&'a Assessment>,
+    /// Briefings per month, for the sparkline.
+    pub monthly: &'a [crate::graph::MonthCount],
     pub briefings: usize,
     pub has_profile: bool,
 }
@@ -144,6 +146,7 @@ impl<'a> EntityBrief<'a> {
             active: matches!(&e.details, Details::Crisis(c) if c.is_active()),
             in_office,
             latest,
+            monthly: &e.monthly,
             briefings: e.articles.len(),
             has_profile: e.source.is_some(),
         }

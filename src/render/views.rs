@@ -171,6 +171,8 @@ pub struct EntityCard<'a> {
     pub in_office: bool,
     /// A crisis's latest assessment.
     pub latest: Option<AssessmentView<'a>>,
+    /// Briefings per month over the last 24 months, as SVG.
+    pub sparkline: Option<String>,
 }
 
 impl<'a> EntityCard<'a> {
@@ -189,6 +191,7 @@ impl<'a> EntityCard<'a> {
             has_profile: e.has_profile,
             in_office: e.in_office,
             latest: e.latest.map(Into::into),
+            sparkline: super::charts::sparkline(e.monthly, r.config().today),
         }
     }
 }
@@ -241,6 +244,10 @@ pub struct EntityView<'a> {
     // Every kind
     pub key_dates: KeyDates<'a>,
     pub has_calendar: bool,
+    /// Briefings over time, as SVG.
+    pub coverage: Option<String>,
+    /// A leader's offices on a time axis, as SVG.
+    pub offices_chart: Option<String>,
     /// Named in the same briefings: a signal, not a stated relation.
     pub mentioned_with: Vec<MentionView<'a>>,
 }
@@ -277,6 +284,8 @@ impl<'a> EntityView<'a> {
             figures: Vec::new(),
             key_dates: key_dates(e, today),
             has_calendar: !e.dates.is_empty(),
+            coverage: super::charts::coverage(&e.monthly),
+            offices_chart: None,
             mentioned_with: mentioned_with(r, &e.mentioned_with),
         };
         match &e.details {
@@ -295,6 +304,7 @@ impl<'a> EntityView<'a> {
             }
             Details::Leader(l) => {
                 v.offices = office_box(l, today);
+                v.offices_chart = super::charts::offices(&l.positions, today);
                 v.born = l.born.as_ref().map(Into::into);
                 v.party = l.party.as_deref();
                 v.country = l.country.as_ref().map(|id| entity_link(r, id));

@@ -1,0 +1,324 @@
+//! Charts drawn at build time as inline SVG: no script, no network. Each
+//! has `role="img"` and a text alternative that states its data; colours
+//! come from the stylesheet, so dark mode and print restyle them.
+
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::content::frontmatter::MONTHS;
+use crate::graph::{MonthCount, Position};
+use crate::text::escape_html;
+
+/// How the coverage chart groups briefings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+/// Month index since year 0: 2023-09 is 2023 * 12 + 8.
+fn index(year: i32, month: u32) -> i32 {
+    year * 12 + month as i32 - 1
+}
+
+fn label(period: Period, i: i32) -> String {
+    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as usize);
+    match period {
+        Period::Month => format!("{} {year}", MONTHS[month]),
+        Period::Quarter => format!("Q{} {year}", month / 3 + 1),
+        Period::Year => year.to_string(),
+    }
+}
+
+/// Counts per period from the first briefing's to the latest's (a year at
+/// least), empty periods included. Long spans are grouped, so bars stay readable: by
+/// quarter past four years, by year past sixteen.
+fn buckets(monthly: &[MonthCount]) -> (Period, Vec<(i32, u32)>) {
+    let (Some(first), Some(last)) = (monthly.first(), monthly.last()) else {
+        return (Period::Month, Vec::new());
+    };
+    let end = index(last.year, last.month);
+    // At least a year is drawn, so a new entity's one busy month reads as
+    // one month of twelve, not as a wall.
+    let start = index(first.year, first.month).min(end - 11);
+    let period = match end - start + 1 {
+        n if n > 192 => Period::Year,
+        n if n > 48 => Period::Quarter,
+        _ => Period::Month,
+    };
+    let key = |i: i32| match period {
+        Period::Month => i,
+        Period::Quarter => i - i.rem_euclid(3),
+        Period::Year => i - i.rem_euclid(12),
+    };
+    let step: usize = match period {
+        Period::Month => 1,
+        Period::Quarter => 3,
+        Period::Year => 12,
+    };
+    let mut out: Vec<(i32, u32)> = (key(start)..=key(end))
+        .step_by(step)
+        .map(|k| (k, 0))
+        .collect();
+    for m in monthly {
+        let k = key(index(m.year, m.month));
+        let slot = ((k - key(start)) / step as i32) as usize;
+        out[slot].1 += m.count;
+    }
+    (period, out)
+}
+
+/// "42 briefings from January 2021 to September 2023; most in September
+/// 2023: 9".
+fn coverage_text(period: Period, bars: &[(i32, u32)], first: i32) -> String {
+    let total: u32 = bars.iter().map(|b| b.1).sum();
+    let (peak, most) =
+        bars.iter().copied().fold(
+            (bars[0].0, 0),
+            |best, b| if b.1 > best.1 { b } else { best },
+        );
+    let first = label(Period::Month, first);
+    let last = label(period, bars[bars.len() - 1].0);
+    let unit = match period {
+        Period::Month => "",
+        Period::Quarter => ", by quarter",
+        Period::Year => ", by year",
+    };
+    let s = if total == 1 { "" } else { "s" };
+    format!(
+        "{total} briefing{s} from {first} to {last}{unit}; most in {}: {most}",
+        label(period, peak)
+    )
+}
+
+/// Bar chart of briefings per month (or quarter, or year).
+pub fn coverage(monthly: &[MonthCount]) -> Option<String> {
+    let (period, bars) = buckets(monthly);
+    if bars.is_empty() {
+        return None;
+    }
+    let (width, height, top, bottom) = (600.0, 140.0, 8.0, 24.0);
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
+    let slot = width / bars.len() as f64;
+    let bar = (slot * 0.8).max(1.0);
+    let first = monthly
+        .first()
+        .map(|m| index(m.year, m.month))
+        .unwrap_or(bars[0].0);
+    let text = coverage_text(period, &bars, first);
+    let mut svg = format!(
+        r#"<svg class="chart coverage" viewBox="0 0 {width} {height}" role="img" aria-label="{}" preserveAspectRatio="none"><title>{}</title>"#,
+        escape_html(&text),
+        escape_html(&text)
+    );
+    let base = height - bottom;
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="0" y1="{base}" x2="{width}" y2="{base}"/>"#
+    );
+    for (i, (k, n)) in bars.iter().enumerate() {
+        if *n == 0 {
+            continue;
+        }
+        let h = (base - top) * *n as f64 / max;
+        let x = i as f64 * slot + (slot - bar) / 2.0;
+        let _ = write!(
+            svg,
+            r#"<rect class="bar" x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}"><title>{}: {n}</title></rect>"#,
+            base - h,
+            label(period, *k)
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
+        height - 6.0,
+        label(period, bars[0].0),
+        height - 6.0,
+        label(period, bars[bars.len() - 1].0)
+    );
+    Some(svg)
+}
+
+/// The months a sparkline covers, ending with the reference date's.
+pub const SPARK_MONTHS: i32 = 24;
+
+/// A small line of briefings per month over the last 24 months.
+pub fn sparkline(monthly: &[MonthCount], today: NaiveDate) -> Option<String> {
+    let end = index(today.year(), today.month());
+    let start = end - SPARK_MONTHS + 1;
+    let mut counts = vec![0u32; SPARK_MONTHS as usize];
+    for m in monthly {
+        let i = index(m.year, m.month);
+        if (start..=end).contains(&i) {
+            counts[(i - start) as usize] = m.count;
+        }
+    }
+    let total: u32 = counts.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let (w, h) = (96.0, 20.0);
+    let max = *counts.iter().max().expect("24 months") as f64;
+    let points: Vec<String> = counts
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let x = i as f64 * w / (SPARK_MONTHS - 1) as f64;
+            let y = h - 2.0 - (h - 4.0) * *n as f64 / max;
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let s = if total == 1 { "" } else { "s" };
+    let text = format!(
+        "{total} briefing{s} in the 24 months to {} {}",
+        MONTHS[today.month0() as usize],
+        today.year()
+    );
+    Some(format!(
+        r#"<svg class="chart sparkline" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{text}"><title>{text}</title><polyline points="{}"/></svg>"#,
+        points.join(" ")
+    ))
+}
+
+/// Each office as a bar on a time axis, from the earliest start to the
+/// latest end (the reference date for an office still held).
+pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
+    let dated: Vec<(&Position, NaiveDate, NaiveDate)> = positions
+        .iter()
+        .filter_map(|p| {
+            let from = p.from?.start();
+            let to = p.to.map_or(today, |t| t.end()).max(from);
+            Some((p, from, to))
+        })
+        .collect();
+    let start = dated.iter().map(|d| d.1).min()?;
+    let end = dated.iter().map(|d| d.2).max()?.max(start.succ_opt()?);
+    let (width, row) = (600.0, 34.0);
+    let height = row * dated.len() as f64 + 22.0;
+    let span = (end - start).num_days() as f64;
+    let x = |d: NaiveDate| (d - start).num_days() as f64 * width / span;
+    let text: Vec<String> = dated
+        .iter()
+        .map(|(p, f, t)| {
+            format!(
+                "{} from {} to {}",
+                p.title(),
+                f.format("%-d %B %Y"),
+                if p.to.is_none() {
+                    "now".into()
+                } else {
+                    t.format("%-d %B %Y").to_string()
+                }
+            )
+        })
+        .collect();
+    let text = escape_html(&format!("Offices: {}", text.join("; ")));
+    let mut svg = format!(
+        r#"<svg class="chart offices" viewBox="0 0 {width} {height}" role="img" aria-label="{text}"><title>{text}</title>"#
+    );
+    for (i, (p, f, t)) in dated.iter().enumerate() {
+        let y = i as f64 * row;
+        let class = if p.to.is_none() { "bar current" } else { "bar" };
+        // A label starting late in the span is set flush right, so it stays
+        // inside the picture.
+        let (anchor, at) = if x(*f) > width * 0.5 {
+            ("end", x(*t))
+        } else {
+            ("start", x(*f))
+        };
+        let _ = write!(
+            svg,
+            r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="{:.1}" height="12"/><text class="label" x="{at:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
+            x(*f),
+            y + 16.0,
+            (x(*t) - x(*f)).max(2.0),
+            y + 11.0,
+            escape_html(&p.title())
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
+        height - 4.0,
+        start.year(),
+        height - 4.0,
+        end.year()
+    );
+    Some(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn months(list: &[(i32, u32, u32)]) -> Vec<MonthCount> {
+        list.iter()
+            .map(|&(year, month, count)| MonthCount { year, month, count })
+            .collect()
+    }
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn coverage_states_its_data_and_groups_long_spans() {
+        let svg = coverage(&months(&[(2021, 1, 3), (2023, 8, 1), (2023, 9, 9)])).unwrap();
+        assert!(svg.contains(r#"aria-label="13 briefings from January 2021 to September 2023; most in September 2023: 9""#), "{svg}");
+        // 33 months: by month, one bar per month with briefings.
+        assert_eq!(svg.matches("<rect").count(), 3);
+        let long = coverage(&months(&[(2010, 1, 2), (2016, 5, 4)])).unwrap();
+        assert!(long.contains("by quarter; most in Q2 2016: 4"), "{long}");
+        let longer = coverage(&months(&[(2000, 1, 2), (2023, 5, 4)])).unwrap();
+        assert!(longer.contains("by year; most in 2023: 4"), "{longer}");
+        assert_eq!(coverage(&[]), None);
+    }
+
+    #[test]
+    fn a_sparkline_covers_the_24_months_to_the_reference_date() {
+        let data = months(&[(2021, 1, 5), (2023, 2, 1), (2024, 1, 2)]);
+        let svg = sparkline(&data, day("2024-01-15")).unwrap();
+        assert!(
+            svg.contains(r#"aria-label="3 briefings in the 24 months to January 2024""#),
+            "{svg}"
+        );
+        assert_eq!(svg.matches(',').count(), 24, "one point a month");
+        assert_eq!(sparkline(&data, day("2027-01-01")), None);
+    }
+
+    #[test]
+    fn every_chart_parses_as_xml_and_matches_its_snapshot() {
+        let pos = |office: &str, from: &str, to: Option<&str>| Position {
+            office: office.into(),
+            from: Some(crate::content::frontmatter::PartialDate::parse(from).unwrap()),
+            to: to.map(|t| crate::content::frontmatter::PartialDate::parse(t).unwrap()),
+            acting: false,
+        };
+        let charts = [
+            coverage(&months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)])).unwrap(),
+            sparkline(&months(&[(2023, 1, 2), (2023, 9, 5)]), day("2024-01-15")).unwrap(),
+            offices(
+                &[
+                    pos("President of Kenya", "2022-09-13", None),
+                    pos(
+                        "Deputy President of Kenya",
+                        "2013-04-09",
+                        Some("2022-09-13"),
+                    ),
+                ],
+                day("2024-01-15"),
+            )
+            .unwrap(),
+        ];
+        for svg in &charts {
+            roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
+            assert!(svg.contains(r#"role="img""#) && svg.contains("<title>"));
+        }
+        insta::assert_snapshot!("coverage", charts[0]);
+        insta::assert_snapshot!("sparkline", charts[1]);
+        insta::assert_snapshot!("offices", charts[2]);
+    }
+}
