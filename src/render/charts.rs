@@ -250,6 +250,124 @@ pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
     Some(svg)
 }
 
+/// What the crisis timeline draws: plain data, gathered by the view.
+pub struct CrisisTimeline<'a> {
+    pub name: &'a str,
+    pub start: NaiveDate,
+    /// The end, or the reference date while the crisis goes on.
+    pub end: NaiveDate,
+    pub ongoing: bool,
+    pub assessments: &'a [crate::graph::Assessment],
+    pub dates: &'a [crate::graph::KeyDate],
+    /// Each briefing's day, title and URL.
+    pub briefings: Vec<(NaiveDate, &'a str, String)>,
+}
+
+fn trend_word(t: crate::graph::Trend) -> &'static str {
+    match t {
+        crate::graph::Trend::Deteriorated => "deteriorated",
+        crate::graph::Trend::Improved => "improved",
+        crate::graph::Trend::Unchanged => "unchanged",
+    }
+}
+
+/// Briefing ticks are links up to this many; past it they are drawn but
+/// not linked, so a long crisis does not add hundreds of tab stops.
+pub const LINKED_TICKS: usize = 60;
+
+/// A crisis on a time axis: its span, the month-by-month trend, its key
+/// dates, and a tick for each briefing.
+pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
+    let end = t.end.max(t.start.succ_opt()?);
+    let (width, height) = (600.0, 96.0);
+    let span = (end - t.start).num_days() as f64;
+    let x = |d: NaiveDate| ((d - t.start).num_days() as f64 * width / span).clamp(0.0, width);
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let latest = t
+        .assessments
+        .last()
+        .map(|a| format!(" (latest: {} in {})", trend_word(a.trend), a.month))
+        .unwrap_or_default();
+    let text = escape_html(&format!(
+        "{}, {} to {}: {} briefing{}, {} monthly assessment{}{latest}, {} key date{}",
+        t.name,
+        t.start.format("%B %Y"),
+        if t.ongoing {
+            format!("{} (ongoing)", end.format("%-d %B %Y"))
+        } else {
+            end.format("%B %Y").to_string()
+        },
+        t.briefings.len(),
+        s(t.briefings.len()),
+        t.assessments.len(),
+        s(t.assessments.len()),
+        t.dates.len(),
+        s(t.dates.len()),
+    ));
+    // With linked ticks it is a group of links, not a picture: an image
+    // cannot hold interactive content.
+    let linked = t.briefings.len() <= LINKED_TICKS;
+    let role = if linked { "group" } else { "img" };
+    let mut svg = format!(
+        r#"<svg class="chart crisis-timeline" viewBox="0 0 {width} {height}" role="{role}" aria-label="{text}"><title>{text}</title><rect class="span" x="0" y="40" width="{width}" height="8"/>"#
+    );
+    for a in t.assessments {
+        let mid = a.month.start().with_day(15).unwrap_or(a.month.start());
+        let (glyph, class) = match a.trend {
+            crate::graph::Trend::Deteriorated => ("↓", "worse"),
+            crate::graph::Trend::Improved => ("↑", "better"),
+            crate::graph::Trend::Unchanged => ("→", "same"),
+        };
+        let alert = if a.alert.is_some() { " alert" } else { "" };
+        let _ = write!(
+            svg,
+            r#"<text class="trend-mark {class}{alert}" x="{:.1}" y="30" text-anchor="middle">{glyph}<title>{}: {}</title></text>"#,
+            x(mid),
+            a.month,
+            trend_word(a.trend)
+        );
+    }
+    for d in t
+        .dates
+        .iter()
+        .filter(|d| d.date >= t.start && d.date <= end)
+    {
+        let _ = write!(
+            svg,
+            r#"<path class="key-date" d="M{0:.1} 36 l-4 -7 h8 z"><title>{1}: {2}</title></path>"#,
+            x(d.date),
+            d.date.format("%-d %B %Y"),
+            escape_html(&d.title)
+        );
+    }
+    for (day, title, url) in &t.briefings {
+        let tick = format!(
+            r#"<line class="tick-mark" x1="{0:.1}" y1="52" x2="{0:.1}" y2="66"/><title>{1}: {2}</title>"#,
+            x(*day),
+            day.format("%-d %B %Y"),
+            escape_html(title)
+        );
+        if linked {
+            let _ = write!(svg, r#"<a href="{}">{tick}</a>"#, escape_html(url));
+        } else {
+            let _ = write!(svg, "<g>{tick}</g>");
+        }
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
+        height - 6.0,
+        t.start.format("%b %Y"),
+        height - 6.0,
+        if t.ongoing {
+            "now".to_string()
+        } else {
+            end.format("%b %Y").to_string()
+        }
+    );
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,12 +431,44 @@ mod tests {
             )
             .unwrap(),
         ];
+        let assessments = [crate::graph::Assessment {
+            month: crate::content::frontmatter::PartialDate::parse("2023-09").unwrap(),
+            trend: crate::graph::Trend::Deteriorated,
+            alert: Some(crate::graph::Alert::Risk),
+            note: None,
+            source: None,
+        }];
+        let dates = [crate::graph::KeyDate {
+            date: day("2023-10-02"),
+            title: "A vote & a \"test\"".into(),
+            kind: None,
+        }];
+        let timeline = crisis_timeline(&CrisisTimeline {
+            name: "Crisis <x>",
+            start: day("2023-01-01"),
+            end: day("2024-01-15"),
+            ongoing: true,
+            assessments: &assessments,
+            dates: &dates,
+            briefings: vec![(day("2023-09-21"), "A & B", "/articles/a/".into())],
+        })
+        .unwrap();
+        assert!(timeline.contains(r#"aria-label="Crisis &lt;x&gt;, January 2023 to 15 January 2024 (ongoing): 1 briefing, 1 monthly assessment (latest: deteriorated in September 2023), 1 key date""#), "{timeline}");
+        assert!(timeline.contains(r#"<a href="/articles/a/">"#));
+        let charts = [
+            charts[0].clone(),
+            charts[1].clone(),
+            charts[2].clone(),
+            timeline,
+        ];
         for svg in &charts {
             roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
-            assert!(svg.contains(r#"role="img""#) && svg.contains("<title>"));
+            assert!(svg.contains(r#"role="img""#) || svg.contains(r#"role="group""#));
+            assert!(svg.contains("<title>"));
         }
         insta::assert_snapshot!("coverage", charts[0]);
         insta::assert_snapshot!("sparkline", charts[1]);
         insta::assert_snapshot!("offices", charts[2]);
+        insta::assert_snapshot!("crisis_timeline", charts[3]);
     }
 }

@@ -248,6 +248,8 @@ pub struct EntityView<'a> {
     pub coverage: Option<String>,
     /// A leader's offices on a time axis, as SVG.
     pub offices_chart: Option<String>,
+    /// A crisis on a time axis: trend, key dates, briefings, as SVG.
+    pub crisis_chart: Option<String>,
     /// Named in the same briefings: a signal, not a stated relation.
     pub mentioned_with: Vec<MentionView<'a>>,
 }
@@ -286,6 +288,7 @@ impl<'a> EntityView<'a> {
             has_calendar: !e.dates.is_empty(),
             coverage: super::charts::coverage(&e.monthly),
             offices_chart: None,
+            crisis_chart: None,
             mentioned_with: mentioned_with(r, &e.mentioned_with),
         };
         match &e.details {
@@ -318,6 +321,7 @@ impl<'a> EntityView<'a> {
                 v.latest = c.assessments.last().map(Into::into);
                 v.strip = strip(c);
                 v.figures = figure_groups(c);
+                v.crisis_chart = crisis_chart(r, e, c, today);
             }
         }
         v
@@ -373,4 +377,34 @@ impl<'a> TimelineEntry<'a> {
             date: (&a.date).into(),
         }
     }
+}
+
+/// The crisis timeline's data: from `started` (else the first briefing) to
+/// `ended` (else the reference date).
+fn crisis_chart(
+    r: &Reader,
+    e: &Entity,
+    c: &crate::graph::Crisis,
+    today: chrono::NaiveDate,
+) -> Option<String> {
+    let briefings: Vec<_> = e
+        .articles
+        .iter()
+        .map(|slug| {
+            let day = r.dates(slug).0.instant.date_naive();
+            let Link { name, url } = article_link(r, slug);
+            (day, name, url)
+        })
+        .collect();
+    let first = briefings.iter().map(|b| b.0).min();
+    let start = c.started.map(|d| d.start()).or(first)?;
+    super::charts::crisis_timeline(&super::charts::CrisisTimeline {
+        name: &e.name,
+        start,
+        end: c.ended.map_or(today, |d| d.end()),
+        ongoing: c.ended.is_none(),
+        assessments: &c.assessments,
+        dates: &e.dates,
+        briefings,
+    })
 }
