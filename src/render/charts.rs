@@ -368,6 +368,96 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
     Some(svg)
 }
 
+/// One neighbour in an ego network.
+pub struct Neighbour<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    /// "country", "leader" or "crisis", for its colour and shape.
+    pub kind: &'static str,
+    pub shared: usize,
+}
+
+/// An entity and its strongest connections: the entity in the middle, its
+/// neighbours on an ellipse in order of strength (strongest at the top,
+/// then clockwise), each edge as wide as the briefings they share. The
+/// layout is a function of the list alone, so the same input draws the
+/// same picture; labels sit outside the ellipse, anchored away from the
+/// middle, so they do not run into each other or the lines.
+pub fn ego_network(center: &str, neighbours: &[Neighbour]) -> Option<String> {
+    if neighbours.is_empty() {
+        return None;
+    }
+    let (w, h, cx, cy, rx, ry) = (600.0, 300.0, 300.0, 150.0, 190.0, 105.0);
+    let max = neighbours
+        .iter()
+        .map(|n| n.shared)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let names: Vec<String> = neighbours
+        .iter()
+        .map(|n| format!("{} ({})", n.name, n.shared))
+        .collect();
+    let text = escape_html(&format!(
+        "{center} and the {} entities most often named with it, by shared briefings: {}",
+        neighbours.len(),
+        names.join(", ")
+    ));
+    let mut edges = String::new();
+    let mut nodes = String::new();
+    for (i, n) in neighbours.iter().enumerate() {
+        let angle = -std::f64::consts::FRAC_PI_2
+            + i as f64 * std::f64::consts::TAU / neighbours.len() as f64;
+        let (dx, dy) = (angle.cos(), angle.sin());
+        let (x, y) = (cx + rx * dx, cy + ry * dy);
+        let width = 1.0 + 5.0 * n.shared as f64 / max;
+        let _ = write!(
+            edges,
+            r#"<line class="edge" x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke-width="{width:.1}"/>"#
+        );
+        let anchor = if dx > 0.3 {
+            "start"
+        } else if dx < -0.3 {
+            "end"
+        } else {
+            "middle"
+        };
+        let (lx, ly) = (
+            x + 12.0 * dx,
+            y + 12.0 * dy
+                + if dy > 0.3 {
+                    10.0
+                } else if dy < -0.3 {
+                    -2.0
+                } else {
+                    4.0
+                },
+        );
+        let label: String = if n.name.chars().count() > 26 {
+            n.name
+                .chars()
+                .take(25)
+                .chain(std::iter::once('…'))
+                .collect()
+        } else {
+            n.name.to_string()
+        };
+        let _ = write!(
+            nodes,
+            r#"<a href="{}"><circle class="node {}" cx="{x:.1}" cy="{y:.1}" r="7"/><text class="label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text><title>{}: {} shared briefing{}</title></a>"#,
+            escape_html(n.url),
+            n.kind,
+            escape_html(&label),
+            escape_html(n.name),
+            n.shared,
+            if n.shared == 1 { "" } else { "s" }
+        );
+    }
+    Some(format!(
+        r#"<svg class="chart network" viewBox="0 0 {w} {h}" role="group" aria-label="{text}"><title>{text}</title>{edges}<circle class="node center" cx="{cx}" cy="{cy}" r="10"/>{nodes}</svg>"#
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -455,11 +545,38 @@ mod tests {
         .unwrap();
         assert!(timeline.contains(r#"aria-label="Crisis &lt;x&gt;, January 2023 to 15 January 2024 (ongoing): 1 briefing, 1 monthly assessment (latest: deteriorated in September 2023), 1 key date""#), "{timeline}");
         assert!(timeline.contains(r#"<a href="/articles/a/">"#));
+        let network = ego_network(
+            "Kenya",
+            &[
+                Neighbour {
+                    name: "Haiti",
+                    url: "/countries/haiti/",
+                    kind: "country",
+                    shared: 4,
+                },
+                Neighbour {
+                    name: "William Ruto",
+                    url: "/leaders/william-ruto/",
+                    kind: "leader",
+                    shared: 3,
+                },
+                Neighbour {
+                    name: "Haiti security crisis",
+                    url: "/crises/haiti-security-crisis/",
+                    kind: "crisis",
+                    shared: 1,
+                },
+            ],
+        )
+        .unwrap();
+        assert!(network.contains(r#"aria-label="Kenya and the 3 entities most often named with it, by shared briefings: Haiti (4), William Ruto (3), Haiti security crisis (1)""#), "{network}");
+        assert_eq!(network.matches("<a href=").count(), 3);
         let charts = [
             charts[0].clone(),
             charts[1].clone(),
             charts[2].clone(),
             timeline,
+            network,
         ];
         for svg in &charts {
             roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}: {svg}"));
@@ -470,5 +587,6 @@ mod tests {
         insta::assert_snapshot!("sparkline", charts[1]);
         insta::assert_snapshot!("offices", charts[2]);
         insta::assert_snapshot!("crisis_timeline", charts[3]);
+        insta::assert_snapshot!("network", charts[4]);
     }
 }

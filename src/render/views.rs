@@ -250,6 +250,8 @@ pub struct EntityView<'a> {
     pub offices_chart: Option<String>,
     /// A crisis on a time axis: trend, key dates, briefings, as SVG.
     pub crisis_chart: Option<String>,
+    /// Its strongest connections as a network, as SVG.
+    pub network: Option<String>,
     /// Named in the same briefings: a signal, not a stated relation.
     pub mentioned_with: Vec<MentionView<'a>>,
 }
@@ -289,8 +291,10 @@ impl<'a> EntityView<'a> {
             coverage: super::charts::coverage(&e.monthly),
             offices_chart: None,
             crisis_chart: None,
+            network: None,
             mentioned_with: mentioned_with(r, &e.mentioned_with),
         };
+        v.network = network(&e.name, &v.mentioned_with);
         match &e.details {
             Details::Country(c) => {
                 v.iso = c.iso.as_deref();
@@ -407,4 +411,17 @@ fn crisis_chart(
         dates: &e.dates,
         briefings,
     })
+}
+
+fn network(center: &str, list: &[MentionView]) -> Option<String> {
+    let neighbours: Vec<super::charts::Neighbour> = list
+        .iter()
+        .map(|m| super::charts::Neighbour {
+            name: m.name,
+            url: &m.url,
+            kind: m.kind,
+            shared: m.shared,
+        })
+        .collect();
+    super::charts::ego_network(center, &neighbours)
 }
