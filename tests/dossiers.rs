@@ -485,3 +485,16 @@ fn co_mention_ranks_by_strength_so_a_hub_does_not_top_every_list() {
     assert!(list
         .contains("United States</a> <span class=\"detail\">country, 4 shared briefings</span>"));
 }
+
+#[test]
+fn the_home_page_lists_the_next_30_days_of_key_dates() {
+    let (site, _) = built("dossier-crisis", "2024-02-15");
+    let home = site.page("");
+    let coming = &home[home.find("id=\"coming-up\"").expect("coming up")..];
+    let coming = &coming[..coming.find("</section>").unwrap()];
+    assert!(coming.contains("A fixture vote"), "{coming}");
+    assert!(!coming.contains("A fixture date in the past month"));
+    // Thirty days later the vote is past and nothing is within reach.
+    let (later, _) = built("dossier-crisis", "2024-03-20");
+    assert!(!later.page("").contains("id=\"coming-up\""));
+}

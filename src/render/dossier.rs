@@ -394,6 +394,20 @@ pub fn calendar<'a>(r: &Reader<'a>) -> CalendarView<'a> {
     }
 }
 
+/// How far ahead the home page's "Coming up" looks.
+pub const COMING_UP_DAYS: i64 = 30;
+
+/// Key dates in the next 30 days from the reference date, soonest first.
+pub fn coming_up<'a>(r: &Reader<'a>) -> Vec<KeyDateView<'a>> {
+    let today = r.config().today;
+    let until = today + chrono::Duration::days(COMING_UP_DAYS);
+    all_dates(r)
+        .into_iter()
+        .filter(|(d, _)| d.date >= today && d.date <= until)
+        .map(|(d, id)| key_date_view(d, Some(entity_link(r, id))))
+        .collect()
+}
+
 /// An iCalendar feed of key dates: every date as an all-day event with a
 /// stable UID (the entity and the date's position among its dates on that
 /// day), stamped with the reference date so a build is reproducible.

@@ -380,6 +380,7 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .collect();
     ctx.insert("latest", &latest);
     ctx.insert("this_month", &this_month(&active));
+    ctx.insert("coming_up", &super::dossier::coming_up(r));
     ctx.insert("active_crises", &active);
     ctx.insert("counts", &counts(r));
     let c = &r.config().site;
