@@ -109,7 +109,7 @@ pub fn coverage(monthly: &[MonthCount]) -> Option<String> {
         .unwrap_or(bars[0].0);
     let text = coverage_text(period, &bars, first);
     let mut svg = format!(
-        r#"<svg class="chart coverage" viewBox="0 0 {width} {height}" role="img" aria-label="{}" preserveAspectRatio="none"><title>{}</title>"#,
+        r#"<svg class="chart coverage" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
         escape_html(&text),
         escape_html(&text)
     );
