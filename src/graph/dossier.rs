@@ -46,6 +46,35 @@ pub enum Trend {
     Unchanged,
 }
 
+impl Trend {
+    /// As the front matter writes it: "deteriorated".
+    pub const fn word(self) -> &'static str {
+        match self {
+            Trend::Deteriorated => "deteriorated",
+            Trend::Improved => "improved",
+            Trend::Unchanged => "unchanged",
+        }
+    }
+
+    /// As a heading shows it: "Deteriorated".
+    pub fn label(self) -> &'static str {
+        match self {
+            Trend::Deteriorated => "Deteriorated",
+            Trend::Improved => "Improved",
+            Trend::Unchanged => "Unchanged",
+        }
+    }
+
+    /// CrisisWatch's arrow, for the eye; the word says it for everyone.
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Trend::Deteriorated => "↓",
+            Trend::Improved => "↑",
+            Trend::Unchanged => "→",
+        }
+    }
+}
+
 /// A flag on a month: a risk of escalation, or a chance to make peace.
 #[derive(Debug, Clone, Copy, Hash, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -101,7 +130,12 @@ pub struct KeyDate {
 /// A figure older than this, on an active crisis, is flagged as stale.
 pub const STALE_FIGURE_MONTHS: i32 = 12;
 
-const TRENDS: [&str; 3] = ["deteriorated", "improved", "unchanged"];
+const TREND_VALUES: [Trend; 3] = [Trend::Deteriorated, Trend::Improved, Trend::Unchanged];
+const TRENDS: [&str; 3] = [
+    TREND_VALUES[0].word(),
+    TREND_VALUES[1].word(),
+    TREND_VALUES[2].word(),
+];
 const ALERTS: [&str; 2] = ["risk", "opportunity"];
 
 fn source(s: &Option<SourceRef>) -> Option<Source> {
@@ -220,11 +254,10 @@ pub(super) fn assessments(
         let Some(month) = assessment_month(doc, at, a, diags) else {
             continue;
         };
-        let trend = match a.trend.trim().to_lowercase().as_str() {
-            "deteriorated" => Some(Trend::Deteriorated),
-            "improved" => Some(Trend::Improved),
-            "unchanged" => Some(Trend::Unchanged),
-            other => unknown_value(doc, at, "trend", other, &TRENDS, diags),
+        let written = a.trend.trim().to_lowercase();
+        let trend = match TREND_VALUES.into_iter().find(|t| t.word() == written) {
+            Some(t) => Some(t),
+            None => unknown_value(doc, at, "trend", &written, &TRENDS, diags),
         };
         let alert = match a.alert.as_deref().map(|s| s.trim().to_lowercase()) {
             None => Some(None),

@@ -263,14 +263,6 @@ pub struct CrisisTimeline<'a> {
     pub briefings: Vec<(NaiveDate, &'a str, String)>,
 }
 
-fn trend_word(t: crate::graph::Trend) -> &'static str {
-    match t {
-        crate::graph::Trend::Deteriorated => "deteriorated",
-        crate::graph::Trend::Improved => "improved",
-        crate::graph::Trend::Unchanged => "unchanged",
-    }
-}
-
 /// Briefing ticks are links up to this many; past it they are drawn but
 /// not linked, so a long crisis does not add hundreds of tab stops.
 pub const LINKED_TICKS: usize = 60;
@@ -286,7 +278,7 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
     let latest = t
         .assessments
         .last()
-        .map(|a| format!(" (latest: {} in {})", trend_word(a.trend), a.month))
+        .map(|a| format!(" (latest: {} in {})", a.trend.word(), a.month))
         .unwrap_or_default();
     let text = escape_html(&format!(
         "{}, {} to {}: {} briefing{}, {} monthly assessment{}{latest}, {} key date{}",
@@ -313,18 +305,19 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
     );
     for a in t.assessments {
         let mid = a.month.start().with_day(15).unwrap_or(a.month.start());
-        let (glyph, class) = match a.trend {
-            crate::graph::Trend::Deteriorated => ("↓", "worse"),
-            crate::graph::Trend::Improved => ("↑", "better"),
-            crate::graph::Trend::Unchanged => ("→", "same"),
+        let class = match a.trend {
+            crate::graph::Trend::Deteriorated => "worse",
+            crate::graph::Trend::Improved => "better",
+            crate::graph::Trend::Unchanged => "same",
         };
+        let glyph = a.trend.arrow();
         let alert = if a.alert.is_some() { " alert" } else { "" };
         let _ = write!(
             svg,
             r#"<text class="trend-mark {class}{alert}" x="{:.1}" y="30" text-anchor="middle">{glyph}<title>{}: {}</title></text>"#,
             x(mid),
             a.month,
-            trend_word(a.trend)
+            a.trend.word()
         );
     }
     for d in t

@@ -5,12 +5,12 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::links::{article_link, entity_link, DateView, Link, SourceView};
+use super::links::{article_link, entity_link, source_view, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
 use crate::graph::{
     Alert, Amount, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure,
-    KeyDate, Leader, Position, Source, Trend,
+    KeyDate, Leader, Position, Trend,
 };
 
 #[derive(Serialize)]
@@ -111,16 +111,11 @@ pub struct AssessmentView<'a> {
 
 impl<'a> From<&'a Assessment> for AssessmentView<'a> {
     fn from(a: &'a Assessment) -> Self {
-        let (arrow, label) = match a.trend {
-            Trend::Deteriorated => ("↓", "Deteriorated"),
-            Trend::Improved => ("↑", "Improved"),
-            Trend::Unchanged => ("→", "Unchanged"),
-        };
         AssessmentView {
             month: (&a.month).into(),
             trend: a.trend,
-            arrow,
-            label,
+            arrow: a.trend.arrow(),
+            label: a.trend.label(),
             alert: a.alert,
             alert_label: a.alert.map(|al| match al {
                 Alert::Risk => "Risk alert",
@@ -129,13 +124,6 @@ impl<'a> From<&'a Assessment> for AssessmentView<'a> {
             note: a.note.as_deref(),
             source: a.source.as_ref().map(source_view),
         }
-    }
-}
-
-fn source_view(s: &Source) -> SourceView<'_> {
-    SourceView {
-        name: &s.name,
-        url: &s.url,
     }
 }
 

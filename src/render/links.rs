@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::reader::{Card, Reader};
 use crate::content::frontmatter::{Date, PartialDate};
-use crate::graph::EntityId;
+use crate::graph::{EntityId, Source};
 
 #[derive(Serialize, Clone)]
 pub struct DateView {
@@ -66,4 +66,11 @@ pub fn tag_link<'a>(r: &Reader<'a>, slug: &str) -> Link<'a> {
 pub struct SourceView<'a> {
     pub name: &'a str,
     pub url: &'a str,
+}
+
+pub fn source_view(s: &Source) -> SourceView<'_> {
+    SourceView {
+        name: &s.name,
+        url: &s.url,
+    }
 }

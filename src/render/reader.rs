@@ -72,11 +72,6 @@ impl Card<'_> {
         format!("articles/{}/", self.slug)
     }
 
-    /// The date a reader should see as "last changed".
-    pub fn last_modified(&self) -> Date {
-        self.updated.unwrap_or(self.date)
-    }
-
     pub fn entities_of(&self, kind: EntityKind) -> impl Iterator<Item = &EntityId> {
         self.entities.iter().filter(move |e| e.kind == kind)
     }

@@ -140,14 +140,7 @@ impl<'a> ArticleView<'a> {
             kind: a.kind.as_deref(),
             crises: links(EntityKind::Crisis),
             tags: a.tags.iter().map(|t| tag_link(r, t)).collect(),
-            sources: a
-                .sources
-                .iter()
-                .map(|s| SourceView {
-                    name: &s.name,
-                    url: &s.url,
-                })
-                .collect(),
+            sources: a.sources.iter().map(source_view).collect(),
             older: a.older.as_deref().map(|s| article_link(r, s)),
             newer: a.newer.as_deref().map(|s| article_link(r, s)),
             related: a.related.iter().map(|s| ArticleCard::new(r, s)).collect(),
