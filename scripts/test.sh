@@ -15,10 +15,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "== installing ${missing[*]}"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ] || [ ! -d node_modules/playwright-core ]; then
+need_npm=false
+for pkg in vnu-jar/build/dist/vnu.jar playwright-core axe-core world-atlas i18n-iso-countries; do
+  [ -e "node_modules/$pkg" ] || need_npm=true
+done
+if $need_npm; then
   echo "== installing the npm test tools"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+echo "== the world map's data is what its script writes"
+node scripts/world-data.mjs --out target/world.txt
+cmp target/world.txt src/geo/world.txt
 
 echo "== validating the example site's HTML"
 site=target/example-site

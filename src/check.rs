@@ -43,6 +43,42 @@ pub fn check(site_dir: &std::path::Path, options: &BuildOptions) -> Result<Vec<D
 pub fn editorial(site: &Site) -> Vec<Diagnostic> {
     let mut out = article_checks(site);
     out.extend(profile_checks(site, site.config.today));
+    out.extend(map_checks(site));
+    out
+}
+
+/// Countries the world map cannot place: it would silently leave them out.
+fn map_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for e in site.entities.values() {
+        let Details::Country(c) = &e.details else {
+            continue;
+        };
+        if c.place.is_some() {
+            continue;
+        }
+        let problem = match &c.iso {
+            Some(code) => format!("country {}: `iso: {code}` is not a code the world map knows", e.name),
+            None => format!("country {} cannot be placed on the world map: its name matches no ISO 3166 country", e.name),
+        };
+        let diag = Diagnostic::warning(problem);
+        out.push(match &e.source {
+            Some(source) => diag.in_file(source).with_help(
+                "set `iso:` to the country's ISO 3166-1 alpha-2 code, e.g. `iso: KE` for Kenya",
+            ),
+            None => {
+                let first = e.articles.last().map(|a| &site.articles[a].source);
+                let diag = diag.with_help(format!(
+                    "add content/countries/{}.md with `iso:` set to its ISO 3166-1 alpha-2 code",
+                    e.id.slug
+                ));
+                match first {
+                    Some(source) => diag.in_file(source),
+                    None => diag,
+                }
+            }
+        });
+    }
     out
 }
 

@@ -7,6 +7,7 @@ pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod geo;
 pub mod graph;
 pub mod markdown;
 pub mod output;

@@ -473,6 +473,7 @@ pub const THEME_IDS: &[&str] = &[
     "mentioned-heading",
     "contacts-heading",
     "this-month",
+    "map-heading",
     "coming-up",
     "upcoming",
     "recent",

@@ -32,6 +32,7 @@ pub use dossier::{
 };
 use names::*;
 use profiles::*;
+pub use relations::RECENT_DAYS;
 use relations::*;
 
 /// An article's id is its slug, unique across the site.
@@ -115,6 +116,8 @@ pub struct Entity {
     /// How many of them each month, oldest first; months with none are
     /// left out.
     pub monthly: Vec<MonthCount>,
+    /// Briefings dated in the [`RECENT_DAYS`] up to the reference date.
+    pub recent: usize,
     /// Entities named in the same briefings, strongest tie first: a signal,
     /// not a stated relation.
     pub mentioned_with: Vec<CoMention>,
@@ -157,12 +160,17 @@ pub enum Details {
 #[derive(Debug, Clone, Default, Hash)]
 pub struct Country {
     pub iso: Option<String>,
+    /// The ISO alpha-2 code that places it on the world map: `iso`, or the
+    /// code its name or an alias matches; `None` when neither does.
+    pub place: Option<String>,
     pub region: Option<String>,
     pub capital: Option<String>,
     /// Leaders whose `country` is this one.
     pub leaders: Vec<EntityId>,
     /// Crises whose profiles list this country.
     pub crises: Vec<EntityId>,
+    /// Whether one of them is active.
+    pub in_active_crisis: bool,
 }
 
 #[derive(Debug, Clone, Default, Hash)]

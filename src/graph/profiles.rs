@@ -7,7 +7,10 @@ use std::sync::Arc;
 impl Entity {
     pub(super) fn implicit(id: EntityId, name: &str) -> Entity {
         let details = match id.kind {
-            EntityKind::Country => Details::Country(Country::default()),
+            EntityKind::Country => Details::Country(Country {
+                place: place_of(None, [name]),
+                ..Country::default()
+            }),
             EntityKind::Leader => Details::Leader(Leader::default()),
             EntityKind::Crisis => Details::Crisis(Crisis::default()),
         };
@@ -23,6 +26,7 @@ impl Entity {
             dates: Vec::new(),
             articles: Vec::new(),
             monthly: Vec::new(),
+            recent: 0,
             mentioned_with: Vec::new(),
         }
     }
@@ -206,6 +210,7 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
             dates: dossier::key_dates(doc, f.dates(), diags),
             articles: Vec::new(),
             monthly: Vec::new(),
+            recent: 0,
             mentioned_with: Vec::new(),
         };
         r.entities.insert(id.clone(), entity);
@@ -257,7 +262,10 @@ pub(super) fn add_all_profiles<'a>(
                     );
                 }
             }
+            let names =
+                std::iter::once(f.name.as_str()).chain(f.aliases.iter().map(String::as_str));
             Details::Country(Country {
+                place: place_of(iso.as_deref(), names),
                 iso,
                 region: non_empty(&f.region),
                 capital: non_empty(&f.capital),
@@ -341,4 +349,11 @@ pub(super) fn link_profile_references(
             c.countries = countries;
         }
     }
+}
+
+/// The code that places a country on the world map, if any.
+fn place_of<'a>(iso: Option<&str>, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    crate::geo::world()
+        .place(iso, names)
+        .map(|p| p.alpha2.clone())
 }

@@ -5,6 +5,9 @@ use super::*;
 
 /// Fill in the derived, two-way relations: entity and tag article lists,
 /// timeline neighbours, related briefings, and who appears with whom.
+/// What "recent" means for `Entity::recent`: the world map's shading.
+pub const RECENT_DAYS: i64 = 90;
+
 pub(super) fn link_relations(site: &mut Site) {
     order_timeline(site);
     let related = related_briefings(site);
@@ -35,12 +38,17 @@ fn order_timeline(site: &mut Site) {
 
     // One pass over the timeline fills every entity's list and its
     // briefings per month (newest first here, reversed below).
+    let today = site.config.today;
+    let recent_from = today - chrono::Duration::days(RECENT_DAYS);
     for slug in &site.timeline {
         let a = &site.articles[slug];
         let month = (a.date.year(), a.date.month());
+        let day = a.date.instant.date_naive();
+        let recent = day > recent_from && day <= today;
         for id in &a.entities {
             let e = site.entities.get_mut(id).expect("referenced entity exists");
             e.articles.push(slug.clone());
+            e.recent += usize::from(recent);
             match e.monthly.last_mut() {
                 Some(last) if (last.year, last.month) == month => last.count += 1,
                 _ => e.monthly.push(MonthCount {
@@ -287,10 +295,17 @@ fn link_countries(site: &mut Site) {
             _ => {}
         }
     }
+    let active: HashSet<EntityId> = site
+        .entities
+        .values()
+        .filter(|e| matches!(&e.details, Details::Crisis(c) if c.is_active()))
+        .map(|e| e.id.clone())
+        .collect();
     for e in site.entities.values_mut() {
         if let Details::Country(c) = &mut e.details {
             c.leaders = country_leaders.remove(&e.id).unwrap_or_default();
             c.crises = country_crises.remove(&e.id).unwrap_or_default();
+            c.in_active_crisis = c.crises.iter().any(|id| active.contains(id));
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod charts;
 pub mod dossier;
 pub mod extras;
 pub mod links;
+pub mod maps;
 pub mod pages;
 pub mod reader;
 pub mod views;

@@ -379,6 +379,7 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .map(|e| EntityCard::from_brief(r, e))
         .collect();
     ctx.insert("latest", &latest);
+    ctx.insert("map", &super::views::world_map(r));
     ctx.insert("this_month", &this_month(&active));
     ctx.insert("coming_up", &super::dossier::coming_up(r));
     ctx.insert("active_crises", &active);
@@ -469,6 +470,9 @@ fn entity_index(r: &Reader, kind: EntityKind, ctx: &mut tera::Context) -> PageMe
         &groups.iter().map(|g| g.entities.len()).sum::<usize>(),
     );
     ctx.insert("groups", &groups);
+    if kind == EntityKind::Country {
+        ctx.insert("map", &super::views::world_map(r));
+    }
     let desc = format!("{} covered by {}.", kind.title(), r.config().site.title);
     meta(
         r,

@@ -112,6 +112,12 @@ pub struct EntityBrief<'a> {
     pub monthly: &'a [crate::graph::MonthCount],
     pub briefings: usize,
     pub has_profile: bool,
+    /// A country's ISO code on the world map.
+    pub place: Option<&'a str>,
+    /// Briefings in the last 90 days.
+    pub recent: usize,
+    /// A country that an active crisis's profile lists.
+    pub in_active_crisis: bool,
 }
 
 impl<'a> EntityBrief<'a> {
@@ -133,7 +139,14 @@ impl<'a> EntityBrief<'a> {
                 c.status.clone()
             }
         };
+        let (place, in_active_crisis) = match &e.details {
+            Details::Country(c) => (c.place.as_deref(), c.in_active_crisis),
+            _ => (None, false),
+        };
         EntityBrief {
+            place,
+            recent: e.recent,
+            in_active_crisis,
             id: &e.id,
             name: &e.name,
             summary: &e.summary,

@@ -245,6 +245,8 @@ pub struct EntityView<'a> {
     pub crisis_chart: Option<String>,
     /// Its strongest connections as a network, as SVG.
     pub network: Option<String>,
+    /// A country in its region, or a crisis's countries.
+    pub map: Option<MapView>,
     /// Named in the same briefings: a signal, not a stated relation.
     pub mentioned_with: Vec<MentionView<'a>>,
 }
@@ -285,6 +287,7 @@ impl<'a> EntityView<'a> {
             offices_chart: None,
             crisis_chart: None,
             network: None,
+            map: locator(r, e),
             mentioned_with: mentioned_with(r, &e.mentioned_with),
         };
         v.network = network(&e.name, &v.mentioned_with);
@@ -417,4 +420,139 @@ fn network(center: &str, list: &[MentionView]) -> Option<String> {
         })
         .collect();
     super::charts::ego_network(center, &neighbours)
+}
+
+/// A map with what a reader needs beside it: the legend, the same data as
+/// a list (for screen readers, print and anyone who prefers words), and
+/// where the shapes come from.
+#[derive(Serialize)]
+pub struct MapView {
+    pub svg: String,
+    /// Shading classes and their ranges; empty for a locator map.
+    pub legend: Vec<LegendItem>,
+    pub list: Vec<MapItem>,
+    pub attribution: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct LegendItem {
+    pub class: usize,
+    pub label: String,
+}
+
+#[derive(Serialize)]
+pub struct MapItem {
+    pub name: String,
+    pub url: Option<String>,
+    pub recent: Option<usize>,
+    pub crisis: bool,
+}
+
+impl MapView {
+    fn new(svg: String, marks: &[Mark], legend: Vec<LegendItem>) -> Self {
+        MapView {
+            svg,
+            legend,
+            list: marks
+                .iter()
+                .map(|m| MapItem {
+                    name: m.name.to_string(),
+                    url: m.url.clone(),
+                    recent: m.recent,
+                    crisis: m.crisis,
+                })
+                .collect(),
+            attribution: crate::geo::ATTRIBUTION,
+        }
+    }
+}
+
+use super::maps::Mark;
+
+/// The world map of every country with a page: shaded by briefings in the
+/// last 90 days, hatched when an active crisis lists it. The list under it
+/// names the countries with recent briefings, most first.
+pub fn world_map(r: &Reader) -> Option<MapView> {
+    let briefs: Vec<_> = r
+        .entity_ids(EntityKind::Country)
+        .map(|id| r.entity_brief(id))
+        .collect();
+    let marks: Vec<Mark> = briefs
+        .iter()
+        .filter_map(|b| {
+            Some(Mark {
+                code: b.place?,
+                name: b.name,
+                url: Some(r.url(&b.id.path())),
+                recent: Some(b.recent),
+                crisis: b.in_active_crisis,
+                highlight: false,
+            })
+        })
+        .collect();
+    if marks.is_empty() {
+        return None;
+    }
+    let mut listed: Vec<Mark> = marks
+        .iter()
+        .filter(|m| m.recent > Some(0) || m.crisis)
+        .cloned()
+        .collect();
+    listed.sort_by(|a, b| b.recent.cmp(&a.recent).then(a.name.cmp(b.name)));
+    let today = crate::content::frontmatter::PartialDate::from_date(r.config().today).human();
+    let label = match listed.len() {
+        0 => format!(
+            "World map: no country has a briefing in the {} days to {today}",
+            crate::graph::RECENT_DAYS
+        ),
+        n => format!(
+            "World map of briefings in the {} days to {today}, {n} countr{}: {}",
+            crate::graph::RECENT_DAYS,
+            if n == 1 { "y" } else { "ies" },
+            listed
+                .iter()
+                .map(super::maps::describe)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    };
+    let legend = super::maps::legend(&marks)
+        .into_iter()
+        .map(|(class, label)| LegendItem { class, label })
+        .collect();
+    let svg = super::maps::world_map(&marks, &label);
+    Some(MapView::new(svg, &listed, legend))
+}
+
+/// A country's locator map, or a crisis's countries in their region.
+fn locator(r: &Reader, e: &Entity) -> Option<MapView> {
+    let marks: Vec<Mark> = match &e.details {
+        Details::Country(c) => vec![Mark {
+            code: c.place.as_deref()?,
+            name: &e.name,
+            url: None,
+            recent: None,
+            crisis: false,
+            highlight: true,
+        }],
+        Details::Crisis(c) => c
+            .countries
+            .iter()
+            .filter_map(|id| {
+                let b = r.entity_brief(id);
+                Some(Mark {
+                    code: b.place?,
+                    name: b.name,
+                    url: Some(r.url(&id.path())),
+                    recent: None,
+                    crisis: false,
+                    highlight: true,
+                })
+            })
+            .collect(),
+        Details::Leader(_) => return None,
+    };
+    let what = marks.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
+    let svg = super::maps::locator_map(&marks, &what)?;
+    Some(MapView::new(svg, &marks, Vec::new()))
 }
