@@ -116,7 +116,7 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
             };
             // A missing target file is already reported as a broken link.
             let Some(target) = target else { continue };
-            if !target.heading_ids.iter().any(|h| h == &anchor.fragment) {
+            if !target.headings.iter().any(|h| h.id == anchor.fragment) {
                 let place = if anchor.target.is_none() {
                     "this briefing".to_string()
                 } else {
@@ -131,7 +131,13 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
                     .at_line(anchor.line)
                     .with_help(format!(
                         "headings there: {}",
-                        list_or_none(&target.heading_ids)
+                        list_or_none(
+                            &target
+                                .headings
+                                .iter()
+                                .map(|h| h.id.clone())
+                                .collect::<Vec<_>>()
+                        )
                     )),
                 );
             }

@@ -149,8 +149,8 @@ pub struct Rendered {
     pub html: String,
     /// The first paragraph as plain text.
     pub first_paragraph: String,
-    /// The `id` of every heading, for anchor checks.
-    pub heading_ids: Vec<String>,
+    /// Every heading, in order: for anchor checks and the table of contents.
+    pub headings: Vec<Heading>,
     /// Every entity named in prose (outside code, headings and links), with
     /// the line of its first mention.
     pub mentions: Vec<(EntityId, usize)>,
@@ -159,6 +159,15 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// What the body asked the link index, with a digest of each answer.
     pub lookups: Vec<(Lookup, u64)>,
+}
+
+/// A heading of a body, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Heading {
+    /// 2 for `<h2>`: after demotion, so the page title stays the one `h1`.
+    pub level: u8,
+    pub id: String,
+    pub text: String,
 }
 
 /// A link to a heading: `#id` in the same document, or `other.md#id`.
@@ -453,8 +462,21 @@ impl<'d, 'a> Pass<'d, 'a> {
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        out.heading_ids = assign_heading_ids(&mut self.events, &self.headings, self.footnotes);
+        let ids = assign_heading_ids(&mut self.events, &self.headings, self.footnotes);
         demote_headings(&mut self.events);
+        out.headings = self
+            .headings
+            .iter()
+            .zip(ids)
+            .map(|((start, text), id)| Heading {
+                level: match &self.events[*start] {
+                    Event::Start(Tag::Heading { level, .. }) => *level as u8,
+                    _ => unreachable!("heading index points at a heading start"),
+                },
+                id,
+                text: text.clone(),
+            })
+            .collect();
         pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
         out
     }
@@ -482,6 +504,7 @@ pub const THEME_IDS: &[&str] = &[
     "search",
     "search-q",
     "covers-heading",
+    "contents-heading",
     "sources-heading",
     "related-heading",
     "relations-heading",
@@ -798,6 +821,30 @@ mod tests {
     use super::*;
     use crate::content::EntityKind;
 
+    fn ids(out: &Rendered) -> Vec<&str> {
+        out.headings.iter().map(|h| h.id.as_str()).collect()
+    }
+
+    #[test]
+    fn headings_keep_their_text_and_the_level_the_page_shows() {
+        let out = render_with(
+            "# Top
+
+## Under *it*
+
+Text.
+",
+            &[],
+        );
+        let got: Vec<(u8, &str, &str)> = out
+            .headings
+            .iter()
+            .map(|h| (h.level, h.id.as_str(), h.text.as_str()))
+            .collect();
+        // `#` is demoted: the page title is the one h1.
+        assert_eq!(got, [(2, "top", "Top"), (3, "under-it", "Under it")]);
+    }
+
     fn index() -> LinkIndex {
         let sudan = EntityId::new(EntityKind::Country, "sudan");
         let war = EntityId::new(EntityKind::Crisis, "war-in-sudan");
@@ -862,7 +909,7 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_explicit_ids_win() {
         let out = render_with("## Talks\n\n## Talks\n\n## Renamed {#kept}\n", &[]);
-        assert_eq!(out.heading_ids, ["talks", "talks-1", "kept"]);
+        assert_eq!(ids(&out), ["talks", "talks-1", "kept"]);
         assert!(out.html.contains("<h2 id=\"talks-1\">Talks</h2>"));
     }
 
@@ -911,17 +958,14 @@ mod tests {
             "## Main\n\n## Main\n\n## Main-1\n\n## Fn note\n\nText[^note].\n\n[^note]: A note.\n",
             &[],
         );
-        assert_eq!(
-            out.heading_ids,
-            ["main-1", "main-2", "main-1-1", "fn-note-1"]
-        );
+        assert_eq!(ids(&out), ["main-1", "main-2", "main-1-1", "fn-note-1"]);
         assert!(out.html.contains("id=\"fn-note\""), "{}", out.html);
         assert!(out.html.contains("href=\"#fn-note\""), "{}", out.html);
         // Found by the fuzzer: one label defined twice.
         let out = render_with("A[^n].\n\n[^n]: one\n\n[^n]: two\n\n## Fn n\n", &[]);
         assert!(out.html.contains("id=\"fn-n\""), "{}", out.html);
         assert!(out.html.contains("id=\"fn-n-1\""), "{}", out.html);
-        assert_eq!(out.heading_ids, ["fn-n-2"]);
+        assert_eq!(ids(&out), ["fn-n-2"]);
     }
 
     /// Every literal `id` in the built-in templates is reserved, so a

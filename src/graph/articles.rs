@@ -63,7 +63,7 @@ pub(super) fn resolve_article(
             .unwrap_or("")
             .to_string(),
         body_html: String::new(),
-        heading_ids: Vec::new(),
+        headings: Vec::new(),
         entities,
         mentions: Vec::new(),
         anchors: Vec::new(),

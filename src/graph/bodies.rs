@@ -211,7 +211,7 @@ fn render_article_bodies(
         let out = owned(out);
         let a = articles.get_mut(&slug).expect("rendered article exists");
         a.body_html = out.html;
-        a.heading_ids = out.heading_ids;
+        a.headings = out.headings;
         a.mentions = out.mentions;
         a.anchors = out.anchors;
         if a.summary.is_empty() {

@@ -55,7 +55,8 @@ pub struct Article {
     pub updated: Option<Date>,
     pub summary: String,
     pub body_html: String,
-    pub heading_ids: Vec<String>,
+    /// The body's headings, for anchor checks and the table of contents.
+    pub headings: Vec<markdown::Heading>,
     /// Entities named in front matter, in the order written, per kind.
     pub entities: Vec<EntityId>,
     /// Entities mentioned in the prose, tagged or not, with the line of the

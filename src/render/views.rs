@@ -119,6 +119,21 @@ pub struct ArticleView<'a> {
     pub extra: &'a Extra,
     /// Marked `draft: true` (shown only under `--drafts`).
     pub draft: bool,
+    /// The body's sections, for a long briefing: see [`TOC_MIN_HEADINGS`].
+    pub toc: Vec<&'a crate::markdown::Heading>,
+}
+
+/// A briefing with this many sections or more gets a table of contents.
+pub const TOC_MIN_HEADINGS: usize = 3;
+
+/// Sections and their subsections, deeper levels left out.
+fn toc(a: &Article) -> Vec<&crate::markdown::Heading> {
+    let list: Vec<_> = a.headings.iter().filter(|h| h.level <= 3).collect();
+    if list.len() >= TOC_MIN_HEADINGS {
+        list
+    } else {
+        Vec::new()
+    }
 }
 
 impl<'a> ArticleView<'a> {
@@ -131,6 +146,7 @@ impl<'a> ArticleView<'a> {
             updated: a.updated.as_ref().filter(|u| **u != a.date).map(Into::into),
             summary: &a.summary,
             body: &a.body_html,
+            toc: toc(a),
             draft: a.draft,
             countries: links(EntityKind::Country),
             leaders: a

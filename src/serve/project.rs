@@ -336,7 +336,7 @@ impl Project {
         for (slug, path, out) in updates {
             let a = self.site.articles.get_mut(&slug).expect("article exists");
             a.body_html = out.html;
-            a.heading_ids = out.heading_ids;
+            a.headings = out.headings;
             a.mentions = out.mentions;
             a.anchors = out.anchors;
             // Front-matter findings stay; the body's are replaced.

@@ -83,8 +83,8 @@ pub fn markdown(data: &[u8]) {
     if let Err(e) = invariants::check_html(&format!("{theme}{}", out.html)) {
         panic!("{e}\nfrom Markdown {body:?}\nto HTML {}", out.html);
     }
-    let unique: HashSet<&String> = out.heading_ids.iter().collect();
-    assert_eq!(unique.len(), out.heading_ids.len(), "{:?}", out.heading_ids);
+    let unique: HashSet<&String> = out.headings.iter().map(|h| &h.id).collect();
+    assert_eq!(unique.len(), out.headings.len(), "{:?}", out.headings);
     // With raw HTML on anything goes, but nothing may panic.
     markdown::render(&body, &doc, &link_index(true));
 }
