@@ -28,6 +28,9 @@ pub struct SiteConfig {
     /// Pin the reference date ("today") for what is current, upcoming or
     /// stale: for an archive kept as it stood. `YYYY-MM-DD`.
     pub today: Option<String>,
+    /// How many days back from the reference date count as recent: the
+    /// world map shades countries by their briefings in this window.
+    pub recent_days: u32,
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 
@@ -41,6 +44,7 @@ impl Default for SiteConfig {
             raw_html: false,
             paginate: 20,
             today: None,
+            recent_days: 90,
             extra: BTreeMap::new(),
         }
     }

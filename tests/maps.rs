@@ -125,3 +125,15 @@ fn every_un_member_state_can_be_placed() {
         );
     }
 }
+
+#[test]
+fn recent_days_sets_the_window_the_shading_counts() {
+    let site = TestSite::fixture("maps");
+    site.write("site.yaml", "title: Maps\nrecent_days: 400\n");
+    site.build_with(&options()).unwrap();
+    let home = site.page("");
+    // The year-old briefing now counts for Kenya.
+    assert!(map_svg(&home)
+        .contains("<title>Kenya: 2 briefings in the last 400 days; in an active crisis</title>"));
+    assert!(home.contains("Briefings in the last 400 days:"));
+}

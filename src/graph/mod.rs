@@ -32,7 +32,6 @@ pub use dossier::{
 };
 use names::*;
 use profiles::*;
-pub use relations::RECENT_DAYS;
 use relations::*;
 
 /// An article's id is its slug, unique across the site.
@@ -117,7 +116,8 @@ pub struct Entity {
     /// How many of them each month, oldest first; months with none are
     /// left out.
     pub monthly: Vec<MonthCount>,
-    /// Briefings dated in the [`RECENT_DAYS`] up to the reference date.
+    /// Briefings dated in the `recent_days` (site.yaml) up to the reference
+    /// date.
     pub recent: usize,
     /// Entities named in the same briefings, strongest tie first: a signal,
     /// not a stated relation.

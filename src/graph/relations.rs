@@ -5,9 +5,6 @@ use super::*;
 
 /// Fill in the derived, two-way relations: entity and tag article lists,
 /// timeline neighbours, related briefings, and who appears with whom.
-/// What "recent" means for `Entity::recent`: the world map's shading.
-pub const RECENT_DAYS: i64 = 90;
-
 pub(super) fn link_relations(site: &mut Site) {
     order_timeline(site);
     let related = related_briefings(site);
@@ -39,7 +36,7 @@ fn order_timeline(site: &mut Site) {
     // One pass over the timeline fills every entity's list and its
     // briefings per month (newest first here, reversed below).
     let today = site.config.today;
-    let recent_from = today - chrono::Duration::days(RECENT_DAYS);
+    let recent_from = today - chrono::Duration::days(i64::from(site.config.site.recent_days));
     for slug in &site.timeline {
         let a = &site.articles[slug];
         let month = (a.date.year(), a.date.month());

@@ -18,7 +18,7 @@ pub struct Mark<'a> {
     pub name: &'a str,
     /// Its page, when the map should link it.
     pub url: Option<String>,
-    /// Briefings in the last 90 days, when the map shades by them.
+    /// Briefings in the recent window, when the map shades by them.
     pub recent: Option<usize>,
     /// Named by an active crisis's profile.
     pub crisis: bool,
@@ -258,9 +258,10 @@ fn draw_place(
     mark: Option<&Mark>,
     class: usize,
     view: &View,
+    days: u32,
 ) {
     let title = match mark {
-        Some(m) => describe(m),
+        Some(m) => describe(m, days),
         None => place.name.clone(),
     };
     let mut classes = format!("land s{class}");
@@ -319,12 +320,12 @@ fn index<'a>(marks: &'a [Mark<'a>]) -> HashMap<&'a str, &'a Mark<'a>> {
 }
 
 /// "Kenya: 3 briefings in the last 90 days; in an active crisis".
-pub fn describe(m: &Mark) -> String {
+pub fn describe(m: &Mark, days: u32) -> String {
     let mut s = m.name.to_string();
     if let Some(n) = m.recent {
         let _ = write!(
             s,
-            ": {n} briefing{} in the last 90 days",
+            ": {n} briefing{} in the last {days} days",
             if n == 1 { "" } else { "s" }
         );
     }
@@ -339,8 +340,8 @@ pub fn describe(m: &Mark) -> String {
 }
 
 /// The world map: every country, those with pages linked and shaded by
-/// briefings in the last 90 days, those in an active crisis hatched.
-pub fn world_map(marks: &[Mark], label: &str) -> String {
+/// briefings in the last `days` days, those in an active crisis hatched.
+pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
     let view = View::world();
     let by_code = index(marks);
     let bounds = classes(marks);
@@ -351,7 +352,7 @@ pub fn world_map(marks: &[Mark], label: &str) -> String {
         let class = mark
             .and_then(|m| m.recent)
             .map_or(0, |n| class_of(&bounds, n));
-        draw_place(&mut body, place, d, mark, class, &view);
+        draw_place(&mut body, place, d, mark, class, &view, days);
         if mark.is_some_and(|m| m.crisis) {
             let _ = write!(
                 hatched,
@@ -411,7 +412,7 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
         let class = mark
             .and_then(|m| m.recent)
             .map_or(0, |n| class_of(&bounds, n));
-        draw_place(&mut body, place, &d, mark, class, &view);
+        draw_place(&mut body, place, &d, mark, class, &view, 0);
     }
     let label = match shown.len() {
         0 => format!("Map: {what}"),
@@ -517,7 +518,7 @@ mod tests {
     #[test]
     fn world_map_links_marked_countries_and_names_every_shape() {
         let marks = [mark("KE", "Kenya", 3), mark("TV", "Tuvalu", 1)];
-        let svg = world_map(&marks, "A map");
+        let svg = world_map(&marks, 90, "A map");
         assert!(svg.contains(r#"<a href="/countries/kenya/"><title>Kenya: 3 briefings in the last 90 days</title><path class="land s"#));
         // Tuvalu has no shape at this scale: a dot, still linked.
         assert!(svg.contains(r#"<a href="/countries/tuvalu/"><title>Tuvalu: 1 briefing in the last 90 days</title><circle"#));
@@ -547,7 +548,7 @@ mod tests {
         let mut ke = mark("KE", "Kenya", 5);
         ke.crisis = true;
         let marks = [ht, ke, mark("US", "United States", 1)];
-        let world = world_map(&marks, "World <map> & \"more\"");
+        let world = world_map(&marks, 90, "World <map> & \"more\"");
         let mut crisis = marks.clone();
         for m in &mut crisis[..2] {
             m.highlight = true;
@@ -562,7 +563,7 @@ mod tests {
         assert!(world.contains(r##"<use href="#map-HT" class="hatch"/>"##));
         assert!(world.contains(r#"id="map-KE" class="land s3 crisis""#));
         // Same input, same output.
-        assert_eq!(world, world_map(&marks, "World <map> & \"more\""));
+        assert_eq!(world, world_map(&marks, 90, "World <map> & \"more\""));
         insta::assert_snapshot!("locator_haiti", locator);
     }
 }

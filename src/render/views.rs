@@ -444,10 +444,17 @@ fn network(center: &str, list: &[MentionView]) -> Option<String> {
 #[derive(Serialize)]
 pub struct MapView {
     pub svg: String,
-    /// Shading classes and their ranges; empty for a locator map.
-    pub legend: Vec<LegendItem>,
+    /// What the shades mean; `None` for a locator map, which has none.
+    pub shading: Option<Shading>,
     pub list: Vec<MapItem>,
     pub attribution: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Shading {
+    /// The window the shading counts briefings in.
+    pub days: u32,
+    pub legend: Vec<LegendItem>,
 }
 
 #[derive(Serialize)]
@@ -465,10 +472,10 @@ pub struct MapItem {
 }
 
 impl MapView {
-    fn new(svg: String, marks: &[Mark], legend: Vec<LegendItem>) -> Self {
+    fn new(svg: String, marks: &[Mark], shading: Option<Shading>) -> Self {
         MapView {
             svg,
-            legend,
+            shading,
             list: marks
                 .iter()
                 .map(|m| MapItem {
@@ -486,7 +493,7 @@ impl MapView {
 use super::maps::Mark;
 
 /// The world map of every country with a page: shaded by briefings in the
-/// last 90 days, hatched when an active crisis lists it. The list under it
+/// recent window (90 days unless site.yaml says otherwise), hatched when an active crisis lists it. The list under it
 /// names the countries with recent briefings, most first.
 pub fn world_map(r: &Reader) -> Option<MapView> {
     let briefs: Vec<_> = r
@@ -509,6 +516,7 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
     if marks.is_empty() {
         return None;
     }
+    let days = r.config().site.recent_days;
     let mut listed: Vec<Mark> = marks
         .iter()
         .filter(|m| m.recent > Some(0) || m.crisis)
@@ -519,15 +527,15 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
     let label = match listed.len() {
         0 => format!(
             "World map: no country has a briefing in the {} days to {today}",
-            crate::graph::RECENT_DAYS
+            days
         ),
         n => format!(
             "World map of briefings in the {} days to {today}, {n} countr{}: {}",
-            crate::graph::RECENT_DAYS,
+            days,
             if n == 1 { "y" } else { "ies" },
             listed
                 .iter()
-                .map(super::maps::describe)
+                .map(|m| super::maps::describe(m, days))
                 .collect::<Vec<_>>()
                 .join("; ")
         ),
@@ -536,8 +544,8 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
         .into_iter()
         .map(|(class, label)| LegendItem { class, label })
         .collect();
-    let svg = super::maps::world_map(&marks, &label);
-    Some(MapView::new(svg, &listed, legend))
+    let svg = super::maps::world_map(&marks, days, &label);
+    Some(MapView::new(svg, &listed, Some(Shading { days, legend })))
 }
 
 /// A country's locator map, or a crisis's countries in their region.
@@ -570,5 +578,5 @@ fn locator(r: &Reader, e: &Entity) -> Option<MapView> {
     };
     let what = marks.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
     let svg = super::maps::locator_map(&marks, &what)?;
-    Some(MapView::new(svg, &marks, Vec::new()))
+    Some(MapView::new(svg, &marks, None))
 }

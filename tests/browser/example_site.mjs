@@ -1,0 +1,41 @@
+// The example site as the browser tests see it: built by scripts/test.sh
+// into target/example-site and served from a local server, so scripts and
+// styles load as they would on a host.
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
+import { join, dirname, extname, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const site = join(root, "target", "example-site");
+export const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".ics": "text/calendar" };
+
+/// Every HTML page's URL path, sorted.
+export function htmlPages(dir = site) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...htmlPages(path));
+    else if (name.endsWith(".html")) out.push("/" + relative(site, path).replace(/index\.html$/, ""));
+  }
+  return out.sort();
+}
+
+/// Serves the built example site; resolves to its base URL and a close function.
+export async function serveExampleSite() {
+  assert.ok(existsSync(site), "build the example site into target/example-site first (scripts/test.sh does)");
+  const server = createServer((req, res) => {
+    let path = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    if (existsSync(path) && statSync(path).isDirectory()) path = join(path, "index.html");
+    if (!path.startsWith(site) || !existsSync(path)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { "content-type": TYPES[extname(path)] ?? "application/octet-stream" });
+    res.end(readFileSync(path));
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}

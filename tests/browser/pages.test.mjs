@@ -1,0 +1,88 @@
+// What a reader sees: screenshots of the home page, a country page and a
+// crisis page at phone and desktop widths (written to target/screenshots/
+// for a person to look at; docs/screenshots/ holds the chosen ones); no page
+// scrolls sideways on a phone; the world map's countries are reachable by
+// keyboard with a visible focus; print leaves navigation out, and every
+// entity page prints on at most two pages of A4 and of Letter.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { root, htmlPages, serveExampleSite, executablePath } from "./example_site.mjs";
+
+const SHOWN = { home: "/", country: "/countries/kenya/", crisis: "/crises/haiti-security-crisis/" };
+const WIDTHS = { phone: 390, desktop: 1280 };
+
+let server, browser;
+before(async () => {
+  server = await serveExampleSite();
+  browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test("screenshots at phone and desktop widths, with nothing wider than the screen", async () => {
+  const out = join(root, "target", "screenshots");
+  mkdirSync(out, { recursive: true });
+  for (const [device, width] of Object.entries(WIDTHS)) {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    for (const [name, path] of Object.entries(SHOWN)) {
+      await page.goto(server.base + path);
+      const png = await page.screenshot({ fullPage: true });
+      writeFileSync(join(out, `${name}-${device}.png`), png);
+      assert.ok(png.length > 20_000, `${name} at ${width}px looks empty`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow}px at ${width}px`);
+    }
+    await page.close();
+  }
+});
+
+test("the world map's countries are links a keyboard reaches, with a visible focus", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(server.base + "/");
+  let found = null;
+  for (let i = 0; i < 60 && !found; i++) {
+    await page.keyboard.press("Tab");
+    found = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a?.closest("svg.map")) return null;
+      const shape = a.querySelector(".land");
+      return { title: a.querySelector("title").textContent, stroke: getComputedStyle(shape).strokeWidth };
+    });
+  }
+  assert.ok(found, "Tab never reached a country on the map");
+  assert.match(found.title, /^[^:]+: \d+ briefings? in the last \d+ days/);
+  assert.equal(found.stroke, "3px", "a focused country is outlined");
+  await page.close();
+});
+
+test("print leaves navigation out, and entity pages print as one- or two-page cards", async () => {
+  const page = await browser.newPage();
+  await page.emulateMedia({ media: "print" });
+  await page.goto(server.base + "/countries/kenya/");
+  const shown = await page.evaluate(() =>
+    [".site-header nav", ".site-search", ".follow", ".map-list"].map((s) => {
+      const el = document.querySelector(s);
+      return el && getComputedStyle(el).display !== "none" ? s : null;
+    }).filter(Boolean),
+  );
+  assert.deepEqual(shown, [], "shown in print");
+  const entities = htmlPages().filter((p) => /^\/(countries|leaders|crises)\/[^/]+\/$/.test(p));
+  assert.ok(entities.length >= 10);
+  const long = [];
+  for (const path of entities) {
+    await page.goto(server.base + path);
+    for (const format of ["A4", "Letter"]) {
+      const pdf = (await page.pdf({ format })).toString("latin1");
+      const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) || []).length;
+      assert.ok(pages >= 1, `${path}: no pages in the PDF`);
+      if (pages > 2) long.push(`${path} (${format}): ${pages} pages`);
+    }
+  }
+  assert.deepEqual(long, []);
+  await page.close();
+});
