@@ -49,6 +49,38 @@ printf "%-10s %11ss %11s MiB\n" briefing "$bw" "$bm"
 printf "%-10s %11ss %11s MiB\n" hugo "$hw" "$hm"
 awk -v b="$bw" -v h="$hw" 'BEGIN { printf "ratio briefing/hugo: %.2f\n", b / h }'
 
+# BASELINE=path/to/an/older/briefing: the older binary against this one,
+# alternating, each into an empty folder. The older one builds the corpus
+# without dossier fields (which it may not know); this one builds that and
+# the full corpus. Prints median wall time, output size and home page size.
+if [ -n "${BASELINE:-}" ]; then
+  target/release/examples/gen_corpus --plain "$n" "$work/plain"
+  echo
+  for i in $(seq "$runs"); do
+    for v in before now-plain now-full; do
+      case $v in
+        before) bin=$BASELINE src=$work/plain ;;
+        now-plain) bin=target/release/briefing src=$work/plain ;;
+        now-full) bin=target/release/briefing src=$work/briefing ;;
+      esac
+      rm -rf "$work/out-$v"
+      m=$(measure "$work/$v.log" "$bin" build "$src" -o "$work/out-$v")
+      echo "${m% *} $(du -sb "$work/out-$v" | cut -f1) $(stat -c %s "$work/out-$v/index.html")" >> "$work/$v.txt"
+      echo "run $i $v: ${m% *} s"
+    done
+  done
+  printf "\n%-10s %12s %14s %12s\n" build "median wall" "output" "home page"
+  for v in before now-plain now-full; do
+    w=$(cut -d' ' -f1 "$work/$v.txt" | median)
+    tail -1 "$work/$v.txt" | awk -v v="$v" -v w="$w" '{ printf "%-10s %11ss %11.1f MB %9.1f KB\n", v, w, $2 / 1e6, $3 / 1e3 }'
+  done
+  for v in now-plain now-full; do
+    awk -v a="$(cut -d' ' -f1 "$work/before.txt" | median)" -v b="$(cut -d' ' -f1 "$work/$v.txt" | median)" \
+        -v sa="$(tail -1 "$work/before.txt" | cut -d' ' -f2)" -v sb="$(tail -1 "$work/$v.txt" | cut -d' ' -f2)" \
+        -v name="$v" 'BEGIN { printf "%s against before: wall %+.1f%%, output %+.1f%%\n", name, (b / a - 1) * 100, (sb / sa - 1) * 100 }'
+  done
+fi
+
 if [ "${INCREMENTAL:-1}" = 1 ]; then
   python3 scripts/incremental.py target/release/briefing "$work/briefing" 20
 fi

@@ -22,7 +22,7 @@ fn build_with_threads(site: &std::path::Path, out: &std::path::Path, threads: us
 fn one_thread_and_many_give_the_same_site() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    corpus::write_briefing_site(&corpus::generate(300, 7), &site).unwrap();
+    corpus::write_briefing_site(&corpus::generate(300, 7), &site, true).unwrap();
 
     build_with_threads(&site, &dir.path().join("one"), 1);
     build_with_threads(&site, &dir.path().join("many"), 4);

@@ -392,7 +392,11 @@ fn front_matter(c: &Corpus, a: &Article) -> String {
 }
 
 /// Write the corpus as a briefing site in `dir`.
-pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
+/// `dossiers: false` leaves out the dossier fields (offices over time,
+/// assessments, figures, key dates) and writes a leader's office in the
+/// older `office`/`term` form: the corpus as it was before they existed,
+/// which a baseline binary from then can build.
+pub fn write_briefing_site(c: &Corpus, dir: &Path, dossiers: bool) -> io::Result<()> {
     let content = dir.join("content");
     fs::create_dir_all(content.join("countries"))?;
     fs::create_dir_all(content.join("leaders"))?;
@@ -425,7 +429,7 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
     for (i, (name, country)) in c.leaders.iter().enumerate() {
         let office = rng.pick(OFFICES);
         let from = 2010 + rng.below(14);
-        let earlier = if i % 3 == 0 {
+        let earlier = if i % 3 == 0 && dossiers {
             format!(
                 "  - office: Minister of {}\n    from: {}\n    to: {from}\n",
                 rng_word(&mut dossier),
@@ -438,11 +442,19 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
             content
                 .join("leaders")
                 .join(format!("{}.md", briefing::text::slugify(name))),
-            format!(
-                "---\nname: {name}\ncountry: {}\npositions:\n  - office: {office}\n    from: {from}\n{earlier}---\n{}\n",
-                c.countries[*country],
-                sentence(&mut rng, 20, None)
-            ),
+            if dossiers {
+                format!(
+                    "---\nname: {name}\ncountry: {}\npositions:\n  - office: {office}\n    from: {from}\n{earlier}---\n{}\n",
+                    c.countries[*country],
+                    sentence(&mut rng, 20, None)
+                )
+            } else {
+                format!(
+                    "---\nname: {name}\ncountry: {}\noffice: {office}\nterm:\n  from: {from}\n---\n{}\n",
+                    c.countries[*country],
+                    sentence(&mut rng, 20, None)
+                )
+            },
         )?;
     }
     for (name, countries) in &c.crises {
@@ -455,7 +467,11 @@ pub fn write_briefing_site(c: &Corpus, dir: &Path) -> io::Result<()> {
                 rng.pick(STATUSES),
                 2000 + rng.below(23),
                 list(countries.iter().map(|&x| c.countries[x].clone())),
-                crisis_dossier(&mut dossier),
+                if dossiers {
+                    crisis_dossier(&mut dossier)
+                } else {
+                    String::new()
+                },
                 sentence(&mut rng, 20, None)
             ),
         )?;

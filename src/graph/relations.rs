@@ -158,7 +158,7 @@ fn set_neighbours(site: &mut Site, related: Vec<Vec<ArticleId>>) {
 }
 
 /// How many entities "Often mentioned with" lists at most.
-pub const MENTIONED_WITH: usize = 8;
+pub const MENTIONED_WITH: usize = 12;
 
 type Ranked = Vec<(EntityId, Vec<CoMention>)>;
 type Contacts = Vec<(EntityId, Vec<Contact>)>;

@@ -238,7 +238,7 @@ pub struct KeyDateView<'a> {
 
 /// Key dates split at the reference date: upcoming soonest first, past
 /// newest first.
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 pub struct KeyDates<'a> {
     pub upcoming: Vec<KeyDateView<'a>>,
     pub past: Vec<KeyDateView<'a>>,

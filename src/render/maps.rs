@@ -157,9 +157,16 @@ fn cross_y(a: Point, b: Point, y: f64) -> Point {
 fn path_data(rings: &[Vec<Point>], view: &View, clip_to: Option<[f64; 4]>) -> String {
     let mut d = String::new();
     for ring in rings {
-        let ring = match clip_to {
-            Some(rect) => clip(ring, rect),
-            None => ring.clone(),
+        // Clip only rings that cross the edge: most are wholly in or out.
+        let clipped;
+        let ring: &[Point] = match clip_to.map(|rect| (rect, geo::bounds(ring))) {
+            Some((_, None)) => continue,
+            Some((rect, Some(b))) if !overlaps(b, rect) => continue,
+            Some((rect, Some(b))) if !inside(b, rect) => {
+                clipped = clip(ring, rect);
+                &clipped
+            }
+            _ => ring,
         };
         let drawn: Vec<Point> = ring.iter().map(|&p| view.apply(p)).collect();
         let mut points: Vec<(i64, i64)> = simplify(&drawn, TOLERANCE)
@@ -419,6 +426,11 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
         _ => format!("Map: {what}, highlighted among {}", shown.join(", ")),
     };
     Some(svg("locator", &view, &label, &body))
+}
+
+/// Whether box `a` lies wholly within box `b`.
+fn inside(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3]
 }
 
 fn overlaps(a: [f64; 4], b: [f64; 4]) -> bool {

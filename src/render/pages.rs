@@ -489,7 +489,7 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
         .iter()
         .map(|s| ArticleCard::new(r, s))
         .collect();
-    ctx.insert("entity", &EntityView::new(r, e));
+    ctx.insert("entity", &EntityView::new(r, e, n == 1));
     if id.kind == EntityKind::Crisis && n == 1 {
         let timeline: Vec<_> = e
             .articles

@@ -268,16 +268,16 @@ pub struct EntityView<'a> {
 }
 
 impl<'a> EntityView<'a> {
-    pub fn new(r: &Reader<'a>, e: &'a Entity) -> Self {
-        let today = r.config().today;
-        let mut v = EntityView {
+    /// What every page of an entity shows: its name and what it is.
+    fn header(r: &Reader<'a>, e: &'a Entity) -> Self {
+        EntityView {
             kind: e.id.kind,
             name: &e.name,
             url: r.url(&e.path()),
             aliases: &e.aliases,
             has_profile: e.source.is_some(),
             summary: &e.summary,
-            body: &e.body_html,
+            body: "",
             extra: &e.extra,
             iso: None,
             region: None,
@@ -297,14 +297,32 @@ impl<'a> EntityView<'a> {
             latest: None,
             strip: Vec::new(),
             figures: Vec::new(),
-            key_dates: key_dates(e, today),
-            has_calendar: !e.dates.is_empty(),
-            coverage: super::charts::coverage(&e.monthly),
+            key_dates: KeyDates::default(),
+            has_calendar: false,
+            coverage: None,
             offices_chart: None,
             crisis_chart: None,
             network: None,
+            map: None,
+            mentioned_with: Vec::new(),
+        }
+    }
+
+    /// The whole profile for an entity's first page; for its later pages of
+    /// briefings, the header alone: they do not repeat the charts and maps.
+    pub fn new(r: &Reader<'a>, e: &'a Entity, first_page: bool) -> Self {
+        if !first_page {
+            return Self::header(r, e);
+        }
+        let today = r.config().today;
+        let mut v = EntityView {
+            body: &e.body_html,
+            key_dates: key_dates(e, today),
+            has_calendar: !e.dates.is_empty(),
+            coverage: super::charts::coverage(&e.monthly),
             map: locator(r, e),
             mentioned_with: mentioned_with(r, &e.mentioned_with),
+            ..Self::header(r, e)
         };
         v.network = network(&e.name, &v.mentioned_with);
         match &e.details {
