@@ -40,6 +40,9 @@ pub struct Place {
     pub rings: Vec<Vec<Point>>,
     /// The rings' bounding box: min x, min y, max x, max y.
     pub bbox: Option<[f64; 4]>,
+    /// The largest ring's box: the mainland, which a locator map frames
+    /// (the contiguous United States, not Alaska and Hawaii too).
+    pub main_bbox: Option<[f64; 4]>,
 }
 
 /// The map data, parsed on first use.
@@ -132,8 +135,25 @@ fn parse_place(line: &str, scale: f64) -> Place {
             .collect(),
         point: point(f[5]),
         bbox: bounds(rings.iter().flatten()),
+        main_bbox: rings
+            .iter()
+            .max_by(|a, b| area(a).total_cmp(&area(b)))
+            .and_then(|r| bounds(r)),
         rings,
     }
+}
+
+/// A ring's area, by the shoelace formula.
+fn area(ring: &[Point]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % n]);
+            a.0 * b.1 - b.0 * a.1
+        })
+        .sum::<f64>()
+        .abs()
+        / 2.0
 }
 
 /// The bounding box of some points: min x, min y, max x, max y.

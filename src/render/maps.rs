@@ -30,9 +30,14 @@ pub struct Mark<'a> {
 const WORLD_WIDTH: f64 = 1000.0;
 /// Locator maps: drawn 400 units wide, in the infobox.
 const LOCATOR_WIDTH: f64 = 400.0;
-/// How far a simplified outline may stray, in drawn units: under half a
-/// pixel at the size the maps are shown.
-const TOLERANCE: f64 = 0.5;
+/// How far a simplified outline may stray, in drawn units. The world map
+/// is shown near its drawn size, so half a pixel; a locator map is drawn
+/// 400 units wide and shown at about 300 px, and keeps under its 15 KB
+/// budget with outlines within a pixel.
+const WORLD_TOLERANCE: f64 = 0.5;
+const LOCATOR_TOLERANCE: f64 = 1.2;
+/// Issue 11's budget for a locator map.
+const LOCATOR_BYTES: usize = 15_000;
 /// A shape narrower than this, in drawn units, also gets a dot.
 const TINY: f64 = 4.0;
 
@@ -154,7 +159,12 @@ fn cross_y(a: Point, b: Point, y: f64) -> Point {
 
 /// SVG path data for some rings, in whole drawn units, each ring a
 /// moveto and relative linetos: the most compact form SVG has.
-fn path_data(rings: &[Vec<Point>], view: &View, clip_to: Option<[f64; 4]>) -> String {
+fn path_data(
+    rings: &[Vec<Point>],
+    view: &View,
+    clip_to: Option<[f64; 4]>,
+    tolerance: f64,
+) -> String {
     let mut d = String::new();
     for ring in rings {
         // Clip only rings that cross the edge: most are wholly in or out.
@@ -169,7 +179,7 @@ fn path_data(rings: &[Vec<Point>], view: &View, clip_to: Option<[f64; 4]>) -> St
             _ => ring,
         };
         let drawn: Vec<Point> = ring.iter().map(|&p| view.apply(p)).collect();
-        let mut points: Vec<(i64, i64)> = simplify(&drawn, TOLERANCE)
+        let mut points: Vec<(i64, i64)> = simplify(&drawn, tolerance)
             .iter()
             .map(|p| (p.0.round() as i64, p.1.round() as i64))
             .collect();
@@ -204,7 +214,7 @@ fn world_paths() -> &'static Vec<String> {
         geo::world()
             .places
             .iter()
-            .map(|p| path_data(&p.rings, &view, None))
+            .map(|p| path_data(&p.rings, &view, None, WORLD_TOLERANCE))
             .collect()
     })
 }
@@ -383,14 +393,27 @@ pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
 /// `what` names the subject in the text alternative, which also lists the
 /// neighbours shown.
 pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
-    let world = geo::world();
-    let by_code = index(marks);
     let subjects: Vec<&Place> = marks
         .iter()
         .filter(|m| m.highlight)
-        .filter_map(|m| world.by_code(m.code))
+        .filter_map(|m| geo::world().by_code(m.code))
         .collect();
     let view = locator_view(&subjects)?;
+    // A country with many neighbours (China has fourteen) is drawn again
+    // with coarser outlines until the map fits its budget.
+    let mut svg = String::new();
+    for factor in [1.0, 2.0, 4.0, 8.0] {
+        let tolerance = factor * LOCATOR_TOLERANCE;
+        svg = draw_locator(marks, what, &view, tolerance);
+        if svg.len() <= LOCATOR_BYTES {
+            break;
+        }
+    }
+    Some(svg)
+}
+
+fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64) -> String {
+    let by_code = index(marks);
     let rect = view.rect();
     let margin = 2.0 / view.scale;
     let clip_rect = [
@@ -402,7 +425,7 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
     let bounds = classes(marks);
     let mut body = String::new();
     let mut shown = Vec::new();
-    for place in &world.places {
+    for place in &geo::world().places {
         let visible = match (place.bbox, place.point) {
             (Some(b), _) => overlaps(b, rect),
             (None, Some(p)) => overlaps([p.0, p.1, p.0, p.1], rect),
@@ -411,21 +434,26 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
         if !visible {
             continue;
         }
-        let d = path_data(&place.rings, &view, Some(clip_rect));
+        let d = path_data(&place.rings, view, Some(clip_rect), tolerance);
         let mark = by_code.get(place.alpha2.as_str()).copied();
+        // Islands too small to draw are left off a locator map unless they
+        // are what it shows: it is about the region, not every dot in it.
+        if d.is_empty() && mark.is_none() {
+            continue;
+        }
         if !d.is_empty() && !mark.is_some_and(|m| m.highlight) {
             shown.push(place.name.as_str());
         }
         let class = mark
             .and_then(|m| m.recent)
             .map_or(0, |n| class_of(&bounds, n));
-        draw_place(&mut body, place, &d, mark, class, &view, 0);
+        draw_place(&mut body, place, &d, mark, class, view, 0);
     }
     let label = match shown.len() {
         0 => format!("Map: {what}"),
         _ => format!("Map: {what}, highlighted among {}", shown.join(", ")),
     };
-    Some(svg("locator", &view, &label, &body))
+    svg("locator", view, &label, &body)
 }
 
 /// Whether box `a` lies wholly within box `b`.
@@ -437,12 +465,12 @@ fn overlaps(a: [f64; 4], b: [f64; 4]) -> bool {
     a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
-/// The region around some places: their bounding box with room around
-/// it, at least an eighth of the world wide, 3:2.
+/// The region around some places: their mainlands' bounding box with room
+/// around it, at least an eighth of the world wide, 3:2.
 fn locator_view(subjects: &[&Place]) -> Option<View> {
     let points: Vec<Point> = subjects
         .iter()
-        .flat_map(|p| match p.bbox {
+        .flat_map(|p| match p.main_bbox {
             Some([x0, y0, x1, y1]) => vec![(x0, y0), (x1, y1)],
             None => p.point.into_iter().collect(),
         })
@@ -450,9 +478,11 @@ fn locator_view(subjects: &[&Place]) -> Option<View> {
     let [x0, y0, x1, y1] = geo::bounds(&points)?;
     let world = geo::world();
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let w = ((x1 - x0) * 2.5)
-        .max((y1 - y0) * 2.5 * 1.5)
-        .max(world.width / 8.0);
+    // Room around a small country; less around a large one, whose
+    // neighbours are many and whose region is half the world already.
+    let span = (x1 - x0).max((y1 - y0) * 1.5);
+    let room = (2.5 - span / 250.0).clamp(1.3, 2.5);
+    let w = (span * room).max(world.width / 8.0);
     let h = w / 1.5;
     Some(View {
         x0: cx - w / 2.0,
@@ -551,6 +581,13 @@ mod tests {
         assert!(svg.contains("<title>Ethiopia</title>"));
         assert!(!svg.contains("<title>Brazil</title>"));
         assert!(svg.len() < 15_000, "{} bytes", svg.len());
+        // The largest countries and those with the most neighbours too.
+        for code in ["CN", "RU", "US", "CA", "BR", "FR", "DE", "CD", "IN"] {
+            let mut m = mark(code, code, 0);
+            m.highlight = true;
+            let svg = locator_map(&[m], code).unwrap();
+            assert!(svg.len() <= LOCATOR_BYTES, "{code}: {} bytes", svg.len());
+        }
     }
 
     #[test]
