@@ -138,7 +138,7 @@ fn parse_place(line: &str, scale: f64) -> Place {
         main_bbox: rings
             .iter()
             .max_by(|a, b| area(a).total_cmp(&area(b)))
-            .and_then(|r| bounds(r)),
+            .and_then(bounds),
         rings,
     }
 }
