@@ -149,7 +149,9 @@ pub fn build_with_progress(
     // The search index needs only the graph, so it is built on its own
     // thread while pages render and are written.
     let search_files = std::thread::scope(|scope| -> Result<_> {
-        let search = scope.spawn(|| search::build_index(search::records(&site), false));
+        let search = scope.spawn(|| {
+            search::build_index(search::records(&site), &site.config.site.language, false)
+        });
         // Render in chunks and hand each to the writer, which keeps only the
         // pages that changed, so the whole site is never in memory at once.
         for chunk in pages.chunks(1024) {

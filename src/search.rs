@@ -34,6 +34,7 @@ use crate::graph::{Article, Entity};
 use crate::render::Output;
 use crate::text::strip_tags;
 use crate::Site;
+use rust_stemmers::{Algorithm, Stemmer};
 
 /// Folder of the index in the output.
 pub const DIR: &str = "search-index";
@@ -59,7 +60,20 @@ pub struct Record {
     pub date: Option<(String, String)>,
     pub summary: String,
     pub text: String,
+    /// What the page is tagged with (a briefing's entities, their aliases
+    /// and its tags) or called (a profile's aliases): found like the title,
+    /// though the text may never say it.
+    pub keywords: String,
+    /// A profile's own names, which put it first for a search of its name.
+    pub names: Vec<String>,
     pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// What serve hands its background indexer: the kept records and the
+/// site's language, which picks the stemmer.
+pub struct IndexJob {
+    pub records: Vec<std::sync::Arc<Record>>,
+    pub language: String,
 }
 
 /// The filter name for an entity kind, as used in `?crisis=...` searches.
@@ -86,17 +100,23 @@ pub fn records(site: &Site) -> Vec<Record> {
 
 pub fn article_record(site: &Site, a: &Article) -> Record {
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut keywords = String::new();
     for id in &a.entities {
+        let e = &site.entities[id];
         filters
             .entry(filter_name(id.kind).into())
             .or_default()
-            .push(site.entities[id].name.clone());
+            .push(e.name.clone());
+        for name in std::iter::once(&e.name).chain(&e.aliases) {
+            keywords.push_str(name);
+            keywords.push(' ');
+        }
     }
     for t in &a.tags {
-        filters
-            .entry("tag".into())
-            .or_default()
-            .push(site.tags[t].name.clone());
+        let name = &site.tags[t].name;
+        filters.entry("tag".into()).or_default().push(name.clone());
+        keywords.push_str(name);
+        keywords.push(' ');
     }
     if let Some(kind) = &a.kind {
         filters.insert("kind".into(), vec![crate::text::capitalise(kind)]);
@@ -109,6 +129,8 @@ pub fn article_record(site: &Site, a: &Article) -> Record {
         date: Some((a.date.iso(), a.date.human())),
         summary: a.summary.clone(),
         text: strip_tags(&a.body_html),
+        keywords,
+        names: Vec::new(),
         filters,
     }
 }
@@ -124,7 +146,12 @@ pub fn entity_record(site: &Site, e: &Entity) -> Record {
         kind,
         date: None,
         summary: text.clone(),
-        text: format!("{} {text}", e.aliases.join(" ")),
+        text,
+        keywords: e.aliases.join(" "),
+        names: std::iter::once(&e.name)
+            .chain(&e.aliases)
+            .cloned()
+            .collect(),
         filters,
     }
 }
@@ -185,9 +212,10 @@ fn each_term(text: &str, mut f: impl FnMut(&str)) {
 /// `serve`) it runs on one thread of its own at the lowest priority, apart
 /// from the pool that re-renders edited pages: sharing that pool made edits
 /// wait behind indexing (a median of 76 ms and a worst of 474 ms at 10k).
-pub fn build_index(records: Vec<Record>, background: bool) -> Result<Vec<Output>> {
+pub fn build_index(records: Vec<Record>, language: &str, background: bool) -> Result<Vec<Output>> {
+    let stemmer = stemmer_for(language);
     if !background {
-        return index(records);
+        return index(records, stemmer.as_ref());
     }
     lower_priority();
     rayon::ThreadPoolBuilder::new()
@@ -195,10 +223,10 @@ pub fn build_index(records: Vec<Record>, background: bool) -> Result<Vec<Output>
         .start_handler(|_| lower_priority())
         .build()
         .context("could not start the search indexer")?
-        .install(|| index(records))
+        .install(|| index(records, stemmer.as_ref()))
 }
 
-fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
+fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Output>> {
     // Newest briefings first, then profiles; the URL breaks ties, so the
     // numbering (and every file) is the same on every build.
     records.sort_by(|a, b| {
@@ -209,7 +237,7 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
             .then_with(|| a.url.cmp(&b.url))
     });
 
-    let encoded = encoded_postings(&mut records);
+    let encoded = encoded_postings(&mut records, stemmer);
     let (mut outputs, keys) = term_shards(&encoded)?;
     outputs.extend(doc_files(&records)?);
     let (filter_files, counts) = filter_files(&records)?;
@@ -225,7 +253,8 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
         h.update(&o.bytes);
     }
     let meta = serde_json::json!({
-        "version": 1,
+        "version": 2,
+        "stemmer": stemmer.map(|_| "english"),
         "build": format!("{:016x}", h.digest()),
         "docs": records.len(),
         "docChunk": DOC_CHUNK,
@@ -239,58 +268,134 @@ fn index(mut records: Vec<Record>) -> Result<Vec<Output>> {
     Ok(outputs)
 }
 
-/// Each term's postings, encoded as `gap,weight,…`, sorted by term. Each
-/// record's text is taken (and dropped) as it is counted.
-fn encoded_postings(records: &mut [Record]) -> Vec<(String, String)> {
+/// BM25's term-frequency saturation and length normalisation.
+const BM25_K1: f64 = 1.2;
+const BM25_B: f64 = 0.75;
+/// A stored weight is BM25's term factor times this, so it fits an integer.
+const WEIGHT_SCALE: f64 = 100.0;
+/// Added to a profile's weight for each word of its own name (or an
+/// alias), divided among the name's words: above any text match, and a
+/// one-word name that is the whole query above a longer one.
+const NAME_BONUS: u32 = 1000;
+
+/// One record's terms: weighted counts and its length in words.
+struct Counted {
+    weights: HashMap<String, u32>,
+    length: u32,
+    names: Vec<String>,
+}
+
+fn count(r: &mut Record, stemmer: Option<&Stemmer>) -> Counted {
+    let mut weights: HashMap<String, u32> = HashMap::new();
+    let mut length = 0;
+    let mut add = |t: &str, weight: u32, length: &mut u32| {
+        *length += 1;
+        let t = stem(stemmer, t);
+        match weights.get_mut(t.as_ref()) {
+            Some(n) => *n += weight,
+            None => {
+                weights.insert(t.into_owned(), weight);
+            }
+        }
+    };
+    let mut ignore = 0;
+    each_term(&r.title, |t| add(t, TITLE_WEIGHT, &mut length));
+    each_term(&r.keywords, |t| add(t, TITLE_WEIGHT, &mut ignore));
+    each_term(&r.summary, |t| add(t, 1, &mut length));
+    each_term(&std::mem::take(&mut r.text), |t| add(t, 1, &mut length));
+    Counted {
+        weights,
+        length,
+        names: std::mem::take(&mut r.names),
+    }
+}
+
+/// The name bonus of each word of a profile's names.
+fn name_bonus(names: &[String], stemmer: Option<&Stemmer>) -> HashMap<String, u32> {
+    let mut out: HashMap<String, u32> = HashMap::new();
+    for name in names {
+        let words = terms(name);
+        for w in &words {
+            let bonus = NAME_BONUS / words.len() as u32;
+            let slot = out.entry(stem(stemmer, w).into_owned()).or_default();
+            *slot = (*slot).max(bonus);
+        }
+    }
+    out
+}
+
+/// Each term's postings, encoded as `gap,weight,…`, sorted by term. A
+/// weight is BM25's term factor (the count, title and tags weighted,
+/// saturated and normalised by the document's length) scaled to an
+/// integer, plus a profile's name bonus; the browser multiplies it by the
+/// term's rarity. Each record's text is taken (and dropped) as it is
+/// counted.
+fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(String, String)> {
     // Term weights per document, in parallel, a chunk of documents at a
     // time; then postings per term, in document order. Each document's text
     // is dropped once counted: holding every document's word map and text
     // at once took gigabytes at 100,000 briefings.
     const CHUNK: usize = 2048;
     let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+    let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
+    // Name bonuses by term, then document: only profiles have them.
+    let mut bonuses: HashMap<String, HashMap<u32, u32>> = HashMap::new();
     for (c, chunk) in records.chunks_mut(CHUNK).enumerate() {
-        let weights: Vec<HashMap<String, u32>> = chunk
-            .par_iter_mut()
-            .map(|r| {
-                let mut w: HashMap<String, u32> = HashMap::new();
-                let mut add = |t: &str, weight: u32| match w.get_mut(t) {
-                    Some(n) => *n += weight,
-                    None => {
-                        w.insert(t.to_string(), weight);
-                    }
-                };
-                each_term(&r.title, |t| add(t, TITLE_WEIGHT));
-                each_term(&r.summary, |t| add(t, 1));
-                each_term(&std::mem::take(&mut r.text), |t| add(t, 1));
-                w
-            })
-            .collect();
-        for (k, w) in weights.into_iter().enumerate() {
+        let counted: Vec<Counted> = chunk.par_iter_mut().map(|r| count(r, stemmer)).collect();
+        for (k, counted) in counted.into_iter().enumerate() {
             let doc = (c * CHUNK + k) as u32;
-            for (term, weight) in w {
+            lengths.push(counted.length);
+            for (term, bonus) in name_bonus(&counted.names, stemmer) {
+                bonuses.entry(term).or_default().insert(doc, bonus);
+            }
+            for (term, weight) in counted.weights {
                 postings.entry(term).or_default().push((doc, weight));
             }
         }
     }
+    let average = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
+    let bm25 = |weight: u32, doc: u32| {
+        let tf = weight as f64;
+        let norm = 1.0 - BM25_B + BM25_B * lengths[doc as usize] as f64 / average.max(1.0);
+        (WEIGHT_SCALE * tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * norm)).round() as u32
+    };
     let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let encoded: Vec<(String, String)> = postings
+    postings
         .into_par_iter()
         .map(|(term, list)| {
             let mut s = String::with_capacity(list.len() * 6);
             let mut last = 0;
+            let term_bonuses = bonuses.get(&term);
             for (i, (doc, weight)) in list.into_iter().enumerate() {
                 if i > 0 {
                     s.push(',');
                 }
-                let _ = write!(s, "{},{}", doc - last, weight.min(65535));
+                let bonus = term_bonuses.and_then(|b| b.get(&doc)).copied().unwrap_or(0);
+                let _ = write!(s, "{},{}", doc - last, (bm25(weight, doc) + bonus).max(1));
                 last = doc;
             }
             (term, s)
         })
-        .collect();
+        .collect()
+}
 
-    encoded
+/// The stemmer for a site's language: Snowball English for `en` and its
+/// variants, none for the rest, because the browser has only that one.
+pub fn stemmer_for(language: &str) -> Option<Stemmer> {
+    let primary = language.split(['-', '_']).next().unwrap_or("");
+    primary
+        .eq_ignore_ascii_case("en")
+        .then(|| Stemmer::create(Algorithm::English))
+}
+
+/// A term as the index keys it. Only plain a-z words are stemmed, as in
+/// `search.js`, whose stemmer would change a word with digits.
+fn stem<'a>(stemmer: Option<&Stemmer>, term: &'a str) -> std::borrow::Cow<'a, str> {
+    match stemmer {
+        Some(s) if term.bytes().all(|b| b.is_ascii_lowercase()) => s.stem(term),
+        _ => std::borrow::Cow::Borrowed(term),
+    }
 }
 
 /// The term shard files, and their keys.
@@ -517,6 +622,91 @@ mod tests {
             }
         }
         assert_eq!(covered, terms.len());
+    }
+
+    fn record(title: &str, text: &str, keywords: &str, names: &[&str]) -> Record {
+        Record {
+            url: format!("/{}/", crate::text::slugify(title)),
+            title: title.into(),
+            kind: "Briefing".into(),
+            date: None,
+            summary: String::new(),
+            text: text.into(),
+            keywords: keywords.into(),
+            names: names.iter().map(|n| n.to_string()).collect(),
+            filters: BTreeMap::new(),
+        }
+    }
+
+    /// Each document's stored weight for `term`.
+    fn weights(records: Vec<Record>, term: &str) -> Vec<(String, u32)> {
+        let mut records = records;
+        let urls: Vec<String> = records.iter().map(|r| r.url.clone()).collect();
+        let english = stemmer_for("en");
+        let postings = encoded_postings(&mut records, english.as_ref());
+        let (_, list) = postings.iter().find(|(t, _)| t == term).expect("the term");
+        let numbers: Vec<u32> = list.split(',').map(|n| n.parse().unwrap()).collect();
+        let mut doc = 0;
+        numbers
+            .chunks(2)
+            .map(|p| {
+                doc += p[0];
+                (urls[doc as usize].clone(), p[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn tags_count_like_titles_and_a_profile_wins_its_own_name() {
+        let w = weights(
+            vec![
+                record(
+                    "Talks in Nairobi",
+                    "The talks went on.",
+                    "Haiti security crisis Haiti",
+                    &[],
+                ),
+                record("Haiti", "A Caribbean state.", "", &["Haiti"]),
+                record(
+                    "Haiti security crisis",
+                    "Gangs.",
+                    "",
+                    &["Haiti security crisis"],
+                ),
+                record("A long day", &"words ".repeat(200), "", &[]),
+            ],
+            "haiti",
+        );
+        let get = |url: &str| w.iter().find(|(u, _)| u == url).map(|(_, n)| *n);
+        // Found by its tag, though the text never says it.
+        let tagged = get("/talks-in-nairobi/").expect("found by its tag");
+        // The profile of that name first, then the crisis named after it.
+        let country = get("/haiti/").unwrap();
+        let crisis = get("/haiti-security-crisis/").unwrap();
+        assert!(country > crisis && crisis > tagged, "{w:?}");
+        assert!(country >= NAME_BONUS);
+    }
+
+    #[test]
+    fn longer_documents_weigh_a_word_less_and_words_meet_by_stem() {
+        let w = weights(
+            vec![
+                record("One", "deploying troops", "", &[]),
+                record(
+                    "Two",
+                    &format!("deployment {}", "filler ".repeat(300)),
+                    "",
+                    &[],
+                ),
+            ],
+            "deploy",
+        );
+        assert_eq!(w.len(), 2, "both forms are one stem: {w:?}");
+        assert!(
+            w[0].1 > w[1].1,
+            "the short document's mention weighs more: {w:?}"
+        );
+        assert!(stemmer_for("fr").is_none() && stemmer_for("en-GB").is_some());
     }
 
     #[test]

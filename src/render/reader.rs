@@ -34,7 +34,7 @@ pub enum Dep {
     Entity(EntityId),
     /// What an entity's card shows: see [`EntityBrief`].
     EntityCard(EntityId),
-    /// An entity's name, for links.
+    /// An entity's name (and aliases), for links and search records.
     EntityName(EntityId),
     /// A leader's offices, for "title as of a date".
     Positions(EntityId),
@@ -325,7 +325,8 @@ fn entity_digests(id: &EntityId, e: &Entity, today: chrono::NaiveDate) -> [(Dep,
             Dep::EntityCard(id.clone()),
             digest(&EntityBrief::new(e, today)),
         ),
-        (Dep::EntityName(id.clone()), digest(&e.name)),
+        // Aliases too: a briefing's search record holds them.
+        (Dep::EntityName(id.clone()), digest(&(&e.name, &e.aliases))),
         (Dep::Positions(id.clone()), digest(&positions)),
     ]
 }

@@ -170,7 +170,7 @@ impl Rebuilder {
         changed: &[PathBuf],
         site_dir: &Path,
         shared: &Shared,
-        indexer: &mpsc::Sender<(u64, Vec<Arc<crate::search::Record>>)>,
+        indexer: &mpsc::Sender<(u64, crate::search::IndexJob)>,
         term: &Terminal,
     ) {
         let started = Instant::now();
@@ -251,8 +251,8 @@ fn describe(change: &Change) -> String {
 fn spawn_indexer(
     shared: &Arc<Shared>,
     term: Terminal,
-) -> mpsc::Sender<(u64, Vec<Arc<crate::search::Record>>)> {
-    let (tx, rx) = mpsc::channel::<(u64, Vec<Arc<crate::search::Record>>)>();
+) -> mpsc::Sender<(u64, crate::search::IndexJob)> {
+    let (tx, rx) = mpsc::channel::<(u64, crate::search::IndexJob)>();
     let shared = Arc::clone(shared);
     std::thread::spawn(move || {
         while let Ok(mut job) = rx.recv() {
@@ -260,9 +260,9 @@ fn spawn_indexer(
             while let Ok(newer) = rx.recv_timeout(Duration::from_millis(300)) {
                 job = newer;
             }
-            let (generation, records) = job;
-            let records = records.iter().map(|r| (**r).clone()).collect();
-            match crate::search::build_index(records, true) {
+            let (generation, job) = job;
+            let records = job.records.iter().map(|r| (**r).clone()).collect();
+            match crate::search::build_index(records, &job.language, true) {
                 Ok(outputs) => {
                     let files = outputs
                         .into_iter()

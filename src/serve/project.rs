@@ -101,8 +101,11 @@ impl Project {
 
     /// What the search index is built from: cheap to take, since records
     /// are kept and only edited briefings' records are rebuilt.
-    pub fn search_records(&self) -> Vec<Arc<crate::search::Record>> {
-        self.records.all()
+    pub fn search_records(&self) -> crate::search::IndexJob {
+        crate::search::IndexJob {
+            records: self.records.all(),
+            language: self.config.site.language.clone(),
+        }
     }
 
     /// Bring the build up to date after `changed` files (absolute or relative

@@ -23,13 +23,14 @@ export function htmlPages(dir = site) {
   return out.sort();
 }
 
-/// Serves the built example site; resolves to its base URL and a close function.
-export async function serveExampleSite() {
-  assert.ok(existsSync(site), "build the example site into target/example-site first (scripts/test.sh does)");
+/// Serves a built site (the example site unless told); resolves to its
+/// base URL and a close function.
+export async function serveExampleSite(dir = site) {
+  assert.ok(existsSync(dir), `build the site into ${dir} first (scripts/test.sh builds the example)`);
   const server = createServer((req, res) => {
-    let path = join(site, decodeURIComponent(new URL(req.url, "http://x").pathname));
+    let path = join(dir, decodeURIComponent(new URL(req.url, "http://x").pathname));
     if (existsSync(path) && statSync(path).isDirectory()) path = join(path, "index.html");
-    if (!path.startsWith(site) || !existsSync(path)) {
+    if (!path.startsWith(dir) || !existsSync(path)) {
       res.writeHead(404).end();
       return;
     }
