@@ -657,6 +657,12 @@ const briefingSearch = (() => {
       meta = m;
       const params = new URLSearchParams(location.search);
       input.value = params.get("q") || "";
+      // The header's box shows the query too, as on any search results page.
+      const header = document.getElementById("site-search-q");
+      if (header) {
+        header.value = input.value;
+        input.addEventListener("input", () => { header.value = input.value; });
+      }
       buildFilters(params);
       root.dataset.ready = "";
       update();

@@ -27,7 +27,7 @@ fn built(fixture: &str, day: &str) -> (TestSite, Vec<String>) {
 
 /// The text of the "In this briefing" leaders line.
 fn leaders_line(html: &str) -> &str {
-    let start = html.find("<dt>Leaders</dt><dd>").expect("a leaders line");
+    let start = html.find("<dt>Leaders</dt> <dd>").expect("a leaders line");
     let rest = &html[start..];
     &rest[..rest.find("</dd>").unwrap()]
 }
@@ -90,7 +90,7 @@ fn indexes_and_country_pages_split_leaders_in_office_from_former_ones() {
     assert!(index.find("William Ruto").unwrap() < former);
     assert!(index.find("Uhuru Kenyatta").unwrap() > former);
     let kenya = site.page("countries/kenya/");
-    assert!(kenya.contains("<dt>President of Kenya</dt><dd><a href=\"/leaders/william-ruto/\">William Ruto</a></dd>"), "{kenya}");
+    assert!(kenya.contains("<dt>President of Kenya</dt> <dd><a href=\"/leaders/william-ruto/\">William Ruto</a></dd>"), "{kenya}");
     let former_line = &kenya[kenya
         .find("<dt>Former leaders</dt>")
         .expect("former leaders")..];

@@ -64,6 +64,12 @@ test("each query finds what a reader means in the top three", async () => {
   assert.deepEqual(wrong, []);
 });
 
+test("the header's search box shows the query on the search page", async () => {
+  await page.goto(`${server.base}/search/?q=Kenya`);
+  await page.waitForSelector(".search-results .card");
+  assert.equal(await page.$eval("#site-search-q", (i) => i.value), "Kenya");
+});
+
 test("text from the index is shown as text, never as markup", async () => {
   // A briefing whose title and text carry markup, built into a site of its own.
   const dir = mkdtempSync(join(tmpdir(), "briefing-xss-"));
