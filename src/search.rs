@@ -310,16 +310,17 @@ struct Counted {
     names: Vec<String>,
 }
 
-fn count(r: &mut Record, stemmer: Option<&Stemmer>) -> Counted {
+fn count(r: &mut Record) -> Counted {
     let mut weights: HashMap<String, u32> = HashMap::new();
     let mut length = 0;
+    // Words are counted as written; stems are taken once per distinct
+    // word of the whole site, in `stem_postings`.
     let mut add = |t: &str, weight: u32, length: &mut u32| {
         *length += 1;
-        let t = stem(stemmer, t);
-        match weights.get_mut(t.as_ref()) {
+        match weights.get_mut(t) {
             Some(n) => *n += weight,
             None => {
-                weights.insert(t.into_owned(), weight);
+                weights.insert(t.to_string(), weight);
             }
         }
     };
@@ -366,7 +367,7 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
     // Name bonuses by term, then document: only profiles have them.
     let mut bonuses: HashMap<String, HashMap<u32, u32>> = HashMap::new();
     for (c, chunk) in records.chunks_mut(CHUNK).enumerate() {
-        let counted: Vec<Counted> = chunk.par_iter_mut().map(|r| count(r, stemmer)).collect();
+        let counted: Vec<Counted> = chunk.par_iter_mut().map(count).collect();
         for (k, counted) in counted.into_iter().enumerate() {
             let doc = (c * CHUNK + k) as u32;
             lengths.push(counted.length);
@@ -378,6 +379,7 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
             }
         }
     }
+    let postings = stem_postings(postings, stemmer);
     let average = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
     let bm25 = |weight: u32, doc: u32| {
         let tf = weight as f64;
@@ -401,6 +403,41 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
                 last = doc;
             }
             (term, s)
+        })
+        .collect()
+}
+
+/// Postings keyed by stem: the words of one stem ("deploying",
+/// "deployment") merged, their weights in a document added. Stemming each
+/// distinct word once, not each occurrence, keeps it off the build's time.
+fn stem_postings(
+    postings: HashMap<String, Vec<(u32, u32)>>,
+    stemmer: Option<&Stemmer>,
+) -> HashMap<String, Vec<(u32, u32)>> {
+    if stemmer.is_none() {
+        return postings;
+    }
+    let mut groups: HashMap<String, Vec<Vec<(u32, u32)>>> = HashMap::with_capacity(postings.len());
+    for (term, list) in postings {
+        let key = stem(stemmer, &term).into_owned();
+        groups.entry(key).or_default().push(list);
+    }
+    groups
+        .into_par_iter()
+        .map(|(key, mut lists)| {
+            if lists.len() == 1 {
+                return (key, lists.pop().expect("one list"));
+            }
+            let mut merged: Vec<(u32, u32)> = lists.concat();
+            merged.sort_unstable_by_key(|p| p.0);
+            merged.dedup_by(|b, a| {
+                let same = a.0 == b.0;
+                if same {
+                    a.1 += b.1;
+                }
+                same
+            });
+            (key, merged)
         })
         .collect()
 }
