@@ -525,6 +525,63 @@ const briefingSearch = (() => {
     return { words, docs: ranked.map(([doc]) => doc) };
   }
 
+  // Edit distance with transpositions ("keyna" → "kenya" is 1), given up
+  // past 2.
+  function distance(a, b) {
+    if (Math.abs(a.length - b.length) > 2) return 3;
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  // For a query with no results: each word that is not a term replaced by
+  // the closest term in the shards already fetched (the most common of the
+  // closest), or null when there is none. Fetches nothing new.
+  async function suggestion(query) {
+    const shards = await Promise.all([...cache].filter(([p]) => p.startsWith("terms/")).map(([, v]) => v.catch(() => ({}))));
+    let changed = false;
+    const words = terms(query).map((w) => {
+      const k = key(w);
+      if (k.length < 4 || shards.some((sh) => Object.hasOwn(sh, k))) return w;
+      let best = null;
+      for (const sh of shards) {
+        for (const [term, postings] of Object.entries(sh)) {
+          const d = distance(k, term);
+          if (d <= (k.length > 6 ? 2 : 1) && (!best || d < best.d || (d === best.d && postings.length > best.n))) {
+            best = { term, d, n: postings.length };
+          }
+        }
+      }
+      if (!best) return w;
+      changed = true;
+      return best.term;
+    });
+    return changed ? words.join(" ") : null;
+  }
+
+  function didYouMean(better) {
+    const span = document.createElement("span");
+    const a = document.createElement("a");
+    a.href = `?q=${encodeURIComponent(better)}`;
+    a.textContent = better;
+    a.addEventListener("click", (e) => {
+      e.preventDefault();
+      input.value = better;
+      update();
+    });
+    span.append("Did you mean ", a, "?");
+    return span;
+  }
+
   async function doc(n) {
     const chunk = await load(`docs/${Math.floor(n / meta.docChunk)}.json`);
     const [url, title, kind, date, summary] = chunk[n % meta.docChunk];
@@ -608,6 +665,10 @@ const briefingSearch = (() => {
       const within = filters.map(([k, v]) => `${KINDS[k].toLowerCase()} “${v}”`).join(", ");
       status.textContent = `${n === 0 ? "No" : n} result${n === 1 ? "" : "s"}`
         + (query ? ` for “${query}”` : "") + (within ? ` in ${within}` : "") + ".";
+      if (n === 0 && query) {
+        const better = await suggestion(query);
+        if (mine === run && better) status.append(" ", didYouMean(better));
+      }
     } catch (e) {
       if (mine === run) status.textContent = `Search is unavailable: ${e.message}`;
     }

@@ -64,6 +64,14 @@ test("each query finds what a reader means in the top three", async () => {
   assert.deepEqual(wrong, []);
 });
 
+test("a query with no results suggests the nearest word", async () => {
+  await page.goto(`${server.base}/search/?q=Keyna`);
+  await page.waitForFunction(() => /Did you mean/.test(document.querySelector(".search-status")?.textContent || ""));
+  assert.equal(await page.$eval(".search-status a", (a) => a.textContent), "kenya");
+  await page.click(".search-status a");
+  await page.waitForFunction(() => /\d+ results? for “kenya”/.test(document.querySelector(".search-status")?.textContent || ""));
+});
+
 test("the header's search box shows the query on the search page", async () => {
   await page.goto(`${server.base}/search/?q=Kenya`);
   await page.waitForSelector(".search-results .card");
