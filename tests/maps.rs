@@ -21,6 +21,16 @@ fn map_svg(html: &str) -> &str {
     &html[start..start + len]
 }
 
+/// `check`'s warnings about countries the world map cannot place.
+fn map_warnings(dir: &std::path::Path, options: &BuildOptions) -> Vec<String> {
+    briefing::check::check(dir, options)
+        .unwrap()
+        .iter()
+        .map(|w| w.to_string())
+        .filter(|w| w.contains("world map"))
+        .collect()
+}
+
 #[test]
 fn countries_are_placed_by_code_or_by_name_and_the_rest_are_reported() {
     let site = TestSite::fixture("maps");
@@ -51,12 +61,7 @@ fn countries_are_placed_by_code_or_by_name_and_the_rest_are_reported() {
     assert!(map.contains(r##"<use href="#map-KE" class="hatch"/>"##));
     assert!(home.contains("in an active crisis</li>"));
 
-    let warnings = briefing::check::check(site.path(), &options()).unwrap();
-    let placed: Vec<String> = warnings
-        .iter()
-        .map(|w| w.to_string())
-        .filter(|w| w.contains("world map"))
-        .collect();
+    let placed = map_warnings(site.path(), &options());
     assert_eq!(placed.len(), 1, "{placed:?}");
     assert!(placed[0].contains("country Freedonia cannot be placed on the world map"));
     assert!(placed[0].contains("freedonia.md"), "{}", placed[0]);
@@ -84,12 +89,7 @@ fn country_and_crisis_pages_have_small_locator_maps() {
 #[test]
 fn every_country_on_the_example_site_is_placed() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let warnings = briefing::check::check(dir, &BuildOptions::default()).unwrap();
-    let unplaced: Vec<String> = warnings
-        .iter()
-        .map(|w| w.to_string())
-        .filter(|w| w.contains("world map"))
-        .collect();
+    let unplaced = map_warnings(dir, &BuildOptions::default());
     assert!(unplaced.is_empty(), "{unplaced:?}");
     let config = briefing::Config::load(dir, &BuildOptions::default()).unwrap();
     let (site, _) = briefing::load(&config).unwrap();
