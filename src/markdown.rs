@@ -146,7 +146,8 @@ pub struct DocContext<'a> {
 /// A rendered body.
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared, so a body kept by `serve` goes into a new graph uncopied.
+    pub html: std::sync::Arc<str>,
     /// The first paragraph as plain text.
     pub first_paragraph: String,
     /// Every heading, in order: for anchor checks and the table of contents.
@@ -477,7 +478,9 @@ impl<'d, 'a> Pass<'d, 'a> {
                 text: text.clone(),
             })
             .collect();
-        pulldown_cmark::html::push_html(&mut out.html, self.events.into_iter());
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, self.events.into_iter());
+        out.html = html.into();
         out
     }
 }
@@ -882,7 +885,7 @@ Text.
             ],
         );
         assert_eq!(
-            out.html,
+            &*out.html,
             "<p>They discussed the <a href=\"/crises/war-in-sudan/\">war in Sudan</a>. <a href=\"/countries/sudan/\">Sudan</a> itself, and turkey for dinner.</p>\n"
         );
     }
@@ -901,7 +904,7 @@ Text.
     fn names_inside_words_are_not_mentions() {
         let out = render_with("Sudanese and Sudan.", &[("sudan", EntityKind::Country)]);
         assert_eq!(
-            out.html,
+            &*out.html,
             "<p>Sudanese and <a href=\"/countries/sudan/\">Sudan</a>.</p>\n"
         );
     }
@@ -949,7 +952,7 @@ Text.
             assert!(!out.html.contains(" on"), "{body} gave {}", out.html);
         }
         let out = render_with("## T {#keep .note data-x=1}\n", &[]);
-        assert_eq!(out.html, "<h2 id=\"keep\" class=\"note\">T</h2>\n");
+        assert_eq!(&*out.html, "<h2 id=\"keep\" class=\"note\">T</h2>\n");
     }
 
     #[test]

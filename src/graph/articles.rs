@@ -62,7 +62,7 @@ pub(super) fn resolve_article(
             .map(str::trim)
             .unwrap_or("")
             .to_string(),
-        body_html: String::new(),
+        body_html: Default::default(),
         headings: Vec::new(),
         entities,
         mentions: Vec::new(),

@@ -160,11 +160,6 @@ fn body_key(body: &str, ctx: &DocContext, raw_html: bool) -> u64 {
 /// A rendered body with the key it is kept under.
 type Keyed = (u64, Arc<markdown::Rendered>);
 
-/// The rendered body, moved out when nothing else holds it.
-fn owned(out: Arc<markdown::Rendered>) -> markdown::Rendered {
-    Arc::try_unwrap(out).unwrap_or_else(|kept| (*kept).clone())
-}
-
 /// Render every body: briefings', then profiles'. Kept bodies are used
 /// where `cache` allows.
 pub(super) fn render_bodies(
@@ -208,16 +203,17 @@ fn render_article_bodies(
         .collect();
     for (slug, path, (key, out)) in rendered {
         cache.keep(path, key, &out);
-        let out = owned(out);
+        // Field by field, leaving the cache's copy whole: the HTML is
+        // shared, and the body's lookups, the largest part, stay behind.
         let a = articles.get_mut(&slug).expect("rendered article exists");
-        a.body_html = out.html;
-        a.headings = out.headings;
-        a.mentions = out.mentions;
-        a.anchors = out.anchors;
+        a.body_html = out.html.clone();
+        a.headings = out.headings.clone();
+        a.mentions = out.mentions.clone();
+        a.anchors = out.anchors.clone();
         if a.summary.is_empty() {
-            a.summary = out.first_paragraph;
+            a.summary = out.first_paragraph.clone();
         }
-        diags.extend(out.diagnostics);
+        diags.extend(out.diagnostics.iter().cloned());
     }
 }
 
@@ -244,10 +240,9 @@ fn render_profile_bodies(
         .collect();
     for (id, path, (key, out)) in rendered {
         cache.keep(path, key, &out);
-        let out = owned(out);
         let e = entities.get_mut(&id).expect("rendered profile exists");
-        e.body_html = out.html;
-        e.summary = out.first_paragraph;
-        diags.extend(out.diagnostics);
+        e.body_html = out.html.clone();
+        e.summary = out.first_paragraph.clone();
+        diags.extend(out.diagnostics.iter().cloned());
     }
 }

@@ -53,7 +53,7 @@ pub struct Article {
     pub date: Date,
     pub updated: Option<Date>,
     pub summary: String,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     /// The body's headings, for anchor checks and the table of contents.
     pub headings: Vec<markdown::Heading>,
     /// Entities named in front matter, in the order written, per kind.
@@ -105,7 +105,7 @@ pub struct Entity {
     /// The profile file, or `None` for a name that briefings use but that has
     /// no profile yet.
     pub source: Option<PathBuf>,
-    pub body_html: String,
+    pub body_html: std::sync::Arc<str>,
     pub summary: String,
     pub extra: Extra,
     pub details: Details,
@@ -258,6 +258,7 @@ pub fn resolve(
     bodies: &mut BodyCache,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
+    let mut t = crate::Timings::from_env();
     let mut r = Resolver {
         registry: Registry::default(),
         entities: BTreeMap::new(),
@@ -269,9 +270,12 @@ pub fn resolve(
     register_profile_names(&mut r, diags);
     link_profile_references(&mut r, &raw, diags);
     dossier::check_offices(&r.entities, diags);
+    t.lap("  profiles");
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
+    t.lap("  articles");
     let index = link_index(&config, &r.entities, &articles, &unpublished);
+    t.lap("  link index");
     render_bodies(
         &mut articles,
         &mut r.entities,
@@ -289,7 +293,9 @@ pub fn resolve(
         entities: r.entities,
         tags,
     };
+    t.lap("  bodies");
     link_relations(&mut site);
+    t.lap("  relations");
     site
 }
 

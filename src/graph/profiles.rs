@@ -19,7 +19,7 @@ impl Entity {
             name: name.to_string(),
             aliases: Vec::new(),
             source: None,
-            body_html: String::new(),
+            body_html: Default::default(),
             summary: String::new(),
             extra: Extra::new(),
             details,
@@ -203,7 +203,7 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
                 .filter(|a| !a.is_empty())
                 .collect(),
             source: Some(doc.path.clone()),
-            body_html: String::new(),
+            body_html: Default::default(),
             summary: String::new(),
             extra: f.extra().clone(),
             details: details(doc, diags),

@@ -14,6 +14,7 @@ pub mod views;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -255,10 +256,40 @@ pub fn render_pages_recorded(
     theme: &Theme,
     pages: &[PageId],
 ) -> Result<Vec<(PageId, Output, std::collections::BTreeSet<Dep>)>> {
-    pages
+    let out: Vec<_> = pages
         .par_iter()
-        .map(|page| render_page(site, theme, page, true).map(|(o, reads)| (page.clone(), o, reads)))
-        .collect()
+        .map(|page| {
+            let start = std::time::Instant::now();
+            let r = render_page(site, theme, page, true).map(|(o, reads)| (page.clone(), o, reads));
+            (page, start.elapsed(), r)
+        })
+        .collect();
+    if std::env::var_os("BRIEFING_TIMINGS").is_some() {
+        report_page_times(out.iter().map(|(p, d, _)| (*p, *d)));
+    }
+    out.into_iter().map(|(_, _, r)| r).collect()
+}
+
+/// For profiling `serve`: how many pages of each kind were rendered, their
+/// total time and the slowest, on stderr.
+fn report_page_times<'p>(times: impl Iterator<Item = (&'p PageId, Duration)>) {
+    let mut kinds: std::collections::BTreeMap<String, (usize, Duration, Duration)> =
+        Default::default();
+    for (page, took) in times {
+        let name = format!("{page:?}");
+        let name = name
+            .split(['(', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let e = kinds.entry(name).or_default();
+        e.0 += 1;
+        e.1 += took;
+        e.2 = e.2.max(took);
+    }
+    for (kind, (n, total, max)) in kinds {
+        eprintln!("timing:   {n} {kind}: {total:?} in all, slowest {max:?}");
+    }
 }
 
 /// The theme's static files, with the site's own laid over them.

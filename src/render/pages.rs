@@ -589,14 +589,14 @@ fn archive_year(r: &Reader, y: i32, ctx: &mut tera::Context) -> PageMeta {
 }
 
 fn sitemap(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
-    let site_newest = extras::newest(r, r.timeline());
+    let lastmod = extras::LastModified::new(r);
     let entries: Vec<extras::SitemapEntry> = r
         .pages()
         .into_iter()
         .filter(|p| p.is_html() && *p != PageId::NotFound)
         .map(|p| extras::SitemapEntry {
             loc: r.config().absolute_url(&p.path()),
-            lastmod: extras::last_modified(r, &p, site_newest).map(|d| d.iso()),
+            lastmod: lastmod.of(r, &p).map(|d| d.iso()),
         })
         .collect();
     ctx.insert("entries", &entries);
