@@ -14,7 +14,7 @@ import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const [dir, ...queries] = process.argv.slice(2);
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json" };
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".txt": "text/plain; charset=utf-8" };
 let fetched = [];
 const server = createServer((req, res) => {
   const url = new URL(req.url, "http://x");

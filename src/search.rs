@@ -20,8 +20,15 @@
 //! - `docs/<n>.json`: `[url, title, kind, date, summary]` for documents
 //!   `n·DOC_CHUNK…`; documents are numbered newest briefing first, then
 //!   profiles, so ties in ranking favour recent briefings;
+//! - `text/<n>.txt`: document `n`'s plain text, fetched only for the
+//!   results shown, to cut an excerpt around the match and to check a
+//!   quoted phrase;
 //! - `filters/<kind>.json`: `{value: [doc delta…]}` for country, leader,
-//!   crisis, tag, kind (a briefing's `kind:`) and type.
+//!   crisis, tag, kind (a briefing's `kind:`) and type, fetched only when
+//!   the reader opens the filters.
+//!
+//! `meta.json` also gives each year's briefings as a range of document
+//! numbers, since they are numbered by date: a date range costs no fetch.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -48,6 +55,9 @@ const SHARD_BYTES: usize = 48 * 1024;
 const TITLE_WEIGHT: u32 = 8;
 /// Summaries shown with results are cut to about this many characters.
 const SUMMARY_CHARS: usize = 240;
+/// A document's stored text is cut to about this many characters, which
+/// bounds what one result can cost a reader to fetch (about 5,000 words).
+const TEXT_CHARS: usize = 32_000;
 
 /// One searchable page.
 #[derive(Clone, Debug)]
@@ -262,8 +272,12 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Outp
             .then_with(|| a.url.cmp(&b.url))
     });
 
+    // The text files first: counting the terms takes each record's text.
+    let texts = text_files(&records);
+    let years = year_ranges(&records);
     let encoded = encoded_postings(&mut records, stemmer);
     let (mut outputs, keys) = term_shards(&encoded)?;
+    outputs.extend(texts);
     outputs.extend(doc_files(&records)?);
     let (filter_files, counts) = filter_files(&records)?;
     outputs.extend(filter_files);
@@ -285,6 +299,7 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Outp
         "docChunk": DOC_CHUNK,
         "shards": keys,
         "filters": counts,
+        "years": years,
     });
     outputs.push(Output {
         path: format!("{DIR}/meta.json"),
@@ -508,6 +523,37 @@ fn doc_files(records: &[Record]) -> Result<Vec<Output>> {
     }
 
     Ok(outputs)
+}
+
+/// One plain-text file per document, for excerpts and phrase checks.
+fn text_files(records: &[Record]) -> Vec<Output> {
+    records
+        .par_iter()
+        .enumerate()
+        .map(|(n, r)| {
+            let words: Vec<&str> = r.text.split_whitespace().collect();
+            Output {
+                path: format!("{DIR}/text/{n}.txt"),
+                bytes: cut(&words.join(" "), TEXT_CHARS).into_bytes(),
+            }
+        })
+        .collect()
+}
+
+/// Each year's briefings as `[first, last]` document numbers: briefings
+/// are numbered newest first, so a year's are consecutive.
+fn year_ranges(records: &[Record]) -> BTreeMap<String, [usize; 2]> {
+    let mut years: BTreeMap<String, [usize; 2]> = BTreeMap::new();
+    for (n, r) in records.iter().enumerate() {
+        if let Some((iso, _)) = &r.date {
+            let year = iso.split('-').next().unwrap_or(iso);
+            years
+                .entry(year.to_string())
+                .and_modify(|y| y[1] = n)
+                .or_insert([n, n]);
+        }
+    }
+    years
 }
 
 /// Filter values to count.

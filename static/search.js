@@ -2,7 +2,9 @@
 // under /search-index/ (its layout is described in src/search.rs), fetching
 // only the files a query needs. /search/?q=Haiti&crisis=Haiti+security+crisis
 // searches "Haiti" within that crisis; country, leader, crisis, tag and type
-// filters are recognised, and a briefing's kind (readout, meeting…). All text is inserted as text, never as HTML.
+// filters are recognised, a briefing's kind (readout, meeting…), and a date
+// range (&from=2022&to=2023). Words in "double quotes" must appear in that
+// order. All text is inserted as text, never as HTML.
 
 // Snowball English (Porter2), the stemmer the index was built with
 // (rust-stemmers in src/search.rs), so "deploying" and "deployment" meet.
@@ -422,22 +424,30 @@ const briefingSearch = (() => {
   const form = root.querySelector(".search-form");
   const input = form.elements.q;
   const filterBox = root.querySelector(".search-filters");
+  const filterList = filterBox.querySelector(".search-filter-list");
   const status = root.querySelector(".search-status");
   const list = root.querySelector(".search-results");
   const more = root.querySelector(".search-more");
   const KINDS = { country: "Country", leader: "Leader", crisis: "Crisis", tag: "Tag", kind: "Briefing kind", type: "Kind" };
+  const YEARS = { from: "From year", to: "To year" };
   const PAGE = 10;
+  // A quoted phrase is checked against the text of results in rank order;
+  // one "Show more" checks at most this many, which bounds what it fetches.
+  const PHRASE_CHECKS = 60;
+  // Words in an excerpt, and before its first match.
+  const WINDOW = 30;
+  const LEAD = 8;
   root.hidden = false;
 
   const { fold, terms, WORD, shardFile, stem } = briefingSearch;
 
   let meta = null;
   const cache = new Map();
-  const load = (path) => {
+  const load = (path, as = "json") => {
     if (!cache.has(path)) {
       cache.set(path, fetch(`${base}${path}?v=${meta.build}`).then((r) => {
         if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-        return r.json();
+        return r[as]();
       }));
     }
     return cache.get(path);
@@ -457,6 +467,14 @@ const briefingSearch = (() => {
 
   // The index holds stems when the site's language has a stemmer.
   const key = (w) => (meta.stemmer === "english" ? stem(w) : w);
+
+  // The quoted phrases of a query, each as index keys; a phrase of one word
+  // is just a word.
+  function phrases(query) {
+    return [...query.matchAll(/["“”„]([^"“”„]+)["“”]/g)]
+      .map((m) => terms(m[1]).map(key))
+      .filter((p) => p.length > 1);
+  }
 
   // Documents matching one query word (as the index keys it), with a
   // score: the stored weight (BM25's term factor, plus a bonus on a
@@ -483,25 +501,46 @@ const briefingSearch = (() => {
     return scores;
   }
 
-  async function filterDocs(kind, value) {
-    // Own properties only: a tag may well be called "constructor".
+  // Every value of a filter with its documents, from deltas.
+  async function filterValues(kind) {
     const all = await load(`filters/${kind}.json`);
-    const postings = Object.hasOwn(all, value) ? all[value] : [];
-    const docs = new Set();
-    let doc = 0;
-    for (const d of postings) docs.add(doc += d);
-    return docs;
+    return new Map(Object.entries(all).map(([value, deltas]) => {
+      let doc = 0;
+      return [value, deltas.map((d) => (doc += d))];
+    }));
+  }
+
+  async function filterDocs(kind, value) {
+    // Own properties only (a tag may well be called "constructor"), which
+    // a Map gives.
+    return new Set((await filterValues(kind)).get(value) || []);
+  }
+
+  // The documents of briefings dated within the years chosen, as a
+  // [first, last] range of document numbers (newest first), or null when
+  // no year is chosen.
+  function dateRange(from, to) {
+    if (!from && !to) return null;
+    let lo = Infinity, hi = -1;
+    for (const [year, [first, last]] of Object.entries(meta.years || {})) {
+      if ((from && year < from) || (to && year > to)) continue;
+      lo = Math.min(lo, first);
+      hi = Math.max(hi, last);
+    }
+    return [lo, hi];
   }
 
   function activeFilters() {
     const out = [];
-    for (const select of filterBox.querySelectorAll("select")) {
+    for (const select of filterList.querySelectorAll("select")) {
       if (select.value) out.push([select.name, select.value]);
     }
     return out;
   }
 
-  async function search(query, filters) {
+  // The query's words, each document's score for all of them (null when
+  // the query has no words: every document), and the quoted phrases.
+  async function scoreWords(query) {
     const words = [...new Set(terms(query).map(key))];
     let scores = null;
     for (const map of await Promise.all(words.map(matches))) {
@@ -513,16 +552,28 @@ const briefingSearch = (() => {
         scores = both;
       }
     }
-    for (const docs of await Promise.all(filters.map(([k, v]) => filterDocs(k, v)))) {
-      if (scores === null) {
-        scores = new Map([...docs].map((d) => [d, 0]));
-      } else {
-        for (const doc of scores.keys()) if (!docs.has(doc)) scores.delete(doc);
-      }
+    return { words, scores, phrases: phrases(query) };
+  }
+
+  // Keep the documents that pass every filter but `except`.
+  async function narrowed(scores, filters, except) {
+    const keep = new Map(scores || Array.from({ length: meta.docs }, (_, d) => [d, 0]));
+    const years = Object.fromEntries(filters.filter(([k]) => k in YEARS));
+    const range = except === "year" ? null : dateRange(years.from, years.to);
+    if (range) for (const doc of keep.keys()) if (doc < range[0] || doc > range[1]) keep.delete(doc);
+    const others = filters.filter(([k]) => !(k in YEARS) && k !== except);
+    for (const docs of await Promise.all(others.map(([k, v]) => filterDocs(k, v)))) {
+      for (const doc of keep.keys()) if (!docs.has(doc)) keep.delete(doc);
     }
+    return keep;
+  }
+
+  async function search(query, filters) {
+    const found = await scoreWords(query);
+    const scores = await narrowed(found.scores, filters, null);
     // Documents are numbered newest briefing first, so ties go to recent ones.
-    const ranked = [...(scores || new Map())].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { words, docs: ranked.map(([doc]) => doc) };
+    const docs = [...scores].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([doc]) => doc);
+    return { ...found, filters, docs, checked: 0, shown: 0 };
   }
 
   // Edit distance with transpositions ("keyna" → "kenya" is 1), given up
@@ -585,28 +636,90 @@ const briefingSearch = (() => {
   async function doc(n) {
     const chunk = await load(`docs/${Math.floor(n / meta.docChunk)}.json`);
     const [url, title, kind, date, summary] = chunk[n % meta.docChunk];
-    return { url, title, kind, date, summary };
+    // The text is only for the excerpt and phrase checks: a result still
+    // shows, with its summary, if it cannot be had.
+    const text = await load(`text/${n}.txt`, "text").catch(() => "");
+    return { url, title, kind, date, summary, text };
   }
 
-  // Text with every word that starts with a query word in <mark>.
+  // The words of `text` as the index keys them, with where each is.
+  function tokens(text) {
+    const out = [];
+    for (const m of text.matchAll(WORD)) {
+      const folded = fold(m[0]);
+      if (Array.from(folded).length < 2) continue;
+      out.push({ at: m.index, end: m.index + m[0].length, key: key(folded) });
+    }
+    return out;
+  }
+
+  // Where in `toks` each phrase starts.
+  function phraseStarts(toks, phraseList) {
+    const starts = new Set();
+    for (const p of phraseList) {
+      for (let i = 0; i + p.length <= toks.length; i++) {
+        if (p.every((k, j) => toks[i + j].key === k)) starts.add(i);
+      }
+    }
+    return starts;
+  }
+
+  function hasPhrases(d, phraseList) {
+    return phraseList.every((p) => [d.title, d.summary, d.text].some((t) => phraseStarts(tokens(t), [p]).size));
+  }
+
+  // About WINDOW words of `text` around its best match: the most distinct
+  // query words, a quoted phrase first; null when no query word is in it.
+  function excerpt(text, words, phraseList) {
+    const toks = tokens(text);
+    const hit = toks.map((t) => words.findIndex((q) => t.key === q || (q.length > 2 && t.key.startsWith(q))));
+    const starts = phraseStarts(toks, phraseList);
+    let best = -1, bestScore = 0;
+    for (let i = 0; i < toks.length; i++) {
+      if (hit[i] < 0) continue;
+      const seen = new Set();
+      for (let j = i; j < Math.min(toks.length, i + WINDOW - LEAD); j++) if (hit[j] >= 0) seen.add(hit[j]);
+      const score = seen.size + (starts.has(i) ? words.length : 0);
+      if (score > bestScore) [best, bestScore] = [i, score];
+    }
+    if (best < 0) return null;
+    const first = Math.max(0, best - LEAD);
+    const last = Math.min(toks.length, first + WINDOW) - 1;
+    const p = document.createElement("p");
+    p.className = "summary excerpt";
+    if (first > 0) p.append("… ");
+    let at = toks[first].at;
+    for (let i = first; i <= last; i++) {
+      if (hit[i] < 0) continue;
+      p.append(text.slice(at, toks[i].at));
+      const mark = document.createElement("mark");
+      mark.textContent = text.slice(toks[i].at, toks[i].end);
+      p.append(mark);
+      at = toks[i].end;
+    }
+    p.append(text.slice(at, last + 1 < toks.length ? toks[last].end : text.length));
+    if (last + 1 < toks.length) p.append(" …");
+    return p;
+  }
+
+  // The summary with every query word in <mark>, for a result whose text
+  // does not hold one (it matched on its title or tags).
   function highlighted(text, words) {
     const p = document.createElement("p");
     p.className = "summary";
     let last = 0;
-    for (const m of text.matchAll(WORD)) {
-      const w = key(fold(m[0]));
-      if (!words.some((q) => w === q || (q.length > 2 && w.startsWith(q)))) continue;
-      p.append(text.slice(last, m.index));
+    for (const t of tokens(text)) {
+      if (!words.some((q) => t.key === q || (q.length > 2 && t.key.startsWith(q)))) continue;
       const mark = document.createElement("mark");
-      mark.textContent = m[0];
-      p.append(mark);
-      last = m.index + m[0].length;
+      mark.textContent = text.slice(t.at, t.end);
+      p.append(text.slice(last, t.at), mark);
+      last = t.end;
     }
     p.append(text.slice(last));
     return p;
   }
 
-  function item(d, words) {
+  function item(d, result) {
     const li = document.createElement("li");
     li.className = "card";
     const info = document.createElement("p");
@@ -619,22 +732,59 @@ const briefingSearch = (() => {
     a.textContent = d.title;
     h.append(a);
     li.append(h, info);
-    if (d.summary) li.append(highlighted(d.summary, words));
+    // The excerpt comes from the text, or from the summary when only the
+    // summary holds the quoted phrase.
+    const has = (t) => t && phraseStarts(tokens(t), result.phrases).size > 0;
+    const source = result.phrases.length && !has(d.text) && has(d.summary) ? d.summary : d.text;
+    const cut = result.words.length ? excerpt(source, result.words, result.phrases) : null;
+    if (cut) li.append(cut);
+    else if (d.summary) li.append(highlighted(d.summary, result.words));
     return li;
   }
 
+  // The next results to show. With a quoted phrase, candidates are checked
+  // in rank order until a page is found or PHRASE_CHECKS were read.
+  async function nextPage(result) {
+    if (!result.phrases.length) {
+      const next = result.docs.slice(result.checked, result.checked + PAGE);
+      result.checked += next.length;
+      return Promise.all(next.map(doc));
+    }
+    const found = [];
+    let budget = PHRASE_CHECKS;
+    while (found.length < PAGE && result.checked < result.docs.length && budget > 0) {
+      const batch = result.docs.slice(result.checked, result.checked + Math.min(PAGE, budget));
+      result.checked += batch.length;
+      budget -= batch.length;
+      for (const d of await Promise.all(batch.map(doc))) if (hasPhrases(d, result.phrases)) found.push(d);
+    }
+    return found;
+  }
+
   let run = 0;
-  let shown = [];
   let current = null;
 
   async function showMore() {
     const mine = run;
-    const next = current.docs.slice(shown.length, shown.length + PAGE);
-    const docs = await Promise.all(next.map(doc));
+    const result = current;
+    const docs = await nextPage(result);
     if (mine !== run) return;
-    for (const d of docs) list.append(item(d, current.words));
-    shown = shown.concat(next);
-    more.hidden = shown.length >= current.docs.length;
+    for (const d of docs) list.append(item(d, result));
+    result.shown += docs.length;
+    more.hidden = result.checked >= result.docs.length;
+    announce(result);
+  }
+
+  function announce(result) {
+    const query = input.value.trim();
+    const within = result.filters.map(([k, v]) => `${(KINDS[k] || YEARS[k]).toLowerCase()} “${v}”`).join(", ");
+    // A phrase search counts what it has checked so far; it can only know
+    // the whole count once every page with all the words was read.
+    const partial = result.phrases.length > 0 && result.checked < result.docs.length;
+    const n = result.phrases.length ? result.shown : result.docs.length;
+    status.textContent = `${n === 0 ? "No" : n} result${n === 1 ? "" : "s"}${partial ? " so far" : ""}`
+      + (query ? ` for “${query}”` : "") + (within ? ` in ${within}` : "") + "."
+      + (partial ? ` Checked ${result.checked} of the ${result.docs.length} pages with every word for the exact phrase.` : "");
   }
 
   async function update() {
@@ -648,9 +798,9 @@ const briefingSearch = (() => {
     history.replaceState(null, "", qs ? `?${qs}` : location.pathname);
     list.replaceChildren();
     more.hidden = true;
-    shown = [];
     if (!terms(query).length && !filters.length) {
       status.textContent = query ? "Type a longer word to search." : "";
+      if (filterBox.open) showCounts(null, filters);
       return;
     }
     status.textContent = "Searching…";
@@ -661,11 +811,8 @@ const briefingSearch = (() => {
       // The count is announced once the first results are on the page.
       await showMore();
       if (mine !== run) return;
-      const n = result.docs.length;
-      const within = filters.map(([k, v]) => `${KINDS[k].toLowerCase()} “${v}”`).join(", ");
-      status.textContent = `${n === 0 ? "No" : n} result${n === 1 ? "" : "s"}`
-        + (query ? ` for “${query}”` : "") + (within ? ` in ${within}` : "") + ".";
-      if (n === 0 && query) {
+      if (filterBox.open) showCounts(result, filters);
+      if (result.docs.length === 0 && query) {
         const better = await suggestion(query);
         if (mine === run && better) status.append(" ", didYouMean(better));
       }
@@ -674,27 +821,67 @@ const briefingSearch = (() => {
     }
   }
 
+  // Each filter value's count among the results of the query with every
+  // other filter applied, so a reader sees what a choice would leave.
+  // Fetches the filter files, so it runs only once the filters are open.
+  async function showCounts(result, filters) {
+    const mine = run;
+    const scores = result ? result.scores : null;
+    const counts = {};
+    for (const kind of Object.keys(KINDS)) {
+      if (!filterList.querySelector(`select[name="${kind}"]`)) continue;
+      const docs = await narrowed(scores, filters, kind);
+      counts[kind] = new Map([...(await filterValues(kind))].map(([v, list]) => [v, list.filter((d) => docs.has(d)).length]));
+    }
+    const docs = await narrowed(scores, filters, "year");
+    counts.year = new Map(Object.entries(meta.years || {}).map(([y, [first, last]]) => {
+      let n = 0;
+      for (const d of docs.keys()) if (d >= first && d <= last) n++;
+      return [y, n];
+    }));
+    if (mine !== run) return;
+    for (const select of filterList.querySelectorAll("select")) {
+      const c = counts[select.name in YEARS ? "year" : select.name];
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const n = c.get(option.value) || 0;
+        option.textContent = `${option.value} (${n})`;
+        option.disabled = n === 0 && option.value !== select.value;
+      }
+    }
+    filterBox.querySelector(".search-filter-note").hidden = false;
+  }
+
+  function addSelect(name, label, values, params) {
+    const wrap = document.createElement("p");
+    const lab = document.createElement("label");
+    const select = document.createElement("select");
+    select.name = name;
+    select.id = `search-${name}`;
+    lab.htmlFor = select.id;
+    lab.textContent = label;
+    select.append(new Option(name in YEARS ? "Any year" : `Any ${label.toLowerCase()}`, ""));
+    for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
+    const wanted = params.get(name);
+    if (wanted && values.some(([v]) => v === wanted)) select.value = wanted;
+    select.addEventListener("change", update);
+    wrap.append(lab, select);
+    filterList.append(wrap);
+  }
+
   function buildFilters(params) {
     for (const [kind, label] of Object.entries(KINDS)) {
       const values = Object.entries(meta.filters[kind] || {});
-      if (!values.length) continue;
-      const wrap = document.createElement("p");
-      const lab = document.createElement("label");
-      const select = document.createElement("select");
-      select.name = kind;
-      select.id = `search-${kind}`;
-      lab.htmlFor = select.id;
-      lab.textContent = label;
-      const any = new Option(`Any ${label.toLowerCase()}`, "");
-      select.append(any);
-      for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
-      const wanted = params.get(kind);
-      if (wanted && Object.hasOwn(meta.filters[kind], wanted)) select.value = wanted;
-      select.addEventListener("change", update);
-      wrap.append(lab, select);
-      filterBox.append(wrap);
+      if (values.length) addSelect(kind, label, values, params);
     }
-    filterBox.hidden = !filterBox.querySelector("select");
+    const years = Object.entries(meta.years || {}).map(([y, [first, last]]) => [y, last - first + 1]).reverse();
+    if (years.length > 1) for (const [name, label] of Object.entries(YEARS)) addSelect(name, label, years, params);
+    filterBox.hidden = !filterList.querySelector("select");
+    // A search that arrives with filters shows them open.
+    if (activeFilters().length) filterBox.open = true;
+    filterBox.addEventListener("toggle", () => {
+      if (filterBox.open) update();
+    });
   }
 
   let timer;

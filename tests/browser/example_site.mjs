@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const site = join(root, "target", "example-site");
 export const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".ics": "text/calendar" };
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".ics": "text/calendar", ".txt": "text/plain; charset=utf-8" };
 
 /// Every HTML page's URL path, sorted.
 export function htmlPages(dir = site) {

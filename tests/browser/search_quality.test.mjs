@@ -34,6 +34,8 @@ export const QUERIES = [
   ["mediation", "Kenya", false],
   ["deployment", "Haiti and Kenya open diplomatic relations", false],
   ["Haitian security crisis", "Haiti security crisis", true],
+  // Only this briefing has the two words side by side (in its summary).
+  ['"security mission"', "Haiti and Kenya open diplomatic relations", true],
 ];
 
 let server, browser, page;
@@ -62,6 +64,68 @@ test("each query finds what a reader means in the top three", async () => {
     if (rank === 0 || (first && rank !== 1)) wrong.push(`${query}: ${expected} at ${rank || "none"} of ${JSON.stringify(titles)}`);
   }
   assert.deepEqual(wrong, []);
+});
+
+test("a quoted phrase matches the words in that order only", async () => {
+  const status = () => page.$eval(".search-status", (e) => e.textContent);
+  await top("security mission");
+  assert.match(await status(), /^4 results/);
+  await top('"security mission"');
+  assert.match(await status(), /^1 result for/);
+  const marks = await page.$$eval(".search-results .card:first-child mark", (ms) => ms.map((m) => m.textContent));
+  assert.deepEqual(marks, ["security", "mission"]);
+});
+
+test("results show an excerpt around the match, from the text", async () => {
+  // "deploying" is in the briefing's text, not in its summary.
+  await top("deployment");
+  const excerpt = await page.$eval(".search-results .card:first-child .summary", (p) => ({
+    text: p.textContent,
+    marks: [...p.querySelectorAll("mark")].map((m) => m.textContent),
+  }));
+  assert.deepEqual(excerpt.marks, ["deploying"]);
+  assert.match(excerpt.text, /^… .+ …$/);
+  assert.ok(excerpt.text.split(" ").length <= 34, excerpt.text);
+});
+
+test("filters count what each choice leaves of this search, and narrow by year", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "briefing-facets-"));
+  const brief = (name, date, country, text) => writeFileSync(
+    join(dir, "content", "articles", `${name}.md`),
+    `---\ntitle: "${name}"\ndate: ${date}\ncountries: [${country}]\n---\n${text}\n`,
+  );
+  try {
+    mkdirSync(join(dir, "content", "articles"), { recursive: true });
+    brief("a", "2022-03-01", "Kenya", "Talks on the border.");
+    brief("b", "2023-03-01", "Kenya", "Talks on trade.");
+    brief("c", "2023-04-01", "Sudan", "Talks in Jeddah.");
+    brief("d", "2023-05-01", "Sudan", "A budget vote.");
+    execFileSync(binary, ["build", dir, "--output", join(dir, "public")], { stdio: "pipe" });
+    const other = await serveExampleSite(join(dir, "public"));
+    const options = (id) => page.$$eval(`#${id} option`, (os) => os.slice(1).map((o) => `${o.textContent}${o.disabled ? " off" : ""}`));
+    const settled = (text) => page.waitForFunction((t) => document.querySelector(".search-status")?.textContent.startsWith(t), text);
+    try {
+      await page.goto(`${other.base}/search/?q=talks`);
+      await settled("3 results");
+      await page.click(".search-filters summary");
+      await page.waitForSelector(".search-filter-note:not([hidden])");
+      assert.deepEqual(await options("search-country"), ["Kenya (2)", "Sudan (1)"]);
+      assert.deepEqual(await options("search-from"), ["2023 (2)", "2022 (1)"]);
+      await page.selectOption("#search-from", "2023");
+      await settled("2 results");
+      await page.waitForFunction(() => document.querySelector("#search-country option[value=Kenya]").textContent === "Kenya (1)");
+      assert.deepEqual(await options("search-country"), ["Kenya (1)", "Sudan (1)"]);
+      // A search arriving with filters shows them, open.
+      await page.goto(`${other.base}/search/?q=talks&to=2022`);
+      await settled("1 result");
+      assert.equal(await page.$eval(".search-filters", (d) => d.open), true);
+      assert.equal(await page.$eval(".search-results .card-title a", (a) => a.textContent), "a");
+    } finally {
+      other.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("a query with no results suggests the nearest word", async () => {
