@@ -34,6 +34,9 @@ export const QUERIES = [
   ["mediation", "Kenya", false],
   ["deployment", "Haiti and Kenya open diplomatic relations", false],
   ["Haitian security crisis", "Haiti security crisis", true],
+  // Accents: the text says "Moïse", the alias "República Dominicana".
+  ["Jovenel Moise", ["Ariel Henry", "Haiti security crisis"], false],
+  ["Republica Dominicana", "Dominican Republic", true],
   // Only this briefing has the two words side by side (in its summary).
   ['"security mission"', "Haiti and Kenya open diplomatic relations", true],
 ];
