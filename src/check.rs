@@ -44,7 +44,64 @@ pub fn editorial(site: &Site) -> Vec<Diagnostic> {
     let mut out = article_checks(site);
     out.extend(profile_checks(site, site.config.today));
     out.extend(map_checks(site));
+    out.extend(placeholder_checks(site));
     out
+}
+
+/// Stubs from `briefing new` published as they were written, and countries
+/// with no region (the countries index lists them under "Other").
+fn placeholder_checks(site: &Site) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    // The summary is the first paragraph as plain text, so compare its
+    // first sentence, which has no markup.
+    let first_line = crate::scaffold::ARTICLE_PLACEHOLDER
+        .split_inclusive(". ")
+        .next()
+        .unwrap_or_default()
+        .trim_end();
+    for a in site.articles.values() {
+        if a.summary.starts_with(first_line) {
+            out.push(
+                placeholder(&site.config.site_dir, &a.source, first_line)
+                    .with_help("write the briefing in place of this line (and `summary:` if you want one of your own)"),
+            );
+        }
+    }
+    for e in site.entities.values() {
+        let Some(source) = &e.source else { continue };
+        let stub = crate::scaffold::profile_placeholder(&e.name);
+        if e.summary == stub {
+            out.push(placeholder(&site.config.site_dir, source, &stub).with_help(
+                "write a sentence or two about who or what this is, in place of this line",
+            ));
+        }
+        if let Details::Country(c) = &e.details {
+            if c.region.is_none() {
+                out.push(
+                    Diagnostic::warning(format!("country {} has no `region`", e.name))
+                        .in_file(source)
+                        .with_help("add `region: East Africa` (or the like): the countries index groups countries by region, and lists those without one under \"Other\""),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A warning that `source` still holds the placeholder text `line`, at
+/// the line where it is.
+fn placeholder(site_dir: &std::path::Path, source: &std::path::Path, line: &str) -> Diagnostic {
+    let text = std::fs::read_to_string(site_dir.join(source)).unwrap_or_default();
+    let at = text
+        .lines()
+        .position(|l| l.starts_with(line))
+        .map(|i| i + 1);
+    let d =
+        Diagnostic::warning("still holds the placeholder text from `briefing new`").in_file(source);
+    match at {
+        Some(n) => d.at_line(n),
+        None => d,
+    }
 }
 
 /// Countries the world map cannot place: it would silently leave them out.

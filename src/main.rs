@@ -97,6 +97,13 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Print a shell completion script, e.g. `briefing completions bash > ~/.local/share/bash-completion/completions/briefing`
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `briefing man > ~/.local/share/man/man1/briefing.1`
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -199,6 +206,15 @@ fn main() -> ExitCode {
             format,
         ),
         Command::New { what } => new(what),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "briefing", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(<Cli as clap::CommandFactory>::command())
+            .render(&mut std::io::stdout())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
         Command::Init { dir } => briefing::scaffold::init(&dir, chrono::Local::now().date_naive())
             .map(|paths| {
                 for p in paths {

@@ -94,9 +94,18 @@ pub fn new_article(
         tags: Vec::new(),
         draft: true,
     });
-    let body = "\nWrite the briefing here. The first paragraph becomes the summary unless `summary` is set.\nRemove `draft: true` to publish it.\n";
-    create_new(&path, &format!("{fm}{body}"))?;
+    create_new(&path, &format!("{fm}\n{ARTICLE_PLACEHOLDER}\n"))?;
     Ok(path)
+}
+
+/// The body `new article` writes; `check` warns while a briefing still
+/// starts with it.
+pub const ARTICLE_PLACEHOLDER: &str = "Write the briefing here. The first paragraph becomes the summary unless `summary` is set.\nRemove `draft: true` to publish it.";
+
+/// The body `new country` (leader, crisis) writes; `check` warns while a
+/// profile still holds it.
+pub fn profile_placeholder(name: &str) -> String {
+    format!("A short profile of {name}: replace this line with your own.")
 }
 
 /// Write a profile stub for `name` and return its path.
@@ -117,23 +126,23 @@ pub fn new_profile(site_dir: &Path, kind: EntityKind, name: &str) -> Result<Path
         EntityKind::Leader => "aliases: []\ncountry:\noffice:\nterm:\n  from:\n",
         EntityKind::Crisis => "aliases: []\nstatus: active\nstarted:\ncountries: []\n",
     };
-    let text = format!("---\n{name_line}\n{fields}---\nA short profile of {name}.\n");
+    let text = format!(
+        "---\n{name_line}\n{fields}---\n{}\n",
+        profile_placeholder(name)
+    );
     create_new(&path, &text)?;
     Ok(path)
 }
 
-/// Create a new site in `dir`, which must be empty or missing. Returns the
-/// paths written.
+/// Create a new site in `dir`, which must be missing or hold nothing but
+/// dotfiles (a fresh `git init`, an `.editorconfig`). Returns the paths
+/// written.
 pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
-    if dir.exists() {
-        let mut entries =
-            fs::read_dir(dir).with_context(|| format!("could not read {}", dir.display()))?;
-        if entries.next().is_some() {
-            bail!(
-                "{} is not empty; `briefing init` only creates a site in an empty or new folder",
-                dir.display()
-            );
-        }
+    if let Some(name) = first_visible_entry(dir)? {
+        bail!(
+            "{} already holds `{name}`; `briefing init` only creates a site in a new folder or one with nothing but dotfiles (such as .git). Choose another folder, or move it out",
+            dir.display()
+        );
     }
     let mut written = Vec::new();
     let site = dir.join("site.yaml");
@@ -142,20 +151,55 @@ pub fn init(dir: &Path, today: NaiveDate) -> Result<Vec<PathBuf>> {
         "title: My briefings\ndescription: Briefings on countries, leaders and crises.\nlanguage: en\nbase_url: /\nraw_html: false\n",
     )?;
     written.push(site);
-    written.push(new_profile(dir, EntityKind::Country, "Kenya")?);
-    let article = new_article(
-        dir,
-        "Welcome to your briefing site",
-        today,
-        &["Kenya".to_string()],
-        &[],
-        &[],
-    )?;
-    // The sample is published, not a draft, so the first build shows it.
-    let text = fs::read_to_string(&article)?.replace("draft: true\n", "draft: false\n");
-    fs::write(&article, text)?;
-    written.push(article);
+    written.push(sample_country(dir)?);
+    written.push(sample_article(dir, today)?);
     Ok(written)
+}
+
+/// The name of an entry of `dir` that is not a dotfile, if any.
+fn first_visible_entry(dir: &Path) -> Result<Option<String>> {
+    if !dir.exists() {
+        return Ok(None);
+    }
+    let entries = fs::read_dir(dir).with_context(|| format!("could not read {}", dir.display()))?;
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
+}
+
+/// The sample country, filled in so that it builds without warnings.
+fn sample_country(dir: &Path) -> Result<PathBuf> {
+    let path = dir.join("content/countries/kenya.md");
+    create_new(
+        &path,
+        "---\nname: Kenya\niso: KE\nregion: East Africa\ncapital: Nairobi\n---\nA sample profile: a country gets a page like this one, listing every briefing that names it. Edit it, or delete it with the sample briefing.\n",
+    )?;
+    Ok(path)
+}
+
+/// The sample briefing: published, so the first build shows it.
+fn sample_article(dir: &Path, today: NaiveDate) -> Result<PathBuf> {
+    let path = dir
+        .join("content/articles")
+        .join(today.format("%Y").to_string())
+        .join(format!("{}-welcome.md", today.format("%Y-%m-%d")));
+    let fm = front_matter(&NewArticle {
+        title: "Welcome to your briefing site",
+        date: today.format("%Y-%m-%d").to_string(),
+        summary: "A sample briefing, tagged with the sample country.",
+        countries: &["Kenya".to_string()],
+        leaders: &[],
+        crises: &[],
+        tags: vec!["sample".to_string()],
+        draft: false,
+    });
+    let body = "\nThis sample briefing is published. Names in the text such as Kenya link to their pages.\n\nWrite your own with `briefing new article \"A title\" --country Kenya`: it starts as a draft (`draft: true`), shown by `briefing serve --drafts` and published once you remove that line.\n";
+    create_new(&path, &format!("{fm}{body}"))?;
+    Ok(path)
 }
 
 #[cfg(test)]
@@ -211,14 +255,24 @@ mod tests {
     }
 
     #[test]
-    fn init_refuses_a_folder_that_is_not_empty() {
+    fn init_accepts_dotfiles_and_refuses_real_content() {
+        let today = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let repo = tempfile::tempdir().unwrap();
+        fs::create_dir(repo.path().join(".git")).unwrap();
+        fs::write(repo.path().join(".gitignore"), "public/\n").unwrap();
+        let written = init(repo.path(), today).unwrap();
+        assert_eq!(written.len(), 3);
+        assert_eq!(
+            fs::read_to_string(repo.path().join(".gitignore")).unwrap(),
+            "public/\n"
+        );
+
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("notes.txt"), "mine").unwrap();
-        let today = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         assert!(init(dir.path(), today)
             .unwrap_err()
             .to_string()
-            .contains("not empty"));
+            .contains("already holds `notes.txt`"));
         assert_eq!(
             fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
             "mine"

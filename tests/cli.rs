@@ -158,6 +158,78 @@ fn new_and_init_write_files_that_build() {
     assert!(dir
         .join("public/countries/cote-divoire/index.html")
         .is_file());
+
+    // The fresh site checks clean; the stubs do not, until they are written.
+    let fresh = tempfile::tempdir().unwrap();
+    briefing().arg("init").arg(fresh.path()).assert().success();
+    let out = check_text(fresh.path(), &["--drafts"]);
+    assert!(
+        out.contains("no problems") || !out.contains("warning"),
+        "{out}"
+    );
+    let out = check_text(&dir, &["--drafts"]);
+    assert!(out.contains("content/countries/cote-divoire.md\n"), "{out}");
+    assert!(
+        out.contains("8       warning still holds the placeholder text from `briefing new`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning country Côte d'Ivoire has no `region`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-talks-in-nairobi.md\n  14      warning still holds the placeholder text"),
+        "{out}"
+    );
+}
+
+/// `check`'s text report, colourless.
+fn check_text(site: &std::path::Path, args: &[&str]) -> String {
+    let out = briefing()
+        .arg("check")
+        .arg(site)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn init_works_in_a_fresh_git_repository() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    briefing().arg("init").arg(dir.path()).assert().success();
+    assert!(dir.path().join("site.yaml").is_file());
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let other = tempfile::tempdir().unwrap();
+    std::fs::write(other.path().join("notes.txt"), "mine").unwrap();
+    let out = briefing().arg("init").arg(other.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already holds `notes.txt`"));
+}
+
+#[test]
+fn completions_and_man_page_are_printed() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = briefing().args(["completions", shell]).output().unwrap();
+        assert!(out.status.success());
+        let script = String::from_utf8(out.stdout).unwrap();
+        // Every subcommand is offered.
+        for sub in ["build", "serve", "check", "new", "init"] {
+            assert!(script.contains(sub), "{shell} completion lacks {sub}");
+        }
+    }
+    let out = briefing().arg("man").output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH briefing 1"), "{page}");
+    assert!(page.contains("serve"), "{page}");
+    let out = briefing().arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        format!("briefing {}", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 /// `check --format json` prints one JSON document whatever goes wrong, so
