@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::content::EntityId;
 use crate::diagnostics::Diagnostic;
@@ -118,13 +120,30 @@ impl LinkIndex {
         use std::hash::{Hash, Hasher};
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         match lookup {
-            Lookup::Wiki(key) => self.wiki.get(key).hash(&mut h),
+            Lookup::Wiki(key) => match self.wiki.get(key) {
+                Some(target) => Some(target).hash(&mut h),
+                // A miss's warning names the nearest match, which is part
+                // of the answer: a new near name must refresh the warning.
+                None => self.nearest_wiki(key).hash(&mut h),
+            },
             Lookup::Path(p) => {
                 self.articles_by_path.get(p).hash(&mut h);
                 self.unpublished.get(p).hash(&mut h);
             }
         }
         h.finish()
+    }
+
+    /// For a `[[wikilink]]` that matches nothing: the name it was probably
+    /// meant to be, as written in a profile (or the slug of a briefing).
+    pub fn nearest_wiki(&self, key: &str) -> Option<String> {
+        let near = crate::diagnostics::nearest(key, self.wiki.keys().map(String::as_str))?;
+        let name = self
+            .mention_targets
+            .iter()
+            .find(|(name, _, _)| slugify(name) == near)
+            .map(|(name, _, _)| name.clone());
+        Some(name.unwrap_or_else(|| near.to_string()))
     }
 
     /// Every name recognised in prose, with its entity and URL.
@@ -186,6 +205,10 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        // GitHub's alerts (`> [!NOTE]`), drawn as callouts.
+        | Options::ENABLE_GFM
+        // Curly quotes, dashes and ellipses, in headings too.
+        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Render one Markdown body.
@@ -203,6 +226,7 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
         link_stack: Vec::new(),
         image_stack: Vec::new(),
         paragraphs_seen: 0,
+        callouts: Vec::new(),
         in_first_paragraph: false,
         linked: HashSet::new(),
         mentioned: HashSet::new(),
@@ -233,6 +257,8 @@ struct Pass<'d, 'a> {
     /// For each open image: whether we emitted it (unsafe ones are dropped).
     image_stack: Vec<bool>,
     paragraphs_seen: usize,
+    /// For each open callout: the index of its opening event, and its kind.
+    callouts: Vec<(usize, BlockQuoteKind)>,
     in_first_paragraph: bool,
     linked: HashSet<EntityId>,
     mentioned: HashSet<EntityId>,
@@ -288,6 +314,12 @@ impl<'d, 'a> Pass<'d, 'a> {
                 self.headings.extend(self.heading.take());
                 self.events.push(Event::End(TagEnd::Heading(level)));
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                // Filled in at the end, once a title of its own is known.
+                self.callouts.push((self.events.len(), kind));
+                self.events.push(Event::Html(CowStr::Borrowed("")));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => self.close_callout(),
             Event::FootnoteReference(label) => {
                 self.events
                     .push(Event::FootnoteReference(footnote_id(&label).into()));
@@ -369,6 +401,39 @@ impl<'d, 'a> Pass<'d, 'a> {
             &mut self.out.mentions,
             &mut self.events,
         );
+    }
+
+    /// Close a callout: a box with its kind as title ("Note", "Warning"),
+    /// or the callout's own title when its first paragraph is nothing but
+    /// bold text (`**Key points**`). Events are blanked, not removed, so
+    /// the heading indices taken so far stay right.
+    fn close_callout(&mut self) {
+        let Some((start, kind)) = self.callouts.pop() else {
+            return;
+        };
+        let (class, mut title) = match kind {
+            BlockQuoteKind::Note => ("note", "Note".to_string()),
+            BlockQuoteKind::Tip => ("tip", "Tip".to_string()),
+            BlockQuoteKind::Important => ("important", "Important".to_string()),
+            BlockQuoteKind::Warning => ("warning", "Warning".to_string()),
+            BlockQuoteKind::Caution => ("caution", "Caution".to_string()),
+        };
+        if let [Event::Start(Tag::Paragraph), Event::Start(Tag::Strong), Event::Text(t), Event::End(TagEnd::Strong), Event::End(TagEnd::Paragraph), ..] =
+            &self.events[start + 1..]
+        {
+            title = t.to_string();
+            for e in &mut self.events[start + 1..start + 6] {
+                *e = Event::Html(CowStr::Borrowed(""));
+            }
+        }
+        self.events[start] = Event::Html(
+            format!(
+                "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{}</p>\n",
+                crate::text::escape_html(&title)
+            )
+            .into(),
+        );
+        self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
     }
 
     /// A label defined twice would give two elements one id; the
@@ -649,12 +714,16 @@ fn resolve_link(
         ask(Lookup::Wiki(key.clone()));
         return match index.wiki.get(&key) {
             Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.clone()),
-            None => LinkTarget::Drop(
-                Diagnostic::warning(format!(
+            None => LinkTarget::Drop(match index.nearest_wiki(&key) {
+                Some(near) => Diagnostic::warning(format!(
+                    "[[{dest}]] matches no country, leader, crisis or briefing; did you mean [[{near}]]?"
+                ))
+                .with_help(format!("write [[{near}]], or add a profile or alias named {name}")),
+                None => Diagnostic::warning(format!(
                     "[[{dest}]] matches no country, leader, crisis or briefing"
                 ))
                 .with_help("check the spelling, or add a profile or alias with that name"),
-            ),
+            }),
         };
     }
     let (path, fragment) = split_fragment(dest);
@@ -872,6 +941,41 @@ Text.
             tagged: &tagged,
         };
         render(body, &ctx, &index())
+    }
+
+    #[test]
+    fn alerts_become_callouts_with_their_own_title_if_given() {
+        let out = render_with(
+            "> [!WARNING]\n> Talks <b>may</b> stall.\n\n> [!IMPORTANT]\n> **Key points**\n>\n> - One\n\n> Plain quote.\n",
+            &[],
+        );
+        insta::assert_snapshot!(&*out.html, @r#"
+        <div class="callout callout-warning" role="note">
+        <p class="callout-title">Warning</p>
+        <p>Talks may stall.</p>
+        </div>
+        <div class="callout callout-important" role="note">
+        <p class="callout-title">Key points</p>
+        <ul>
+        <li>One</li>
+        </ul>
+        </div>
+        <blockquote>
+        <p>Plain quote.</p>
+        </blockquote>
+        "#);
+    }
+
+    #[test]
+    fn quotes_and_dashes_are_typographic_in_text_and_headings() {
+        let out = render_with(
+            "## Agree on the \"how\" -- now\n\nIt's 2023---\"late\"...\n",
+            &[],
+        );
+        assert_eq!(
+            &*out.html,
+            "<h2 id=\"agree-on-the-how-now\">Agree on the “how” – now</h2>\n<p>It’s 2023—“late”…</p>\n"
+        );
     }
 
     #[test]

@@ -39,7 +39,7 @@ use rayon::prelude::*;
 use crate::content::EntityKind;
 use crate::graph::{Article, Entity};
 use crate::render::Output;
-use crate::text::strip_tags;
+use crate::text::{shorten, strip_tags};
 use crate::Site;
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -512,7 +512,7 @@ fn doc_files(records: &[Record]) -> Result<Vec<Output>> {
                     r.title,
                     r.kind,
                     r.date.as_ref().map(|d| d.1.as_str()).unwrap_or(""),
-                    cut(&r.summary, SUMMARY_CHARS),
+                    shorten(&r.summary, SUMMARY_CHARS),
                 ])
             })
             .collect();
@@ -534,7 +534,7 @@ fn text_files(records: &[Record]) -> Vec<Output> {
             let words: Vec<&str> = r.text.split_whitespace().collect();
             Output {
                 path: format!("{DIR}/text/{n}.txt"),
-                bytes: cut(&words.join(" "), TEXT_CHARS).into_bytes(),
+                bytes: shorten(&words.join(" "), TEXT_CHARS).into_bytes(),
             }
         })
         .collect()
@@ -653,22 +653,6 @@ pub fn shard_file(key: &str) -> String {
         }
         s
     }
-}
-
-/// At most `max` characters of `text`, cut at a word boundary with an
-/// ellipsis.
-fn cut(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_string();
-    }
-    let end = text
-        .char_indices()
-        .nth(max)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len());
-    let head = &text[..end];
-    let head = head.rfind(' ').map(|i| &head[..i]).unwrap_or(head);
-    format!("{}…", head.trim_end_matches([',', ';', ':', '.', ' ']))
 }
 
 /// Give the calling thread the lowest scheduling priority (Linux applies
@@ -839,7 +823,7 @@ mod tests {
 
     #[test]
     fn summaries_are_cut_at_a_word() {
-        assert_eq!(cut("one two three", 9), "one two…");
-        assert_eq!(cut("short", 9), "short");
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("short", 9), "short");
     }
 }

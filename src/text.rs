@@ -30,6 +30,31 @@ pub fn fold(s: &str) -> String {
     slugify(s)
 }
 
+/// At most `max` characters of `text`, cut at a word boundary with an
+/// ellipsis, never inside a word ("African Union tr…").
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let end = text
+        .char_indices()
+        .nth(max)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let head = &text[..end];
+    // Cut at the last space unless the character after the cut starts a
+    // new word anyway.
+    let next_is_space = text[end..].starts_with(char::is_whitespace);
+    let head = match head.rfind(char::is_whitespace) {
+        Some(i) if !next_is_space => &head[..i],
+        _ => head,
+    };
+    format!(
+        "{}…",
+        head.trim_end_matches(|c: char| c.is_whitespace() || ",;:.–—-".contains(c))
+    )
+}
+
 /// `p` with `.` and `..` resolved by name alone, without touching the
 /// disk: `content/articles/../x.md` is `content/x.md`.
 pub fn normalise_path(p: &std::path::Path) -> std::path::PathBuf {
@@ -246,6 +271,18 @@ pub fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shortening_cuts_between_words() {
+        let s = "Talks with the African Union transition mission";
+        assert_eq!(shorten(s, 100), s);
+        // The cut falls inside "transition": the word goes whole.
+        assert_eq!(shorten(s, 33), "Talks with the African Union…");
+        // The cut falls on a space: nothing is lost before it.
+        assert_eq!(shorten(s, 28), "Talks with the African Union…");
+        assert_eq!(shorten("Sudan, Kenya and Haiti", 6), "Sudan…");
+        assert_eq!(shorten("Antidisestablishment", 5), "Antid…");
+    }
 
     #[test]
     fn slugs_are_ascii_and_stable() {

@@ -57,6 +57,14 @@ fn check_lists_every_finding_grouped_by_file() {
         near.contains("4       warning `Keyna` matches no country profile; did you mean Kenya?"),
         "{near}"
     );
+    assert!(
+        near.contains("8       warning [[Sudann]] matches no country, leader, crisis or briefing; did you mean [[Sudan]]?"),
+        "{near}"
+    );
+    assert!(
+        near.contains("warning [[Zzyzx]] matches no country, leader, crisis or briefing\n"),
+        "{near}"
+    );
     assert!(section("content/leaders/mystery.md").contains("country `Atlantis` has no profile"));
     assert!(section("content/leaders/nowhere.md").contains("has no `country`"));
     assert!(section("content/crises/old-war.md")

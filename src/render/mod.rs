@@ -73,6 +73,7 @@ impl Theme {
         // but makes every URL in the page source unreadable. Ours escapes the
         // five characters that matter in content and quoted attributes.
         tera.set_escape_fn(crate::text::escape_html);
+        tera.register_filter("shorten", shorten_filter);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context(
@@ -93,6 +94,24 @@ impl Theme {
             warnings,
         })
     }
+}
+
+/// `{{ text | shorten(length=160) }}`: like Tera's `truncate`, but cut on
+/// a word boundary.
+fn shorten_filter(
+    value: &tera::Value,
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::msg("`shorten` takes text"))?;
+    let length = match args.get("length") {
+        Some(v) => v
+            .as_u64()
+            .ok_or_else(|| tera::Error::msg("`shorten`'s `length` is a whole number"))?,
+        None => 255,
+    };
+    Ok(crate::text::shorten(text, length as usize).into())
 }
 
 /// Refuse templates that include themselves, directly or through others:
