@@ -69,11 +69,15 @@ fn placeholder_checks(site: &Site) -> Vec<Diagnostic> {
     }
     for e in site.entities.values() {
         let Some(source) = &e.source else { continue };
-        let stub = crate::scaffold::profile_placeholder(&e.name);
-        if e.summary == stub {
-            out.push(placeholder(&site.config.site_dir, source, &stub).with_help(
-                "write a sentence or two about who or what this is, in place of this line",
-            ));
+        if e.summary.starts_with("A short profile of ")
+            && e.summary
+                .ends_with(crate::scaffold::PROFILE_PLACEHOLDER_END)
+        {
+            out.push(
+                placeholder(&site.config.site_dir, source, "A short profile of ").with_help(
+                    "write a sentence or two about who or what this is, in place of this line",
+                ),
+            );
         }
         if let Details::Country(c) = &e.details {
             if c.region.is_none() {

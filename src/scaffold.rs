@@ -105,8 +105,12 @@ pub const ARTICLE_PLACEHOLDER: &str = "Write the briefing here. The first paragr
 /// The body `new country` (leader, crisis) writes; `check` warns while a
 /// profile still holds it.
 pub fn profile_placeholder(name: &str) -> String {
-    format!("A short profile of {name}: replace this line with your own.")
+    format!("A short profile of {name}: {PROFILE_PLACEHOLDER_END}")
 }
+
+/// How the profile stub's line ends, whatever the name (which typographic
+/// quotes may change on the page).
+pub const PROFILE_PLACEHOLDER_END: &str = "replace this line with your own.";
 
 /// Write a profile stub for `name` and return its path.
 pub fn new_profile(site_dir: &Path, kind: EntityKind, name: &str) -> Result<PathBuf> {
