@@ -559,21 +559,33 @@ const RELOAD_JS: &str = r#"// briefing serve: live reload and build-error overla
       link.href = url.toString();
     }
   });
+  // The error covers the page in an opaque panel (the stale page showing
+  // through made the text hard to read); Close or Escape hides it until the
+  // next build reports.
   events.addEventListener("build-error", (e) => {
     clear();
     overlay = document.createElement("div");
     overlay.id = "briefing-error";
-    overlay.setAttribute("role", "alert");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:rgba(20,0,0,.92);color:#fff;padding:2rem;overflow:auto;font:14px/1.5 ui-monospace,monospace";
+    overlay.setAttribute("role", "alertdialog");
+    overlay.setAttribute("aria-labelledby", "briefing-error-title");
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;background:#2a0a0a;color:#fff;padding:2rem;overflow:auto;font:14px/1.5 ui-monospace,monospace";
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close (Esc)";
+    close.style.cssText = "float:right;font:14px system-ui,sans-serif;padding:.4rem .8rem;background:#fff;color:#2a0a0a;border:0;border-radius:4px;cursor:pointer";
+    close.addEventListener("click", clear);
     const title = document.createElement("h2");
+    title.id = "briefing-error-title";
     title.textContent = "Build failed: the page shows the last good build";
     title.style.cssText = "font:bold 18px system-ui,sans-serif;margin:0 0 1rem;color:#ffb4b4";
     const pre = document.createElement("pre");
     pre.textContent = e.data;
     pre.style.whiteSpace = "pre-wrap";
-    overlay.append(title, pre);
+    overlay.append(close, title, pre);
     document.body.append(overlay);
+    close.focus();
   });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") clear(); });
 })();
 "#;
 

@@ -103,6 +103,14 @@ test("an edit reloads the open page, and a broken file shows the overlay", async
   await overlay.waitFor({ timeout: 15000 });
   assert.match(await overlay.innerText(), /2023-09-21-ruto-blinken-unga\.md:3/);
   assert.match(await page.locator("h1").innerText(), /Ruto and Blinken/, "the last good page stays");
+  // Opaque, and closed by Escape or its button.
+  assert.equal(await overlay.evaluate((o) => getComputedStyle(o).backgroundColor), "rgb(42, 10, 10)");
+  await page.keyboard.press("Escape");
+  assert.equal(await page.locator("#briefing-error").count(), 0);
+  writeFileSync(article, original.replace(/^date: .*$/m, "date: another day"));
+  await overlay.waitFor({ timeout: 15000 });
+  await overlay.getByRole("button", { name: "Close (Esc)" }).click();
+  assert.equal(await page.locator("#briefing-error").count(), 0);
 
   writeFileSync(article, original.replace("Ruto and Blinken discuss", "Ruto and Blinken meet to discuss"));
   await page.waitForSelector("text=meet to discuss", { timeout: 15000 });

@@ -41,6 +41,24 @@ test("screenshots at phone and desktop widths, with nothing wider than the scree
   }
 });
 
+test("the header is one row on a desktop and two short rows on a phone, and every asset loads", async () => {
+  for (const [width, height, rows] of [[1280, 900, 1], [1024, 768, 1], [390, 844, 2]]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    const missing = [];
+    page.on("response", (r) => { if (r.status() >= 400) missing.push(r.url()); });
+    await page.goto(server.base + "/articles/");
+    const header = await page.$eval(".site-header", (h) => h.getBoundingClientRect().height);
+    // The title sets the height of a row; a second row adds no more than one.
+    const title = await page.$eval(".site-title", (t) => t.getBoundingClientRect().height);
+    assert.ok(header < title * rows + 45, `header ${header}px at ${width}px, rows of ${title}px`);
+    assert.ok(header / height < 0.11, `header takes ${(100 * header / height).toFixed(1)}% at ${width}px`);
+    // Every section is reachable: on a phone, by scrolling the row sideways.
+    assert.equal(await page.$$eval(".site-header nav a", (as) => as.filter((a) => a.getBoundingClientRect().height > 0).length), width < 640 ? 7 : 6);
+    assert.deepEqual(missing, [], "no request fails, the favicon included");
+    await page.close();
+  }
+});
+
 test("the world map's countries are links a keyboard reaches, with a visible focus", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(server.base + "/");
