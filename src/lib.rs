@@ -36,12 +36,14 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
     load_cached(config, &mut Caches::default(), &Default::default())
 }
 
-/// What `serve` keeps between loads: parsed files and rendered bodies.
+/// What `serve` keeps between loads: parsed files, rendered bodies and the
+/// costly relations.
 /// Empty (the default), they keep nothing.
 #[derive(Default)]
 pub struct Caches {
     pub parsed: content::Cache,
     pub bodies: graph::BodyCache,
+    pub relations: graph::RelationsCache,
 }
 
 impl Caches {
@@ -50,6 +52,7 @@ impl Caches {
         Caches {
             parsed: content::Cache::kept(),
             bodies: graph::BodyCache::new(),
+            relations: graph::RelationsCache::new(),
         }
     }
 }
@@ -85,7 +88,13 @@ fn load_all(
     let mut timings = Timings::from_env();
     let raw = content::load_cached(config, &mut diags, &mut caches.parsed, edited)?;
     timings.lap("parse content");
-    let site = graph::resolve(config.clone(), raw, &mut caches.bodies, &mut diags);
+    let site = graph::resolve(
+        config.clone(),
+        raw,
+        &mut caches.bodies,
+        &mut caches.relations,
+        &mut diags,
+    );
     timings.lap("resolve");
     if config.strict {
         diagnostics::promote_warnings(&mut diags);
