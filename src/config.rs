@@ -23,6 +23,10 @@ pub struct SiteConfig {
     /// Let raw HTML in Markdown through. Off by default, so nothing an
     /// author writes becomes live markup unless the site owner says so.
     pub raw_html: bool,
+    /// Curly quotes, en and em dashes and ellipses in body text. On by
+    /// default; a site that writes inline scripts in raw HTML turns it off,
+    /// since the quotes in them would be curled too.
+    pub typographic_quotes: bool,
     /// Briefings per page on `/articles/`.
     pub paginate: usize,
     /// Pin the reference date ("today") for what is current, upcoming or
@@ -42,6 +46,7 @@ impl Default for SiteConfig {
             description: String::new(),
             language: "en".into(),
             raw_html: false,
+            typographic_quotes: true,
             paginate: 20,
             today: None,
             recent_days: 90,

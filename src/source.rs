@@ -26,6 +26,9 @@ pub enum SourceKind {
     /// A Markdown file under `content/` (a briefing or a profile, or a
     /// misplaced file the content loader warns about).
     Content,
+    /// Any other file under `content/`: an image or a file a briefing
+    /// beside it may link to, published beside the briefing's page.
+    Asset,
     Template,
     Static,
     /// One of the source folders itself (created, removed or renamed).
@@ -62,7 +65,7 @@ pub fn classify(rel: &Path) -> Option<SourceKind> {
     }
     Some(match top {
         "content" if rel.extension().is_some_and(|e| e == "md") => SourceKind::Content,
-        "content" => return None,
+        "content" => SourceKind::Asset,
         "templates" => SourceKind::Template,
         _ => SourceKind::Static,
     })
@@ -163,7 +166,7 @@ mod tests {
         let c = |p: &str| classify(Path::new(p));
         assert_eq!(c("site.yaml"), Some(SourceKind::SiteConfig));
         assert_eq!(c("content/articles/a.md"), Some(SourceKind::Content));
-        assert_eq!(c("content/articles/a.txt"), None);
+        assert_eq!(c("content/articles/a/map.png"), Some(SourceKind::Asset));
         assert_eq!(c("content"), Some(SourceKind::Folder));
         assert_eq!(c("templates/base.html"), Some(SourceKind::Template));
         assert_eq!(c("static/img/logo.png"), Some(SourceKind::Static));

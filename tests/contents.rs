@@ -22,7 +22,7 @@ fn long_briefings_list_their_sections_and_short_ones_do_not() {
             ("#positions".to_string(), "Positions".to_string()),
             (
                 "#the-first-partys-view".to_string(),
-                "The first party&#39;s view".to_string()
+                "The first party’s view".to_string()
             ),
             ("#next".to_string(), "What comes next".to_string()),
         ]

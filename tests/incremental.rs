@@ -33,6 +33,8 @@ const SENTENCES: &[&str] = &[
     "Officials in Kenia agreed.",
     "President Ruto met William S. Ruto's staff.",
     "Chad closed its border.",
+    // A file beside the briefings, which comes, changes size and goes.
+    "![The map](map.png \"Where | Credit: us\")",
 ];
 
 fn article(rng: &mut Rng, day: usize) -> String {
@@ -86,6 +88,7 @@ fn articles(site: &TestSite) -> Vec<String> {
     let mut out: Vec<String> = std::fs::read_dir(site.path().join("content/articles"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
         .collect();
     out.sort();
     out
@@ -96,7 +99,7 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
     let files = articles(site);
     let some = |rng: &mut Rng| format!("content/articles/{}", files[rng.below(files.len())]);
     let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap();
-    match rng.below(11) {
+    match rng.below(12) {
         0 => {
             let f = some(rng);
             let text = format!("{}\n{}\n", read(&f), rng.pick(SENTENCES));
@@ -191,12 +194,33 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
                 (format!("add {f}"), vec![f.into()])
             }
         }
+        10 => {
+            let f = "content/articles/map.png";
+            if rng.below(3) == 0 {
+                std::fs::remove_file(site.path().join(f)).ok();
+                (format!("remove {f}"), vec![f.into()])
+            } else {
+                let (w, h) = (1 + rng.below(500) as u32, 1 + rng.below(500) as u32);
+                std::fs::write(site.path().join(f), png_header(w, h)).unwrap();
+                (format!("write {f} {w}x{h}"), vec![f.into()])
+            }
+        }
         _ => {
             let title = ["Briefings", "Desk notes", "The tracker"][rng.below(3)];
             site.write("site.yaml", &format!("title: {title}\n"));
             (format!("site.yaml title {title}"), vec!["site.yaml".into()])
         }
     }
+}
+
+/// The start of a PNG of `w` by `h` pixels: all an image's size is read
+/// from.
+fn png_header(w: u32, h: u32) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    b.extend(w.to_be_bytes());
+    b.extend(h.to_be_bytes());
+    b.extend([8, 2, 0, 0, 0, 0, 0, 0, 0]);
+    b
 }
 
 fn differences(project: &Project, fresh: &Project) -> Vec<String> {

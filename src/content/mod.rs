@@ -113,11 +113,22 @@ pub struct Document<T> {
 
 impl<T> Document<T> {
     /// The file stem, which is the default slug.
+    /// The file's name without `.md`; for a page bundle's `index.md`, its
+    /// folder's name (`articles/2023/ruto-unga/index.md` is `ruto-unga`).
     pub fn stem(&self) -> String {
-        self.path
+        let stem = self
+            .path
             .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
+            .map(|s| s.to_string_lossy().into_owned());
+        match stem.as_deref() {
+            Some("index") => self
+                .path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            _ => stem.unwrap_or_default(),
+        }
     }
 
     /// A diagnostic pointing at `key` in item `index` of the list `list`.
@@ -160,6 +171,37 @@ pub struct RawContent {
     pub crises: Vec<Arc<Document<CrisisFrontMatter>>>,
     /// Files that could not be read or parsed (their errors are reported).
     pub failed: Vec<PathBuf>,
+    /// Every other file under `content/`, by site-relative path: what a
+    /// briefing may show or link to beside it.
+    pub assets: std::collections::BTreeMap<PathBuf, AssetFile>,
+}
+
+/// A file beside the briefings, as far as pages need to know it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AssetFile {
+    /// Width and height in pixels, for an image format `imagesize` reads.
+    pub size: Option<(u32, u32)>,
+    /// Its length and modification time, digested: a page that publishes
+    /// the file is written again when it changes.
+    pub stamp: u64,
+}
+
+impl AssetFile {
+    /// Read what pages need of the file at `abs`: its header, not its bytes.
+    pub fn read(abs: &Path) -> Option<AssetFile> {
+        use std::hash::{Hash, Hasher};
+        let meta = fs::metadata(abs).ok()?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        meta.len().hash(&mut h);
+        meta.modified().ok().hash(&mut h);
+        let size = imagesize::size(abs)
+            .ok()
+            .and_then(|s| Some((u32::try_from(s.width).ok()?, u32::try_from(s.height).ok()?)));
+        Some(AssetFile {
+            size,
+            stamp: h.finish(),
+        })
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -216,12 +258,14 @@ pub fn load_cached(
         );
     }
     let mut files = Vec::new();
+    let mut assets = Vec::new();
     for (name, abs) in crate::source::walk(&config.site_dir, &content_dir, diags) {
         let rel = Path::new(&name);
+        let site_rel = Path::new("content").join(rel);
         if rel.extension().is_none_or(|e| e != "md") {
+            assets.push((site_rel, abs));
             continue;
         }
-        let site_rel = Path::new("content").join(rel);
         match classify(rel) {
             Some(kind) => files.push((abs, site_rel, kind)),
             None => diags.push(
@@ -235,7 +279,12 @@ pub fn load_cached(
     }
 
     let parsed = parse_files(files, cache, edited);
-    Ok(gather(parsed, diags))
+    let mut raw = gather(parsed, diags);
+    raw.assets = assets
+        .par_iter()
+        .filter_map(|(rel, abs)| Some((rel.clone(), AssetFile::read(abs)?)))
+        .collect();
+    Ok(raw)
 }
 
 /// Parse the files `cache` has no fresh copy of, in parallel, and keep

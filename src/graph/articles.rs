@@ -29,7 +29,9 @@ pub(super) fn resolve_article(
     if f.draft && !config.drafts {
         return None;
     }
-    let errors_before = diags.iter().filter(|d| d.is_error()).count();
+    // Only this briefing's findings are looked at: counting every error so
+    // far, twice per briefing, was quadratic in a site's findings.
+    let before = diags.len();
     let title = f.title.trim().to_string();
     if title.is_empty() {
         diags.push(doc.diag_at_key(
@@ -46,8 +48,7 @@ pub(super) fn resolve_article(
     let tag_slugs = article_tags(doc, tags, diags);
     let sources = article_sources(doc, diags);
 
-    let errors_after = diags.iter().filter(|d| d.is_error()).count();
-    if errors_after > errors_before {
+    if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
     Some(Article {
@@ -67,6 +68,7 @@ pub(super) fn resolve_article(
         entities,
         mentions: Vec::new(),
         anchors: Vec::new(),
+        assets: Vec::new(),
         front_matter_digest: digest(&doc.yaml),
         body_line: doc.body_line,
         tags: tag_slugs,

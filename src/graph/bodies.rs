@@ -12,6 +12,7 @@ pub fn link_index(
     entities: &BTreeMap<EntityId, Entity>,
     articles: &BTreeMap<ArticleId, Article>,
     unpublished: &BTreeMap<PathBuf, Unpublished>,
+    assets: &BTreeMap<PathBuf, crate::content::AssetFile>,
 ) -> LinkIndex {
     let articles_by_path = articles
         .values()
@@ -53,6 +54,8 @@ pub fn link_index(
     }
     let mut index = LinkIndex::new(config.site.raw_html, articles_by_path, wiki, names);
     index.unpublished = unpublished.clone();
+    index.assets = assets.clone();
+    index.typographic = config.site.typographic_quotes;
     index
 }
 
@@ -70,6 +73,9 @@ pub struct BodyCache {
     /// The names every kept body was checked against.
     names: Vec<(String, EntityId, String)>,
     names_digest: u64,
+    /// The link index of the last load, for `serve` to render single
+    /// bodies against without building it again.
+    index: Option<LinkIndex>,
 }
 
 /// Whether kept bodies may be used against a new index.
@@ -118,7 +124,7 @@ impl BodyCache {
         if !self.enabled {
             return (0, Arc::new(markdown::render(body, ctx, index)));
         }
-        let key = body_key(body, ctx, index.raw_html);
+        let key = body_key(body, ctx, index);
         if let (Reuse::Unless(names), Some((k, kept))) = (reuse, self.entries.get(ctx.path)) {
             let same_answers = kept.lookups.iter().all(|(l, a)| index.answer(l) == *a);
             let no_new_name = names.as_ref().is_none_or(|n| !n.is_match(body));
@@ -136,6 +142,18 @@ impl BodyCache {
     }
 
     /// Every body of this load is kept; the rest are dropped.
+    /// Keep the load's link index (when the cache is on).
+    pub(super) fn keep_index(&mut self, index: LinkIndex) {
+        if self.enabled {
+            self.index = Some(index);
+        }
+    }
+
+    /// The link index the last load built, once.
+    pub fn take_index(&mut self) -> Option<LinkIndex> {
+        self.index.take()
+    }
+
     fn finish(&mut self, index: &LinkIndex) {
         if self.enabled {
             self.entries = std::mem::take(&mut self.next);
@@ -145,12 +163,14 @@ impl BodyCache {
     }
 }
 
-fn body_key(body: &str, ctx: &DocContext, raw_html: bool) -> u64 {
+/// What a body's rendering depends on besides the link index's answers:
+/// its text and place, the site's rendering switches, and its tags.
+fn body_key(body: &str, ctx: &DocContext, index: &LinkIndex) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = xxhash_rust::xxh3::Xxh3::new();
     body.hash(&mut h);
     ctx.body_line.hash(&mut h);
-    raw_html.hash(&mut h);
+    (index.raw_html, index.typographic).hash(&mut h);
     let mut tagged: Vec<&EntityId> = ctx.tagged.iter().collect();
     tagged.sort();
     tagged.hash(&mut h);
@@ -210,11 +230,27 @@ fn render_article_bodies(
         a.headings = out.headings.clone();
         a.mentions = out.mentions.clone();
         a.anchors = out.anchors.clone();
+        a.assets = article_assets(&out.assets, index);
         if a.summary.is_empty() {
             a.summary = out.first_paragraph.clone();
         }
         diags.extend(out.diagnostics.iter().cloned());
     }
+}
+
+/// The files a body shows or links to, each once, with their stamps.
+pub fn article_assets(named: &[(PathBuf, String)], index: &LinkIndex) -> Vec<ArticleAsset> {
+    let mut out: Vec<ArticleAsset> = Vec::new();
+    for (source, name) in named {
+        if out.iter().all(|a| &a.name != name) {
+            out.push(ArticleAsset {
+                source: source.clone(),
+                name: name.clone(),
+                stamp: index.assets.get(source).map_or(0, |f| f.stamp),
+            });
+        }
+    }
+    out
 }
 
 /// Render every profile's body; its summary is the first paragraph.

@@ -26,12 +26,13 @@ use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
 use crate::text::{fold, slugify};
 use articles::*;
 use bodies::render_bodies;
-pub use bodies::{link_index, BodyCache};
+pub use bodies::{article_assets, link_index, BodyCache};
 pub use dossier::{
     Alert, Amount, Assessment, Figure, KeyDate, Position, Trend, STALE_FIGURE_MONTHS,
 };
 use names::*;
 use profiles::*;
+pub use relations::RelationsCache;
 use relations::*;
 
 /// An article's id is its slug, unique across the site.
@@ -63,6 +64,9 @@ pub struct Article {
     pub mentions: Vec<(EntityId, usize)>,
     /// Links to headings, checked by `briefing check`.
     pub anchors: Vec<markdown::Anchor>,
+    /// Files beside the briefing that its body shows or links to, published
+    /// beside its page.
+    pub assets: Vec<ArticleAsset>,
     /// A digest of the raw front matter: when an edit leaves it alone, only
     /// the body can have changed.
     pub front_matter_digest: u64,
@@ -80,6 +84,17 @@ pub struct Article {
     pub newer: Option<ArticleId>,
     /// Briefings sharing the most entities, best first.
     pub related: Vec<ArticleId>,
+}
+
+/// A file published beside a briefing's page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ArticleAsset {
+    /// Site-relative source, e.g. `content/articles/2023/ruto/map.png`.
+    pub source: PathBuf,
+    /// Its path below the page, e.g. `map.png`.
+    pub name: String,
+    /// Changes when the file does, so its copy is written again.
+    pub stamp: u64,
 }
 
 impl Article {
@@ -238,6 +253,8 @@ pub struct Site {
     pub tags: BTreeMap<String, Tag>,
     /// Briefing files that are not published, and why: links to them say so.
     pub unpublished: BTreeMap<PathBuf, Unpublished>,
+    /// Every other file under `content/`, by site-relative path.
+    pub assets: BTreeMap<PathBuf, crate::content::AssetFile>,
 }
 
 impl Site {
@@ -256,6 +273,7 @@ pub fn resolve(
     config: Config,
     raw: RawContent,
     bodies: &mut BodyCache,
+    relations: &mut RelationsCache,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     let mut t = crate::Timings::from_env();
@@ -274,7 +292,7 @@ pub fn resolve(
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
     t.lap("  articles");
-    let index = link_index(&config, &r.entities, &articles, &unpublished);
+    let index = link_index(&config, &r.entities, &articles, &unpublished, &raw.assets);
     t.lap("  link index");
     render_bodies(
         &mut articles,
@@ -285,6 +303,7 @@ pub fn resolve(
         bodies,
         diags,
     );
+    bodies.keep_index(index);
     let mut site = Site {
         unpublished,
         config,
@@ -292,9 +311,10 @@ pub fn resolve(
         timeline: Vec::new(),
         entities: r.entities,
         tags,
+        assets: raw.assets,
     };
     t.lap("  bodies");
-    link_relations(&mut site);
+    link_relations(&mut site, relations);
     t.lap("  relations");
     site
 }

@@ -11,9 +11,11 @@ use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 
-use crate::content::EntityId;
+use crate::content::{AssetFile, EntityId};
 use crate::diagnostics::Diagnostic;
 use crate::text::{normalise_path, slugify, LineIndex};
+
+mod images;
 
 /// Why a briefing file has no page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -28,6 +30,8 @@ pub enum Unpublished {
 /// every document (and every thread).
 pub struct LinkIndex {
     pub raw_html: bool,
+    /// Curly quotes and dashes (site.yaml `typographic_quotes`).
+    pub typographic: bool,
     /// Site-relative source path (`content/articles/a.md`) to article URL.
     pub articles_by_path: HashMap<PathBuf, String>,
     /// Folded name, alias, slug or title to URL (and the entity, if it is
@@ -35,6 +39,8 @@ pub struct LinkIndex {
     pub wiki: HashMap<String, (String, Option<EntityId>)>,
     /// Briefing files with no page, so a link to one can say why.
     pub unpublished: std::collections::BTreeMap<PathBuf, Unpublished>,
+    /// Every other file under `content/`, by site-relative path.
+    pub assets: std::collections::BTreeMap<PathBuf, AssetFile>,
     mentions: Option<AhoCorasick>,
     /// For pattern `i` of `mentions`: the name, the entity it names and
     /// its URL.
@@ -53,6 +59,8 @@ pub enum Lookup {
     Wiki(String),
     /// A `.md` link's site-relative target.
     Path(PathBuf),
+    /// A file a link or image names beside the document.
+    Asset(PathBuf),
 }
 
 impl LinkIndex {
@@ -109,6 +117,8 @@ impl LinkIndex {
             articles_by_path,
             wiki,
             unpublished: Default::default(),
+            assets: Default::default(),
+            typographic: true,
             mentions,
             mention_targets: names,
             names_digest,
@@ -130,6 +140,7 @@ impl LinkIndex {
                 self.articles_by_path.get(p).hash(&mut h);
                 self.unpublished.get(p).hash(&mut h);
             }
+            Lookup::Asset(p) => self.assets.get(p).hash(&mut h),
         }
         h.finish()
     }
@@ -179,6 +190,9 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
     /// What the body asked the link index, with a digest of each answer.
     pub lookups: Vec<(Lookup, u64)>,
+    /// Files beside the document it shows or links to: each one's
+    /// site-relative source and its name below the page.
+    pub assets: Vec<(PathBuf, String)>,
 }
 
 /// A heading of a body, as the page shows it.
@@ -199,16 +213,20 @@ pub struct Anchor {
     pub line: usize,
 }
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
+fn options(typographic: bool) -> Options {
+    let base = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
         // GitHub's alerts (`> [!NOTE]`), drawn as callouts.
-        | Options::ENABLE_GFM
+        | Options::ENABLE_GFM;
+    if typographic {
         // Curly quotes, dashes and ellipses, in headings too.
-        | Options::ENABLE_SMART_PUNCTUATION
+        base | Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        base
+    }
 }
 
 /// Render one Markdown body.
@@ -225,13 +243,17 @@ pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
         footnotes: HashSet::new(),
         link_stack: Vec::new(),
         image_stack: Vec::new(),
+        images_seen: 0,
+        paragraph_start: None,
         paragraphs_seen: 0,
         callouts: Vec::new(),
         in_first_paragraph: false,
         linked: HashSet::new(),
         mentioned: HashSet::new(),
     };
-    for (event, range) in coalesce_text(Parser::new_ext(body, options()).into_offset_iter()) {
+    for (event, range) in
+        coalesce_text(Parser::new_ext(body, options(index.typographic)).into_offset_iter())
+    {
         pass.event(event, range.start);
     }
     pass.finish()
@@ -254,8 +276,12 @@ struct Pass<'d, 'a> {
     footnotes: HashSet<String>,
     /// For each open link: whether we emitted its Start (and must emit its End).
     link_stack: Vec<bool>,
-    /// For each open image: whether we emitted it (unsafe ones are dropped).
-    image_stack: Vec<bool>,
+    /// For each open image: the image being read (`None` if it was
+    /// dropped as unsafe).
+    image_stack: Vec<Option<images::PendingImage>>,
+    images_seen: usize,
+    /// Where the open paragraph's events start.
+    paragraph_start: Option<usize>,
     paragraphs_seen: usize,
     /// For each open callout: the index of its opening event, and its kind.
     callouts: Vec<(usize, BlockQuoteKind)>,
@@ -274,11 +300,13 @@ impl<'d, 'a> Pass<'d, 'a> {
             Event::Start(Tag::Paragraph) => {
                 self.paragraphs_seen += 1;
                 self.in_first_paragraph = self.paragraphs_seen == 1;
+                self.paragraph_start = Some(self.events.len());
                 self.events.push(Event::Start(Tag::Paragraph));
             }
             Event::End(TagEnd::Paragraph) => {
                 self.in_first_paragraph = false;
-                self.events.push(Event::End(TagEnd::Paragraph));
+                let start = self.paragraph_start.take();
+                self.end_paragraph(start);
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.code_depth += 1;
@@ -337,16 +365,12 @@ impl<'d, 'a> Pass<'d, 'a> {
                 }
             }
             Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => self.image(link_type, dest_url, title, id, offset),
-            Event::End(TagEnd::Image) => {
-                if self.image_stack.pop().unwrap_or(false) {
-                    self.events.push(Event::End(TagEnd::Image));
-                }
+                dest_url, title, ..
+            }) => {
+                let line = self.line_of(offset);
+                self.start_image(dest_url, title, line);
             }
+            Event::End(TagEnd::Image) => self.end_image(),
             Event::Html(html) | Event::InlineHtml(html) if self.index.raw_html => {
                 self.events.push(Event::Html(html));
             }
@@ -461,13 +485,21 @@ impl<'d, 'a> Pass<'d, 'a> {
         if let Some(anchor) = anchor_of(link_type, &dest_url, self.doc.path, line) {
             self.out.anchors.push(anchor);
         }
-        let target = resolve_link(
-            link_type,
-            &dest_url,
-            self.doc,
-            self.index,
-            &mut self.out.lookups,
-        );
+        let beside = match link_type {
+            LinkType::WikiLink { .. } => None,
+            _ => self.asset(&dest_url),
+        };
+        let target = match beside {
+            Some(Ok(p)) => LinkTarget::Url(p.url, None),
+            Some(Err(d)) => LinkTarget::Drop(d),
+            None => resolve_link(
+                link_type,
+                &dest_url,
+                self.doc,
+                self.index,
+                &mut self.out.lookups,
+            ),
+        };
         let (link_type, dest_url) = match target {
             LinkTarget::Keep => (link_type, dest_url),
             LinkTarget::Url(url, entity) => {
@@ -489,36 +521,6 @@ impl<'d, 'a> Pass<'d, 'a> {
             title,
             id,
         }));
-    }
-
-    fn image(
-        &mut self,
-        link_type: LinkType,
-        dest_url: CowStr<'a>,
-        title: CowStr<'a>,
-        id: CowStr<'a>,
-        offset: usize,
-    ) {
-        let safe = self.index.raw_html || is_safe_url(&dest_url);
-        if safe {
-            self.events.push(Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }));
-        } else {
-            // Keep the alt text as plain text, so nothing is lost.
-            self.out.diagnostics.push(
-                Diagnostic::warning(format!(
-                    "image URL `{dest_url}` uses an unsafe scheme and was removed"
-                ))
-                .in_file(self.doc.path)
-                .at_line(self.line_of(offset))
-                .with_help("use an http(s) URL or a relative path"),
-            );
-        }
-        self.image_stack.push(safe);
     }
 
     fn finish(mut self) -> Rendered {

@@ -45,6 +45,9 @@ pub enum PageId {
     Calendar,
     /// An iCalendar feed of key dates: the site's, or one entity's.
     Ics(Option<EntityId>),
+    /// A file beside a briefing, published beside its page: the briefing
+    /// and the file's path below the page.
+    Asset(ArticleId, String),
 }
 
 impl PageId {
@@ -73,6 +76,7 @@ impl PageId {
             PageId::Calendar => "calendar/".into(),
             PageId::Ics(None) => "calendar.ics".into(),
             PageId::Ics(Some(id)) => format!("{}calendar.ics", id.path()),
+            PageId::Asset(slug, name) => format!("articles/{slug}/{name}"),
         }
     }
 
@@ -110,9 +114,11 @@ impl PageId {
             PageId::Search => "search.html",
             PageId::Sitemap => "sitemap.xml",
             PageId::Calendar => "calendar.html",
-            PageId::Robots | PageId::ApiEntities | PageId::ApiArticles | PageId::Ics(_) => {
-                return None
-            }
+            PageId::Robots
+            | PageId::ApiEntities
+            | PageId::ApiArticles
+            | PageId::Ics(_)
+            | PageId::Asset(..) => return None,
         })
     }
 
@@ -135,6 +141,7 @@ impl PageId {
                 | PageId::ApiEntities
                 | PageId::ApiArticles
                 | PageId::Ics(_)
+                | PageId::Asset(..)
         )
     }
 }
@@ -159,6 +166,14 @@ pub fn pages(site: &Site) -> Vec<PageId> {
     let article_pages = site.timeline.len().div_ceil(per_page).max(1);
     pages.extend((1..=article_pages).map(PageId::Articles));
     pages.extend(site.timeline.iter().cloned().map(PageId::Article));
+    for slug in &site.timeline {
+        let assets = &site.articles[slug].assets;
+        pages.extend(
+            assets
+                .iter()
+                .map(|a| PageId::Asset(slug.clone(), a.name.clone())),
+        );
+    }
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
     for (id, e) in &site.entities {
         pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
@@ -253,6 +268,8 @@ fn page_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 enum Built {
     Template(PageMeta),
     Direct(Vec<u8>),
+    /// A source file's bytes, as they are.
+    Copy(std::path::PathBuf),
 }
 
 /// Render one page, recording what it read when `record` is set. A pure
@@ -268,6 +285,9 @@ pub fn render_page(
     let built = build(&r, page, &mut ctx);
     let bytes = match built {
         Built::Direct(bytes) => bytes,
+        Built::Copy(path) => {
+            std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?
+        }
         Built::Template(mut meta) => {
             meta.feed = page.feed().map(|scope| FeedLink {
                 title: scope.title(&r),
@@ -337,6 +357,15 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
             Built::Template(meta(r, page, "Calendar".into(), desc, "calendar"))
         }
         PageId::Ics(only) => Built::Direct(super::dossier::ics(r, only.as_ref())),
+        PageId::Asset(slug, name) => {
+            let asset = r
+                .article(slug)
+                .assets
+                .iter()
+                .find(|a| &a.name == name)
+                .expect("an asset page is listed from its briefing");
+            Built::Copy(r.config().site_dir.join(&asset.source))
+        }
     }
 }
 

@@ -81,7 +81,7 @@ impl Project {
             files.insert(o.path, o.bytes.into());
         }
         let mut project = Project {
-            index: link_index(&config, &site.entities, &site.articles, &site.unpublished),
+            index: load_index(&mut caches, &config, &site),
             by_source: by_source(&site),
             records: Records::default(),
             caches,
@@ -203,12 +203,7 @@ impl Project {
         let changed = changed_deps(&self.digests, &new_digests);
         let mut todo = self.reads.readers(&changed);
         todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
-        self.index = link_index(
-            &self.config,
-            &site.entities,
-            &site.articles,
-            &site.unpublished,
-        );
+        self.index = load_index(&mut self.caches, &self.config, &site);
         self.by_source = by_source(&site);
         self.records.refresh(&site, &new_digests);
         t.lap("records");
@@ -395,6 +390,10 @@ impl Project {
         if summary_from_body && out.first_paragraph != old.summary {
             return None;
         }
+        // Files beside it that came or went add or remove pages.
+        if crate::graph::article_assets(&out.assets, &self.index) != old.assets {
+            return None;
+        }
         Some((slug.clone(), path.to_path_buf(), out))
     }
 }
@@ -499,6 +498,20 @@ fn combine(deps: impl IntoIterator<Item = Dep>, digests: &HashMap<Dep, u64>) -> 
         h.update(&digests.get(&d).copied().unwrap_or(0).to_le_bytes());
     }
     h.digest()
+}
+
+/// The link index of the load that made `site`: the one it kept, or built
+/// again if it kept none.
+fn load_index(caches: &mut crate::Caches, config: &Config, site: &Site) -> LinkIndex {
+    caches.bodies.take_index().unwrap_or_else(|| {
+        link_index(
+            config,
+            &site.entities,
+            &site.articles,
+            &site.unpublished,
+            &site.assets,
+        )
+    })
 }
 
 fn by_source(site: &Site) -> HashMap<PathBuf, String> {
