@@ -42,3 +42,128 @@ fn readme_front_matter_examples_parse() {
         ["article", "country", "leader", "crisis", "key dates"]
     );
 }
+
+/// The sh blocks under a README heading, each as its command lines
+/// (comments and trailing `# …` notes dropped).
+fn commands_under(readme: &str, heading: &str) -> Vec<String> {
+    let start = readme
+        .find(&format!("\n## {heading}\n"))
+        .unwrap_or_else(|| panic!("README has no section `{heading}`"));
+    let rest = &readme[start + heading.len() + 5..];
+    let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+    let mut out = Vec::new();
+    for block in section.split("```sh\n").skip(1) {
+        for line in block[..block.find("```").unwrap()].lines() {
+            let line = line.split(" #").next().unwrap().trim();
+            if !line.is_empty() {
+                out.push(line.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn readme() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap()
+}
+
+/// The quick start works as written, on a fresh folder: every command but
+/// `serve`, which would not return.
+#[test]
+fn readme_quick_start_runs() {
+    let commands = commands_under(&readme(), "Quick start: your own site");
+    assert!(commands.len() >= 5, "{commands:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut cwd = dir.path().to_path_buf();
+    for line in &commands {
+        if let Some(folder) = line.strip_prefix("cd ") {
+            cwd = cwd.join(folder);
+            continue;
+        }
+        let args = shell_words(line);
+        assert_eq!(args[0], "briefing", "{line}");
+        if args[1] == "serve" {
+            continue;
+        }
+        let out = assert_cmd::Command::cargo_bin("briefing")
+            .unwrap()
+            .args(&args[1..])
+            .current_dir(&cwd)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "`{line}` failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(cwd.join("public/index.html").is_file());
+}
+
+/// Words of a command line, with "double quotes" keeping spaces.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
+}
+
+/// The GitHub Pages workflow is valid YAML of the shape Actions reads, and
+/// the briefing commands it runs are the README's own.
+#[test]
+fn deploy_workflow_runs_the_readme_commands() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/deploy/github-pages.yml");
+    let workflow: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let steps = workflow["jobs"]["build"]["steps"]
+        .as_sequence()
+        .expect("jobs.build.steps is a list");
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let readme = readme();
+    let published = commands_under(&readme, "Quick start: your own site");
+    let mut briefing_runs = 0;
+    for run in &runs {
+        if run.starts_with("briefing ") {
+            briefing_runs += 1;
+            assert!(
+                published.iter().any(|c| c == run),
+                "`{run}` is not in the README's quick start"
+            );
+        } else {
+            assert!(run.starts_with("cargo install --locked --git "), "{run}");
+            assert!(
+                readme.contains("`cargo install --locked --git <"),
+                "the README names the install"
+            );
+        }
+    }
+    assert_eq!(briefing_runs, 2, "check and build: {runs:?}");
+    let uploads = steps
+        .iter()
+        .filter(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact"))
+        })
+        .map(|s| s["with"]["path"].as_str().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(uploads, ["public"]);
+    assert!(workflow["jobs"]["deploy"]["steps"][0]["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/deploy-pages"));
+}
