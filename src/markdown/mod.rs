@@ -308,6 +308,18 @@ impl<'d, 'a> Pass<'d, 'a> {
                 let start = self.paragraph_start.take();
                 self.end_paragraph(start);
             }
+            // A wide table scrolls inside a box a keyboard can reach (axe's
+            // scrollable-region-focusable); code wraps instead (style.css).
+            Event::Start(Tag::Table(alignments)) => {
+                self.events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-scroll\" tabindex=\"0\" role=\"group\" aria-label=\"Table\">\n",
+                )));
+                self.events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                self.events.push(Event::End(TagEnd::Table));
+                self.events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 self.code_depth += 1;
                 self.events.push(Event::Start(Tag::CodeBlock(kind)));
