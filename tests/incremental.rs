@@ -268,6 +268,14 @@ fn incremental_rebuilds_equal_full_builds() {
             let fresh = Project::open(site.path(), &options).unwrap();
             let diff = differences(&project, &fresh);
             assert!(diff.is_empty(), "seed {seed}: after {} edits the incremental build differs: {diff:#?}\nedits: {done:#?}", done.len());
+            // The search index is built from the kept records: they too must
+            // be what a fresh load makes.
+            let records = |p: &Project| format!("{:#?}", p.search_records().records);
+            assert_eq!(
+                records(&project),
+                records(&fresh),
+                "seed {seed}: search records differ\nedits: {done:#?}"
+            );
         }
     }
 }

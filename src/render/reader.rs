@@ -288,9 +288,12 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
         .par_iter()
         .flat_map_iter(|(_, a)| article_digests(a))
         .collect();
-    for (id, e) in &site.entities {
-        out.extend(entity_digests(id, e, site.config.today));
-    }
+    // In parallel too: an entity's card builds its sparkline to digest it.
+    out.par_extend(
+        site.entities
+            .par_iter()
+            .flat_map_iter(|(id, e)| entity_digests(id, e, site.config.today)),
+    );
     for (slug, t) in &site.tags {
         out.insert(Dep::Tag(slug.clone()), digest(t));
         out.insert(Dep::TagName(slug.clone()), digest(&t.name));
