@@ -288,7 +288,7 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
         .par_iter()
         .flat_map_iter(|(_, a)| article_digests(a))
         .collect();
-    // In parallel too: an entity's card builds its sparkline to digest it.
+    // In parallel too: each entity is hashed whole, with its briefing list.
     out.par_extend(
         site.entities
             .par_iter()
