@@ -4,7 +4,7 @@
 //! page and pointed at there. Images get their pixel size, lazy loading
 //! below the first, and a `<figure>` with a caption when they have a title.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pulldown_cmark::{CowStr, Event, TagEnd};
 
@@ -164,7 +164,7 @@ impl<'d, 'a> Pass<'d, 'a> {
 }
 
 /// The path of `source` below `folder`, with `/`, if it is below it.
-fn published_name(folder: &Path, source: &PathBuf) -> Option<String> {
+fn published_name(folder: &Path, source: &Path) -> Option<String> {
     let rel = source.strip_prefix(folder).ok()?;
     let name = rel
         .components()
