@@ -63,11 +63,16 @@ impl<'d, 'a> Pass<'d, 'a> {
             .with_help("check the file name: it is relative to this file; files for every page go in static/ and are linked from the root (`/maps/x.png`)")));
         };
         let Some(name) = published_name(folder, &source) else {
+            let why = if source.starts_with(folder) {
+                "is named like the page's own file (index.html or atom.xml)"
+            } else {
+                "is outside this briefing's folder"
+            };
             return Some(Err(Diagnostic::warning(format!(
-                "`{dest}` is outside this briefing's folder, so it is not published beside it"
+                "`{dest}` {why}, so it is not published beside it"
             ))
             .with_help(
-                "move the file next to the briefing, or into static/ and link it from the root",
+                "rename or move the file next to the briefing, or put it in static/ and link it from the root",
             )));
         };
         let Some(page) = self.index.articles_by_path.get(self.doc.path) else {
