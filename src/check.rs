@@ -69,12 +69,18 @@ fn placeholder_checks(site: &Site) -> Vec<Diagnostic> {
     }
     for e in site.entities.values() {
         let Some(source) = &e.source else { continue };
-        if e.summary.starts_with("A short profile of ")
+        if e.summary
+            .starts_with(crate::scaffold::PROFILE_PLACEHOLDER_START)
             && e.summary
                 .ends_with(crate::scaffold::PROFILE_PLACEHOLDER_END)
         {
             out.push(
-                placeholder(&site.config.site_dir, source, "A short profile of ").with_help(
+                placeholder(
+                    &site.config.site_dir,
+                    source,
+                    crate::scaffold::PROFILE_PLACEHOLDER_START,
+                )
+                .with_help(
                     "write a sentence or two about who or what this is, in place of this line",
                 ),
             );

@@ -105,8 +105,11 @@ pub const ARTICLE_PLACEHOLDER: &str = "Write the briefing here. The first paragr
 /// The body `new country` (leader, crisis) writes; `check` warns while a
 /// profile still holds it.
 pub fn profile_placeholder(name: &str) -> String {
-    format!("A short profile of {name}: {PROFILE_PLACEHOLDER_END}")
+    format!("{PROFILE_PLACEHOLDER_START}{name}: {PROFILE_PLACEHOLDER_END}")
 }
+
+/// How the profile stub's line begins.
+pub const PROFILE_PLACEHOLDER_START: &str = "A short profile of ";
 
 /// How the profile stub's line ends, whatever the name (which typographic
 /// quotes may change on the page).

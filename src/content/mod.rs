@@ -112,9 +112,9 @@ pub struct Document<T> {
 }
 
 impl<T> Document<T> {
-    /// The file stem, which is the default slug.
-    /// The file's name without `.md`; for a page bundle's `index.md`, its
-    /// folder's name (`articles/2023/ruto-unga/index.md` is `ruto-unga`).
+    /// The default slug: the file's name without `.md`, or, for a page
+    /// bundle's `index.md`, its folder's name (`articles/2023/ruto-unga/
+    /// index.md` is `ruto-unga`).
     pub fn stem(&self) -> String {
         let stem = self
             .path

@@ -141,7 +141,6 @@ impl BodyCache {
         }
     }
 
-    /// Every body of this load is kept; the rest are dropped.
     /// Keep the load's link index (when the cache is on).
     pub(super) fn keep_index(&mut self, index: LinkIndex) {
         if self.enabled {
@@ -154,6 +153,7 @@ impl BodyCache {
         self.index.take()
     }
 
+    /// Every body of this load is kept; the rest are dropped.
     fn finish(&mut self, index: &LinkIndex) {
         if self.enabled {
             self.entries = std::mem::take(&mut self.next);

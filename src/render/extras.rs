@@ -174,7 +174,7 @@ pub struct SitemapEntry {
 /// entities', each tag's, its year's), and reading through the Reader every
 /// time cost half a second at 10,000 briefings.
 pub struct LastModified<'a> {
-    dates: HashMap<&'a str, (Date, Date)>,
+    changed: HashMap<&'a str, Date>,
     by_year: BTreeMap<i32, Date>,
     newest: Option<Date>,
 }
@@ -182,7 +182,7 @@ pub struct LastModified<'a> {
 impl<'a> LastModified<'a> {
     pub fn new(r: &Reader<'a>) -> Self {
         let mut by_year: BTreeMap<i32, Date> = BTreeMap::new();
-        let dates: HashMap<&'a str, (Date, Date)> = r
+        let changed: HashMap<&'a str, Date> = r
             .timeline()
             .iter()
             .map(|s| {
@@ -190,12 +190,12 @@ impl<'a> LastModified<'a> {
                 let changed = updated.unwrap_or(date);
                 let year = by_year.entry(date.year()).or_insert(changed);
                 *year = (*year).max(changed);
-                (s.as_str(), (date, changed))
+                (s.as_str(), changed)
             })
             .collect();
         let newest = by_year.values().max().copied();
         LastModified {
-            dates,
+            changed,
             by_year,
             newest,
         }
@@ -203,7 +203,7 @@ impl<'a> LastModified<'a> {
 
     /// The newest "last changed" date among some briefings.
     fn newest(&self, slugs: &[ArticleId]) -> Option<Date> {
-        slugs.iter().map(|s| self.dates[s.as_str()].1).max()
+        slugs.iter().map(|s| self.changed[s.as_str()]).max()
     }
 
     /// `lastmod` for a page: a briefing's own date, else its newest
@@ -211,7 +211,7 @@ impl<'a> LastModified<'a> {
     pub fn of(&self, r: &Reader, page: &super::PageId) -> Option<Date> {
         use super::PageId::*;
         match page {
-            Article(slug) => Some(self.dates[slug.as_str()].1),
+            Article(slug) => Some(self.changed[slug.as_str()]),
             Entity(id, n) => self.newest(super::list_slice(&r.entity(id).articles, *n)),
             Tag(slug, n) => self.newest(super::list_slice(&r.tag(slug).articles, *n)),
             ArchiveYear(y) => self.by_year.get(y).copied(),
