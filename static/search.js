@@ -783,7 +783,7 @@ const briefingSearch = (() => {
     const partial = result.phrases.length > 0 && result.checked < result.docs.length;
     const n = result.phrases.length ? result.shown : result.docs.length;
     status.textContent = `${n === 0 ? "No" : n} result${n === 1 ? "" : "s"}${partial ? " so far" : ""}`
-      + (query ? ` for “${query}”` : "") + (within ? ` in ${within}` : "") + "."
+      + (query ? ` for ${/^["“]/.test(query) ? query : `“${query}”`}` : "") + (within ? ` in ${within}` : "") + "."
       + (partial ? ` Checked ${result.checked} of the ${result.docs.length} pages with every word for the exact phrase.` : "");
   }
 
