@@ -124,6 +124,42 @@ fn incremental_rebuilds_match_a_full_build() {
 }
 
 #[test]
+fn update_leaves_changed_pages_to_render_on_request() {
+    let site = TestSite::fixture("links");
+    let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    let src = site.path().join("content/articles/source.md");
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        text.replace("title: Links of every kind", "title: Retitled briefing"),
+    )
+    .unwrap();
+    let change = project
+        .update(&[PathBuf::from("content/articles/source.md")])
+        .unwrap();
+    let Change::Pages { rendered, .. } = change else {
+        panic!("{change:?}");
+    };
+    let page = "countries/sudan/index.html";
+    let stale = project.stale_paths();
+    assert_eq!(stale.len(), rendered, "{stale:?}");
+    assert!(stale.contains(page), "{stale:?}");
+    let shows = |p: &Project, path: &str| String::from_utf8_lossy(&p.files[path]).contains("Retitled");
+    assert!(!shows(&project, page), "not rendered yet");
+
+    assert!(project.render_path(page).unwrap());
+    assert!(shows(&project, page));
+    assert!(!project.stale_paths().contains(page));
+    assert!(!project.render_path(page).unwrap(), "rendered once");
+    assert!(project.has_stale(), "the others wait");
+
+    while project.has_stale() {
+        assert_eq!(project.render_stale(1).unwrap(), 1);
+    }
+    assert_same_as_full_build(&project, &site);
+}
+
+#[test]
 fn a_failed_rebuild_keeps_the_last_good_site() {
     let site = TestSite::fixture("links");
     let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
@@ -245,6 +281,20 @@ fn serve_answers_pages_and_picks_up_edits() {
         get(&server.addr, "/articles/source/")
             .1
             .contains("resumed on Monday")
+    });
+
+    // A new title is served on the pages that list the briefing, whether
+    // the server renders them on request or in the background.
+    let text = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(
+        &src,
+        text.replace("title: Links of every kind", "title: Retitled briefing"),
+    )
+    .unwrap();
+    wait_for("the new title to be served", || {
+        get(&server.addr, "/countries/sudan/")
+            .1
+            .contains("Retitled briefing")
     });
 }
 

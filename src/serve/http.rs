@@ -11,7 +11,8 @@
 use std::io::{Read, Write};
 use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 use super::project::Files;
@@ -30,7 +31,12 @@ const MAX_HEAD: usize = 16 * 1024;
 
 /// What the server shares with the rebuild loop.
 pub struct Shared {
-    files: RwLock<Arc<Files>>,
+    /// The site's files, and the output paths of pages that changed but are
+    /// not rendered yet: swapped together, so a request sees one build.
+    files: RwLock<(Arc<Files>, Arc<HashSet<String>>)>,
+    /// Asks the rebuild loop to render one stale page now, and returns once
+    /// it is published.
+    renderer: OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
     /// The search index, rebuilt in the background after edits; kept apart
     /// so publishing pages never waits for it.
     search: RwLock<(u64, Arc<Files>)>,
@@ -72,7 +78,8 @@ impl Shared {
     /// `port` is the one the server listens on: requests must name it.
     pub fn new(files: Files, port: u16) -> Shared {
         Shared {
-            files: RwLock::new(Arc::new(files)),
+            files: RwLock::new((Arc::new(files), Arc::default())),
+            renderer: OnceLock::new(),
             search: RwLock::new((0, Arc::new(Files::new()))),
             error: RwLock::new(None),
             streams: Mutex::new(Vec::new()),
@@ -81,11 +88,45 @@ impl Shared {
         }
     }
 
-    /// Swap in a new site; readers see the old one or the new one, never a mix.
-    pub fn publish(&self, files: Files, event: Event) {
-        *self.files.write().expect("files lock") = Arc::new(files);
-        *self.error.write().expect("error lock") = None;
-        self.broadcast(&event.to_sse());
+    /// Swap in a new site, with the pages of it not rendered yet; readers
+    /// see the old one or the new one, never a mix. With an event, the
+    /// build is new: the error shown is cleared and open pages are told.
+    pub fn publish(&self, files: Files, stale: HashSet<String>, event: Option<Event>) {
+        *self.files.write().expect("files lock") = (Arc::new(files), Arc::new(stale));
+        if let Some(event) = event {
+            *self.error.write().expect("error lock") = None;
+            self.broadcast(&event.to_sse());
+        }
+    }
+
+    /// Set how a request gets a stale page rendered; see [`Shared::publish`].
+    pub fn set_renderer(&self, render: Box<dyn Fn(&str) + Send + Sync>) {
+        let _ = self.renderer.set(render);
+    }
+
+    /// If the page at request path `path` changed but is not rendered yet,
+    /// have it rendered before answering.
+    fn render_if_stale(&self, path: &str) {
+        let Some(render) = self.renderer.get() else {
+            return;
+        };
+        let stale = self.files.read().expect("files lock").1.clone();
+        if stale.is_empty() {
+            return;
+        }
+        let Some(decoded) = percent_decode(path) else {
+            return;
+        };
+        let rel = decoded.trim_start_matches('/');
+        // The same keys `resolve` looks up, the redirect's included.
+        let keys = if rel.is_empty() || rel.ends_with('/') {
+            vec![format!("{rel}index.html")]
+        } else {
+            vec![rel.to_string(), format!("{rel}/index.html")]
+        };
+        for key in keys.iter().filter(|k| stale.contains(*k)) {
+            render(key);
+        }
     }
 
     /// Swap in a search index built from build number `generation`, unless a
@@ -134,7 +175,7 @@ impl Shared {
     }
 
     fn files(&self) -> Arc<Files> {
-        self.files.read().expect("files lock").clone()
+        self.files.read().expect("files lock").0.clone()
     }
 
     fn search(&self) -> Arc<Files> {
@@ -286,6 +327,7 @@ fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
         } else if path.starts_with(&format!("/{}/", crate::search::DIR)) {
             resolve(&path, &shared.search())
         } else {
+            shared.render_if_stale(&path);
             resolve(&path, &shared.files())
         };
         let extra: Vec<(&str, &str)> = location

@@ -51,7 +51,8 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     };
     // Watch before the first build and before announcing the address, so an
     // edit made the moment the server is up (or during the build) is seen.
-    let (mut watcher, rx) = watch(&opts.site_dir)?;
+    let (tx, rx) = mpsc::channel::<Message>();
+    let mut watcher = watch(&opts.site_dir, tx.clone())?;
     let started = Instant::now();
     // The first build must succeed: there is no previous site to fall back on.
     let project = Project::open(&opts.site_dir, &options)?;
@@ -66,6 +67,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         crate::diagnostics::plural(project.warnings.len())
     ));
     let shared = Arc::new(Shared::new(project.files.clone(), addr.port()));
+    shared.set_renderer(renderer(tx));
     let indexer = spawn_indexer(&shared, *term);
     let _ = indexer.send((0, project.search_records()));
     let acceptor = Arc::clone(&shared);
@@ -87,11 +89,63 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         broken: false,
         generation: 0,
     };
-    while let Some(changed) = next_changes(&rx, &opts.site_dir, term) {
+    loop {
+        // Stale pages are rendered between messages, a few at a time, so a
+        // new edit or a browser's request never waits for all of them.
+        let message = if rebuilder.project.has_stale() {
+            match rx.try_recv() {
+                Ok(m) => m,
+                Err(mpsc::TryRecvError::Empty) => {
+                    rebuilder.render_some(&shared, term);
+                    continue;
+                }
+                Err(mpsc::TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
+        let first = match message {
+            Message::Render(path, done) => {
+                rebuilder.render_path(&path, &shared, term);
+                let _ = done.send(());
+                continue;
+            }
+            Message::Fs(event) => event,
+        };
+        let mut waiting = Vec::new();
+        let Some(changed) = next_changes(first, &rx, &opts.site_dir, term, &mut waiting) else {
+            continue;
+        };
         watch_new_folders(&mut watcher, &opts.site_dir, &changed, term);
         rebuilder.apply(&changed, &opts.site_dir, &shared, &indexer, term);
+        for (path, done) in waiting {
+            rebuilder.render_path(&path, &shared, term);
+            let _ = done.send(());
+        }
     }
     Ok(())
+}
+
+/// What the rebuild loop waits for: a file event, or a browser asking for
+/// a page that changed and is not rendered yet (with whom to tell when it
+/// is published).
+enum Message {
+    Fs(notify::Result<notify::Event>),
+    Render(String, mpsc::Sender<()>),
+}
+
+/// How the server asks the rebuild loop for a stale page: it waits until
+/// the page is published, or for at most a minute if the loop is stuck.
+fn renderer(tx: mpsc::Sender<Message>) -> Box<dyn Fn(&str) + Send + Sync> {
+    Box::new(move |path: &str| {
+        let (done, wait) = mpsc::channel();
+        if tx.send(Message::Render(path.to_string(), done)).is_ok() {
+            let _ = wait.recv_timeout(Duration::from_secs(60));
+        }
+    })
 }
 
 /// The address pages are served at, as a browser should use it.
@@ -108,14 +162,11 @@ fn site_url(addr: SocketAddr) -> String {
     }
 }
 
-type Changes = mpsc::Receiver<notify::Result<notify::Event>>;
-
 /// Watch the source folders, and the site folder itself for source folders
 /// made later.
-fn watch(site_dir: &Path) -> Result<(notify::RecommendedWatcher, Changes)> {
-    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+fn watch(site_dir: &Path, tx: mpsc::Sender<Message>) -> Result<notify::RecommendedWatcher> {
     let mut watcher = notify::recommended_watcher(move |e| {
-        let _ = tx.send(e);
+        let _ = tx.send(Message::Fs(e));
     })
     .context("could not start watching files")?;
     for dir in crate::source::SOURCE_DIRS {
@@ -129,7 +180,7 @@ fn watch(site_dir: &Path) -> Result<(notify::RecommendedWatcher, Changes)> {
     watcher
         .watch(site_dir, RecursiveMode::NonRecursive)
         .with_context(|| format!("could not watch {}", site_dir.display()))?;
-    Ok((watcher, rx))
+    Ok(watcher)
 }
 
 /// A source folder made after serve started (or deleted and made again)
@@ -182,7 +233,7 @@ impl Rebuilder {
                 } else {
                     Event::Reload
                 };
-                shared.publish(self.project.files.clone(), event);
+                self.publish(shared, Some(event));
                 self.generation += 1;
                 let _ = indexer.send((self.generation, self.project.search_records()));
                 for w in &self.project.warnings {
@@ -201,29 +252,77 @@ impl Rebuilder {
         }
     }
 
-    /// No edit may take the server down: a panic while rebuilding is
-    /// reported like a failed build, and the last good site stays online.
-    fn rebuild(&mut self, changed: &[PathBuf], site_dir: &Path) -> Result<Change> {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            if self.broken {
-                let fresh = Project::open(site_dir, &self.options)?;
-                let rendered = fresh.files.len();
-                self.project = fresh;
-                Ok(Change::Pages {
-                    rendered,
-                    removed: 0,
-                })
-            } else {
-                self.project.rebuild(changed)
+    /// Publish the project's files as they are, with the pages still to
+    /// render; with an event, as a new build.
+    fn publish(&self, shared: &Shared, event: Option<Event>) {
+        shared.publish(
+            self.project.files.clone(),
+            self.project.stale_paths(),
+            event,
+        );
+    }
+
+    /// Render a few stale pages in the background and publish them.
+    fn render_some(&mut self, shared: &Shared, term: &Terminal) {
+        // A few tens of milliseconds of work on two cores, so a message
+        // waits little.
+        const BATCH: usize = 16;
+        let outcome = self.guard(|p| p.render_stale(BATCH).map(|_| ()));
+        self.published(outcome, shared, term);
+    }
+
+    /// Render the stale page a browser asked for and publish it.
+    fn render_path(&mut self, path: &str, shared: &Shared, term: &Terminal) {
+        let outcome = self.guard(|p| p.render_path(path).map(|_| ()));
+        self.published(outcome, shared, term);
+    }
+
+    /// Publish after rendering, or report why rendering failed.
+    fn published(&mut self, outcome: Result<()>, shared: &Shared, term: &Terminal) {
+        match outcome {
+            Ok(()) => self.publish(shared, None),
+            Err(e) => {
+                term.error(&e);
+                shared.fail(error_text(&e));
             }
-        }));
-        self.broken = outcome.is_err();
+        }
+    }
+
+    /// Run `f` on the project. No edit may take the server down: a panic
+    /// is reported like a failed build, the last good site stays online,
+    /// and the next rebuild starts from a fresh load, since the kept
+    /// project may be half updated.
+    fn guard<T>(&mut self, f: impl FnOnce(&mut Project) -> Result<T>) -> Result<T> {
+        let project = &mut self.project;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(project)));
         outcome.unwrap_or_else(|panic| {
+            self.broken = true;
             Err(anyhow::anyhow!(
                 "briefing crashed while rebuilding ({}); this is a bug, please report it with the edit that caused it",
                 panic_message(&panic)
             ))
         })
+    }
+
+    /// Bring the project up to date after `changed`; after a panic, by a
+    /// fresh load.
+    fn rebuild(&mut self, changed: &[PathBuf], site_dir: &Path) -> Result<Change> {
+        let (broken, options) = (self.broken, self.options.clone());
+        self.broken = false;
+        let outcome = self.guard(|project| {
+            if broken {
+                *project = Project::open(site_dir, &options)?;
+                let rendered = project.files.len();
+                Ok(Change::Pages {
+                    rendered,
+                    removed: 0,
+                })
+            } else {
+                project.update(changed)
+            }
+        });
+        self.broken |= broken && outcome.is_err();
+        outcome
     }
 }
 
@@ -238,7 +337,7 @@ fn describe(change: &Change) -> String {
             } else {
                 String::new()
             };
-            format!("re-rendered {rendered} page{}{removed}", plural(*rendered))
+            format!("{rendered} page{} changed{removed}", plural(*rendered))
         }
         Change::Nothing => "nothing changed".into(),
     }
@@ -277,14 +376,17 @@ fn spawn_indexer(
     tx
 }
 
-/// Wait for the next batch of edits: the first relevant event, then any
-/// that follow within a short quiet period (editors often write a file in
-/// several steps). Reads are ignored: the rebuild itself reads every file.
-/// Returns `None` when the watcher has gone away.
+/// The batch of edits starting with event `first`: it and any that follow
+/// within a short quiet period (editors often write a file in several
+/// steps). Reads are ignored: the rebuild itself reads every file. Pages
+/// asked for meanwhile go to `waiting`, to be rendered after the rebuild.
+/// Returns `None` when no source changed.
 fn next_changes(
-    rx: &mpsc::Receiver<notify::Result<notify::Event>>,
+    first: notify::Result<notify::Event>,
+    rx: &mpsc::Receiver<Message>,
     site_dir: &Path,
     term: &Terminal,
+    waiting: &mut Vec<(String, mpsc::Sender<()>)>,
 ) -> Option<Vec<PathBuf>> {
     const QUIET: Duration = Duration::from_millis(15);
     let mut changed: Vec<PathBuf> = Vec::new();
@@ -304,16 +406,17 @@ fn next_changes(
         Ok(_) => {}
         Err(e) => term.warn(&format!("file watching: {e}")),
     };
-    loop {
-        take(rx.recv().ok()?, &mut changed);
-        if changed.is_empty() {
-            continue;
-        }
-        while let Ok(event) = rx.recv_timeout(QUIET) {
-            take(event, &mut changed);
-        }
-        return Some(changed);
+    take(first, &mut changed);
+    if changed.is_empty() {
+        return None;
     }
+    while let Ok(message) = rx.recv_timeout(QUIET) {
+        match message {
+            Message::Fs(event) => take(event, &mut changed),
+            Message::Render(path, done) => waiting.push((path, done)),
+        }
+    }
+    Some(changed)
 }
 
 /// Whether a changed path is one the site is built from: the same

@@ -28,7 +28,9 @@ pub enum Change {
     Nothing,
     /// Only stylesheets changed: browsers can swap them without a reload.
     Css { files: usize },
-    /// Pages were re-rendered (and perhaps static files copied).
+    /// Pages changed (and perhaps static files were copied): `rendered`
+    /// counts the pages made out of date, whether already rendered again
+    /// or left for [`Project::render_stale`].
     Pages { rendered: usize, removed: usize },
 }
 
@@ -54,6 +56,11 @@ pub struct Project {
     /// touched.
     caches: crate::Caches,
     pub files: Files,
+    /// Pages whose files are out of date, by output path. `rebuild` renders
+    /// them at once; `serve` renders the one a browser asks for first and
+    /// the rest in the background, so an edit is served without waiting for
+    /// every page it touched.
+    stale: HashMap<String, PageId>,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -93,6 +100,7 @@ impl Project {
             theme,
             site,
             files,
+            stale: HashMap::new(),
             warnings,
         };
         project.records.refresh(&project.site, &project.digests);
@@ -109,13 +117,24 @@ impl Project {
     }
 
     /// Bring the build up to date after `changed` files (absolute or relative
-    /// to the site folder) were created, edited or deleted. On error the
-    /// project is left as it was, so the last good site keeps being served.
+    /// to the site folder) were created, edited or deleted, rendering every
+    /// page that changed: [`Project::update`], then every stale page.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Change> {
+        let change = self.update(changed)?;
+        self.render_stale(usize::MAX)?;
+        Ok(change)
+    }
+
+    /// Bring the graph up to date after `changed` files (absolute or
+    /// relative to the site folder) were created, edited or deleted, and mark
+    /// the pages that changed as stale without rendering them (a body edit's
+    /// few pages excepted). On error the project is left as it was, so the
+    /// last good site keeps being served.
     ///
-    /// The pages re-rendered are those that read an item of the graph whose
+    /// The pages marked are those that read an item of the graph whose
     /// digest changed, those whose templates changed, and new ones: what a
     /// full build would render differently, by construction.
-    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Change> {
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Change> {
         let rel: BTreeSet<PathBuf> = changed
             .iter()
             .map(|p| {
@@ -162,9 +181,7 @@ impl Project {
             todo.extend(self.pages_using(&theme, &templates, &all));
             self.theme = theme;
         }
-        let mut t = crate::Timings::from_env();
-        let (rendered, removed) = self.render(todo, &all)?;
-        t.lap(&format!("render {} pages", rendered));
+        let (rendered, removed) = self.mark_stale(todo, &all);
         let copied = static_files.len();
         let css_only = copied > 0 && static_files.iter().all(|(n, _)| n.ends_with(".css"));
         for (name, bytes) in static_files {
@@ -249,9 +266,9 @@ impl Project {
             .collect()
     }
 
-    /// Render `todo` (those of `all` the site has) and drop the files of
-    /// pages it no longer has. Returns (rendered, removed).
-    fn render(&mut self, todo: BTreeSet<PageId>, all: &BTreeSet<PageId>) -> Result<(usize, usize)> {
+    /// Mark `todo` (those of `all` the site has) stale and drop the files
+    /// of pages it no longer has. Returns (marked, removed).
+    fn mark_stale(&mut self, todo: BTreeSet<PageId>, all: &BTreeSet<PageId>) -> (usize, usize) {
         let gone: Vec<PageId> = self
             .reads
             .pages()
@@ -262,13 +279,55 @@ impl Project {
             self.files.remove(&page.output_path());
             self.reads.remove(page);
         }
+        self.stale.retain(|_, p| all.contains(p));
         let todo: Vec<PageId> = todo.into_iter().filter(|p| all.contains(p)).collect();
-        Ok((self.render_existing(&todo)?, gone.len()))
+        let marked = todo.len();
+        self.stale
+            .extend(todo.into_iter().map(|p| (p.output_path(), p)));
+        (marked, gone.len())
+    }
+
+    /// The output paths of the pages not yet rendered since they changed.
+    pub fn stale_paths(&self) -> std::collections::HashSet<String> {
+        self.stale.keys().cloned().collect()
+    }
+
+    pub fn has_stale(&self) -> bool {
+        !self.stale.is_empty()
+    }
+
+    /// Render up to `limit` stale pages; returns how many. If rendering
+    /// fails, those pages keep their last files and are no longer stale, so
+    /// a broken template is reported once, not retried in a loop.
+    pub fn render_stale(&mut self, limit: usize) -> Result<usize> {
+        // Pages before feeds and data files: a browser is likelier to want
+        // them next.
+        let mut todo: Vec<PageId> = self.stale.values().cloned().collect();
+        if todo.len() > limit {
+            todo.sort_by_key(|p| !p.is_html());
+            todo.truncate(limit);
+        }
+        self.render_existing(&todo)
+    }
+
+    /// Render the stale page whose output is `path`, if there is one:
+    /// what a browser asked for, ahead of the rest.
+    pub fn render_path(&mut self, path: &str) -> Result<bool> {
+        let Some(page) = self.stale.get(path).cloned() else {
+            return Ok(false);
+        };
+        self.render_existing(&[page])?;
+        Ok(true)
     }
 
     /// Render pages the site has, keeping what each read.
     fn render_existing(&mut self, todo: &[PageId]) -> Result<usize> {
+        for page in todo {
+            self.stale.remove(&page.output_path());
+        }
+        let mut t = crate::Timings::from_env();
         let outputs = render::render_pages_recorded(&self.site, &self.theme, todo)?;
+        t.lap(&format!("render {} pages", outputs.len()));
         let rendered = outputs.len();
         for (page, o, read) in outputs {
             self.files.insert(o.path, o.bytes.into());
