@@ -29,6 +29,10 @@ const IDLE: Duration = Duration::from_secs(30);
 /// The most a request's head may take.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// Renders the stale page at an output path and returns once it is
+/// published.
+pub type Renderer = Box<dyn Fn(&str) + Send + Sync>;
+
 /// What the server shares with the rebuild loop.
 pub struct Shared {
     /// The site's files, and the output paths of pages that changed but are
@@ -36,7 +40,7 @@ pub struct Shared {
     files: RwLock<(Arc<Files>, Arc<HashSet<String>>)>,
     /// Asks the rebuild loop to render one stale page now, and returns once
     /// it is published.
-    renderer: OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
+    renderer: OnceLock<Renderer>,
     /// The search index, rebuilt in the background after edits; kept apart
     /// so publishing pages never waits for it.
     search: RwLock<(u64, Arc<Files>)>,
@@ -100,7 +104,7 @@ impl Shared {
     }
 
     /// Set how a request gets a stale page rendered; see [`Shared::publish`].
-    pub fn set_renderer(&self, render: Box<dyn Fn(&str) + Send + Sync>) {
+    pub fn set_renderer(&self, render: Renderer) {
         let _ = self.renderer.set(render);
     }
 

@@ -139,7 +139,7 @@ enum Message {
 
 /// How the server asks the rebuild loop for a stale page: it waits until
 /// the page is published, or for at most a minute if the loop is stuck.
-fn renderer(tx: mpsc::Sender<Message>) -> Box<dyn Fn(&str) + Send + Sync> {
+fn renderer(tx: mpsc::Sender<Message>) -> http::Renderer {
     Box::new(move |path: &str| {
         let (done, wait) = mpsc::channel();
         if tx.send(Message::Render(path.to_string(), done)).is_ok() {
