@@ -36,14 +36,13 @@ pub fn load(config: &Config) -> Result<(Site, Vec<Diagnostic>)> {
     load_cached(config, &mut Caches::default(), &Default::default())
 }
 
-/// What `serve` keeps between loads: parsed files, rendered bodies and the
-/// costly relations.
+/// What `serve` keeps between loads: parsed files, and what resolving them
+/// made (rendered bodies, names, the costly relations).
 /// Empty (the default), they keep nothing.
 #[derive(Default)]
 pub struct Caches {
     pub parsed: content::Cache,
-    pub bodies: graph::BodyCache,
-    pub relations: graph::RelationsCache,
+    pub graph: graph::Caches,
 }
 
 impl Caches {
@@ -51,8 +50,7 @@ impl Caches {
     pub fn kept() -> Self {
         Caches {
             parsed: content::Cache::kept(),
-            bodies: graph::BodyCache::new(),
-            relations: graph::RelationsCache::new(),
+            graph: graph::Caches::kept(),
         }
     }
 }
@@ -88,13 +86,7 @@ fn load_all(
     let mut timings = Timings::from_env();
     let raw = content::load_cached(config, &mut diags, &mut caches.parsed, edited)?;
     timings.lap("parse content");
-    let site = graph::resolve(
-        config.clone(),
-        raw,
-        &mut caches.bodies,
-        &mut caches.relations,
-        &mut diags,
-    );
+    let site = graph::resolve(config.clone(), raw, &mut caches.graph, &mut diags);
     timings.lap("resolve");
     if config.strict {
         diagnostics::promote_warnings(&mut diags);

@@ -45,11 +45,12 @@ fn article(rng: &mut Rng, day: usize) -> String {
     } else {
         ""
     };
-    let leader = if rng.below(3) == 0 {
-        "leaders: [William Ruto]\n"
-    } else {
-        ""
-    };
+    // Two leaders in some, so they become each other's contacts.
+    let leader = [
+        "leaders: [William Ruto]\n",
+        "leaders: [William Ruto, Antony Blinken]\n",
+        "",
+    ][rng.below(3)];
     format!(
         "---\ntitle: {}\ndate: 2024-0{}-{:02}\ncountries: [{}]\ntags: [{tag}]\n{crisis}{leader}---\n{}\n\n{}\n",
         rng.pick(TITLES),
@@ -61,7 +62,19 @@ fn article(rng: &mut Rng, day: usize) -> String {
     )
 }
 
-fn seed_site(site: &TestSite, rng: &mut Rng) {
+fn seed_site(site: &TestSite, rng: &mut Rng, every_profile: bool) {
+    if every_profile {
+        for name in ["Haiti", "Chad"] {
+            site.write(
+                &format!("content/countries/{}.md", name.to_lowercase()),
+                &format!("---\nname: {name}\n---\nA country.\n"),
+            );
+        }
+        site.write(
+            "content/leaders/antony-blinken.md",
+            "---\nname: Antony Blinken\n---\nSecretary of State.\n",
+        );
+    }
     site.write(
         "content/countries/kenya.md",
         "---\nname: Kenya\nregion: East Africa\n---\nA country in East Africa.\n",
@@ -94,12 +107,18 @@ fn articles(site: &TestSite) -> Vec<String> {
     out
 }
 
-/// Apply one random edit; returns a description and the paths it touched.
-fn edit(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>) {
+/// Every kind of edit.
+const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+/// Edits to briefing files only: body, front matter, new, removed, renamed.
+const BRIEFING_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6];
+
+/// Apply one random edit of the `kinds` given; returns a description and
+/// the paths it touched.
+fn edit(site: &TestSite, rng: &mut Rng, step: usize, kinds: &[usize]) -> (String, Vec<PathBuf>) {
     let files = articles(site);
     let some = |rng: &mut Rng| format!("content/articles/{}", files[rng.below(files.len())]);
     let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap();
-    match rng.below(12) {
+    match kinds[rng.below(kinds.len())] {
         0 => {
             let f = some(rng);
             let text = format!("{}\n{}\n", read(&f), rng.pick(SENTENCES));
@@ -241,12 +260,38 @@ fn differences(project: &Project, fresh: &Project) -> Vec<String> {
     out
 }
 
-#[test]
-fn incremental_rebuilds_equal_full_builds() {
-    let sequences: u64 = std::env::var("INCREMENTAL_SEQUENCES")
+fn sequences() -> u64 {
+    std::env::var("INCREMENTAL_SEQUENCES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+        .unwrap_or(200)
+}
+
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    run_sequences(sequences(), false, ANY_EDIT);
+}
+
+/// With a profile for every name the briefings use, most briefing edits
+/// are patched into the kept graph rather than loaded again: the patch must
+/// give what a full build gives, too.
+#[test]
+fn patched_briefing_edits_equal_full_builds() {
+    let (patched, edits) = run_sequences(sequences(), true, BRIEFING_EDITS);
+    eprintln!("patched {patched} of {edits} edits");
+    // Body edits and edits a patch declines (a link to the edited file, a
+    // finding in it) go other ways; most must be patches, or this test
+    // tests nothing.
+    assert!(
+        patched * 2 > edits,
+        "only {patched} of {edits} edits were patched"
+    );
+}
+
+/// Run seeded sequences of 10 edits of the `kinds` given, checking each
+/// against a fresh build. Returns the patched updates and the edits made.
+fn run_sequences(sequences: u64, every_profile: bool, kinds: &[usize]) -> (usize, usize) {
+    let mut patched = 0;
     // A reference date among the generated dates, so offices, key dates
     // and assessments fall on both sides of it.
     let options = BuildOptions {
@@ -256,11 +301,11 @@ fn incremental_rebuilds_equal_full_builds() {
     for seed in 1..=sequences {
         let mut rng = Rng(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1);
         let site = TestSite::empty();
-        seed_site(&site, &mut rng);
+        seed_site(&site, &mut rng, every_profile);
         let mut project = Project::open(site.path(), &options).unwrap();
         let mut done = Vec::new();
         for step in 0..10 {
-            let (what, paths) = edit(&site, &mut rng, step);
+            let (what, paths) = edit(&site, &mut rng, step, kinds);
             done.push(what);
             if let Err(e) = project.rebuild(&paths) {
                 panic!("seed {seed}: rebuild failed: {e:#}\nedits: {done:#?}");
@@ -277,5 +322,7 @@ fn incremental_rebuilds_equal_full_builds() {
                 "seed {seed}: search records differ\nedits: {done:#?}"
             );
         }
+        patched += project.patched();
     }
+    (patched, sequences as usize * 10)
 }

@@ -144,7 +144,8 @@ fn update_leaves_changed_pages_to_render_on_request() {
     let stale = project.stale_paths();
     assert_eq!(stale.len(), rendered, "{stale:?}");
     assert!(stale.contains(page), "{stale:?}");
-    let shows = |p: &Project, path: &str| String::from_utf8_lossy(&p.files[path]).contains("Retitled");
+    let shows =
+        |p: &Project, path: &str| String::from_utf8_lossy(&p.files[path]).contains("Retitled");
     assert!(!shows(&project, page), "not rendered yet");
 
     assert!(project.render_path(page).unwrap());

@@ -229,6 +229,49 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// The kept parse of the briefing at `abs`, if it parsed.
+    pub fn article(&self, abs: &Path) -> Option<Arc<Document<ArticleFrontMatter>>> {
+        match self.files.get(abs) {
+            Some((_, Ok(Parsed::Article(d)))) => Some(d.clone()),
+            _ => None,
+        }
+    }
+
+    /// The kept body of the document at `abs` and the line it starts on,
+    /// whatever its kind, if it parsed.
+    pub fn body(&self, abs: &Path) -> Option<(&str, usize)> {
+        let (body, line) = match self.files.get(abs) {
+            Some((_, Ok(Parsed::Article(d)))) => (&d.body, d.body_line),
+            Some((_, Ok(Parsed::Country(d)))) => (&d.body, d.body_line),
+            Some((_, Ok(Parsed::Leader(d)))) => (&d.body, d.body_line),
+            Some((_, Ok(Parsed::Crisis(d)))) => (&d.body, d.body_line),
+            _ => return None,
+        };
+        Some((body.as_str(), line))
+    }
+
+    /// Parse the briefing at `abs` (`rel` from the site folder) again and
+    /// keep the result. `None` when the file is gone, which is forgotten.
+    pub fn reparse_article(
+        &mut self,
+        abs: &Path,
+        rel: &Path,
+    ) -> Option<Result<Arc<Document<ArticleFrontMatter>>, Diagnostic>> {
+        if !abs.is_file() {
+            self.files.remove(abs);
+            return None;
+        }
+        let s = stamp(abs);
+        let parsed = parse_file(abs, rel, &Source::Article);
+        self.files.insert(abs.to_path_buf(), (s, parsed.clone()));
+        Some(parsed.map(|p| match p {
+            Parsed::Article(d) => d,
+            _ => unreachable!("parsed as a briefing"),
+        }))
+    }
+}
+
 /// A file's size and modification time.
 type Stamp = (u64, Option<SystemTime>);
 

@@ -2,6 +2,7 @@
 //! alias, title and path a body may link to.
 
 use super::*;
+use crate::markdown::Lookup;
 use aho_corasick::AhoCorasick;
 use std::sync::Arc;
 
@@ -153,6 +154,54 @@ impl BodyCache {
         self.index.take()
     }
 
+    /// Render one body afresh and keep it at once: for a patch, which
+    /// changes a few bodies of the last load rather than making a new one.
+    pub(super) fn render_now(
+        &mut self,
+        body: &str,
+        ctx: &DocContext,
+        index: &LinkIndex,
+    ) -> Arc<markdown::Rendered> {
+        let (key, out) = self.render(body, ctx, index, &Reuse::Never);
+        if self.enabled {
+            self.entries
+                .insert(ctx.path.to_path_buf(), (key, out.clone()));
+        }
+        out
+    }
+
+    /// Drop the kept body of a file that is gone.
+    pub(super) fn forget(&mut self, path: &Path) {
+        self.entries.remove(path);
+    }
+
+    /// The kept bodies, other than those at `except`, that would render
+    /// differently now: those whose answer to a lookup of one of `paths`
+    /// or `keys`, or to a wikilink that matched nothing, has changed.
+    pub(super) fn stale_bodies(
+        &self,
+        index: &LinkIndex,
+        paths: &HashSet<PathBuf>,
+        keys: &HashSet<String>,
+        except: &HashSet<PathBuf>,
+    ) -> Vec<PathBuf> {
+        let may_change = |l: &Lookup| match l {
+            Lookup::Path(p) => paths.contains(p),
+            Lookup::Wiki(k) => keys.contains(k) || !index.wiki.contains_key(k),
+            Lookup::Asset(_) => false,
+        };
+        self.entries
+            .iter()
+            .filter(|(path, _)| !except.contains(*path))
+            .filter(|(_, (_, kept))| {
+                kept.lookups
+                    .iter()
+                    .any(|(l, a)| may_change(l) && index.answer(l) != *a)
+            })
+            .map(|(path, _)| path.clone())
+            .collect()
+    }
+
     /// Every body of this load is kept; the rest are dropped.
     fn finish(&mut self, index: &LinkIndex) {
         if self.enabled {
@@ -223,18 +272,30 @@ fn render_article_bodies(
         .collect();
     for (slug, path, (key, out)) in rendered {
         cache.keep(path, key, &out);
-        // Field by field, leaving the cache's copy whole: the HTML is
-        // shared, and the body's lookups, the largest part, stay behind.
         let a = articles.get_mut(&slug).expect("rendered article exists");
-        a.body_html = out.html.clone();
-        a.headings = out.headings.clone();
-        a.mentions = out.mentions.clone();
-        a.anchors = out.anchors.clone();
-        a.assets = article_assets(&out.assets, index);
-        if a.summary.is_empty() {
-            a.summary = out.first_paragraph.clone();
-        }
+        let from_body = a.summary.is_empty();
+        set_article_body(a, &out, index, from_body);
         diags.extend(out.diagnostics.iter().cloned());
+    }
+}
+
+/// Put a rendered body into its briefing; the summary too if it is the
+/// body's first paragraph. Field by field, leaving the cache's copy whole:
+/// the HTML is shared, and the body's lookups, the largest part, stay
+/// behind.
+pub(super) fn set_article_body(
+    a: &mut Article,
+    out: &markdown::Rendered,
+    index: &LinkIndex,
+    summary_from_body: bool,
+) {
+    a.body_html = out.html.clone();
+    a.headings = out.headings.clone();
+    a.mentions = out.mentions.clone();
+    a.anchors = out.anchors.clone();
+    a.assets = article_assets(&out.assets, index);
+    if summary_from_body {
+        a.summary = out.first_paragraph.clone();
     }
 }
 
@@ -281,4 +342,56 @@ fn render_profile_bodies(
         e.summary = out.first_paragraph.clone();
         diags.extend(out.diagnostics.iter().cloned());
     }
+}
+
+/// Bring the link index up to date after some briefings changed (`old`
+/// versions out, `new` slugs in, as [`super::patch`] does): their paths,
+/// and the wikilink keys of their titles and slugs. Returns the paths and
+/// keys whose answers may have changed.
+pub(super) fn relink_articles(
+    index: &mut LinkIndex,
+    config: &Config,
+    articles: &BTreeMap<ArticleId, Article>,
+    old: &[Article],
+    new: &[ArticleId],
+) -> (HashSet<PathBuf>, HashSet<String>) {
+    let mut paths = HashSet::new();
+    let mut keys = HashSet::new();
+    for a in old {
+        index.articles_by_path.remove(&a.source);
+        paths.insert(a.source.clone());
+        keys.extend([fold(&a.title), fold(&a.slug)]);
+    }
+    for slug in new {
+        let a = &articles[slug];
+        index
+            .articles_by_path
+            .insert(a.source.clone(), config.url(&a.path()));
+        paths.insert(a.source.clone());
+        keys.extend([fold(&a.title), fold(&a.slug)]);
+    }
+    // A key an entity holds stays its; any other goes to the first briefing,
+    // in slug order, whose title or slug folds to it, as `link_index` does.
+    let open: HashSet<&String> = keys
+        .iter()
+        .filter(|k| !index.wiki.get(*k).is_some_and(|(_, id)| id.is_some()))
+        .collect();
+    let mut owners: HashMap<&String, String> = HashMap::new();
+    for a in articles.values() {
+        if owners.len() == open.len() {
+            break;
+        }
+        for key in [fold(&a.title), fold(&a.slug)] {
+            if let Some(k) = open.get(&key) {
+                owners.entry(*k).or_insert_with(|| config.url(&a.path()));
+            }
+        }
+    }
+    for k in open {
+        match owners.remove(k) {
+            Some(url) => index.wiki.insert(k.clone(), (url, None)),
+            None => index.wiki.remove(k),
+        };
+    }
+    (paths, keys)
 }

@@ -8,6 +8,7 @@ mod articles;
 mod bodies;
 mod dossier;
 mod names;
+pub mod patch;
 mod profiles;
 mod relations;
 
@@ -32,8 +33,8 @@ pub use dossier::{
 };
 use names::*;
 use profiles::*;
-pub use relations::RelationsCache;
 use relations::*;
+pub use relations::{RelationsCache, Touched};
 
 /// An article's id is its slug, unique across the site.
 pub type ArticleId = String;
@@ -272,8 +273,7 @@ impl Site {
 pub fn resolve(
     config: Config,
     raw: RawContent,
-    bodies: &mut BodyCache,
-    relations: &mut RelationsCache,
+    caches: &mut Caches,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     let mut t = crate::Timings::from_env();
@@ -300,10 +300,10 @@ pub fn resolve(
         &article_docs,
         &profile_bodies,
         &index,
-        bodies,
+        &mut caches.bodies,
         diags,
     );
-    bodies.keep_index(index);
+    caches.bodies.keep_index(index);
     let mut site = Site {
         unpublished,
         config,
@@ -314,9 +314,36 @@ pub fn resolve(
         assets: raw.assets,
     };
     t.lap("  bodies");
-    link_relations(&mut site, relations);
+    link_relations(&mut site, &mut caches.relations);
     t.lap("  relations");
+    if caches.enabled {
+        caches.registry = Some(r.registry);
+    }
     site
+}
+
+/// What `serve` keeps from one load of the graph for the next: rendered
+/// bodies, the name registry and the costly relations. Empty (the
+/// default), they keep nothing.
+#[derive(Default)]
+pub struct Caches {
+    enabled: bool,
+    pub bodies: BodyCache,
+    pub relations: RelationsCache,
+    /// The names references resolved against, for an edited briefing's.
+    registry: Option<Registry>,
+}
+
+impl Caches {
+    /// Caches that keep what each load made, for the next.
+    pub fn kept() -> Self {
+        Caches {
+            enabled: true,
+            bodies: BodyCache::new(),
+            relations: RelationsCache::new(),
+            registry: None,
+        }
+    }
 }
 
 /// A digest of front matter, to tell an edit that left it alone.

@@ -25,6 +25,13 @@ pub(super) enum Reference {
     Implicit(EntityId, Option<String>),
 }
 
+impl Registry {
+    /// The entity a name written in front matter refers to, if any yet.
+    pub(super) fn lookup(&self, kind: EntityKind, name: &str) -> Option<&EntityId> {
+        self.keys.get(&(kind, fold(name.trim())))
+    }
+}
+
 impl Resolver {
     pub(super) fn register(
         &mut self,

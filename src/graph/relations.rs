@@ -2,6 +2,7 @@
 //! timeline and its neighbours, related briefings, co-mention.
 
 use super::*;
+use std::collections::BTreeSet;
 
 /// Fill in the derived, two-way relations: entity and tag article lists,
 /// timeline neighbours, related briefings, and who appears with whom.
@@ -35,43 +36,65 @@ struct Derived {
 /// The last [`Derived`] relations `serve` computed, under a digest of what
 /// they depend on. A new title or tag, or a body edit, leaves that digest
 /// alone, so the relations are taken as they were (0.2 s at 10,000
-/// briefings) rather than computed again.
+/// briefings) rather than computed again. The co-mention counts are kept
+/// too, so that [`patch_relations`] can update them for a few briefings.
 #[derive(Default)]
 pub struct RelationsCache {
     /// Off for a one-shot build, which would only pay to fill it.
     enabled: bool,
     kept: Option<(u64, Derived)>,
+    pairs: Option<Pairs>,
+}
+
+/// How many briefings name each pair of entities. Entities are numbered in
+/// id order; `counts[x]` lists `(y, briefings naming x and y)` by `y`.
+struct Pairs {
+    ids: Vec<EntityId>,
+    number: HashMap<EntityId, u32>,
+    counts: Vec<Vec<(u32, u32)>>,
 }
 
 impl RelationsCache {
     pub fn new() -> Self {
         RelationsCache {
             enabled: true,
-            kept: None,
+            ..RelationsCache::default()
         }
     }
 
     fn derive(&mut self, site: &Site) -> Derived {
         let compute = |site: &Site| {
-            let (mentioned, contacts) = co_mentions(site);
-            Derived {
+            let (mentioned, contacts, pairs) = co_mentions(site);
+            let derived = Derived {
                 related: related_briefings(site),
                 mentioned,
                 contacts,
-            }
+            };
+            (derived, pairs)
         };
         if !self.enabled {
-            return compute(site);
+            return compute(site).0;
         }
         let key = relations_key(site);
         match &self.kept {
-            Some((k, d)) if *k == key => d.clone(),
+            Some((k, d)) if *k == key && self.pairs.is_some() => d.clone(),
             _ => {
-                let d = compute(site);
+                let (d, pairs) = compute(site);
                 self.kept = Some((key, d.clone()));
+                self.pairs = Some(pairs);
                 d
             }
         }
+    }
+
+    /// Whether [`patch_relations`] can bring `site`'s relations up to date:
+    /// the counts are kept, for the same entities.
+    pub(super) fn can_patch(&self, site: &Site) -> bool {
+        self.enabled
+            && self
+                .pairs
+                .as_ref()
+                .is_some_and(|p| p.ids.len() == site.entities.len())
     }
 }
 
@@ -93,39 +116,27 @@ fn relations_key(site: &Site) -> u64 {
     h.finish()
 }
 
+/// The timeline's order: newest first, then by title, then by slug.
+fn timeline_order(a: &Article, b: &Article) -> std::cmp::Ordering {
+    b.date
+        .cmp(&a.date)
+        .then_with(|| a.title.cmp(&b.title))
+        .then_with(|| a.slug.cmp(&b.slug))
+}
+
 /// The timeline, newest first, and each entity's and tag's briefings in
 /// that order.
 fn order_timeline(site: &mut Site) {
     let mut timeline: Vec<&Article> = site.articles.values().collect();
-    timeline.sort_by(|a, b| {
-        b.date
-            .cmp(&a.date)
-            .then_with(|| a.title.cmp(&b.title))
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
+    timeline.sort_by(|a, b| timeline_order(a, b));
     site.timeline = timeline.iter().map(|a| a.slug.clone()).collect();
 
-    // One pass over the timeline fills every entity's list and its
-    // briefings per month (newest first here, reversed below).
-    let today = site.config.today;
-    let recent_from = today - chrono::Duration::days(i64::from(site.config.site.recent_days));
+    // One pass over the timeline fills every entity's and tag's list.
     for slug in &site.timeline {
         let a = &site.articles[slug];
-        let month = (a.date.year(), a.date.month());
-        let day = a.date.instant.date_naive();
-        let recent = day > recent_from && day <= today;
         for id in &a.entities {
             let e = site.entities.get_mut(id).expect("referenced entity exists");
             e.articles.push(slug.clone());
-            e.recent += usize::from(recent);
-            match e.monthly.last_mut() {
-                Some(last) if (last.year, last.month) == month => last.count += 1,
-                _ => e.monthly.push(MonthCount {
-                    year: month.0,
-                    month: month.1,
-                    count: 1,
-                }),
-            }
         }
         for t in &a.tags {
             site.tags
@@ -135,83 +146,140 @@ fn order_timeline(site: &mut Site) {
                 .push(slug.clone());
         }
     }
-    for e in site.entities.values_mut() {
-        e.monthly.reverse();
-    }
+    let entities = std::mem::take(&mut site.entities);
+    site.entities = entities
+        .into_iter()
+        .map(|(id, mut e)| {
+            (e.monthly, e.recent) = tally(site, &e.articles);
+            (id, e)
+        })
+        .collect();
 }
 
-/// For each briefing in timeline order, its related briefings.
-fn related_briefings(site: &Site) -> Vec<Vec<ArticleId>> {
-    // Related briefings: those sharing the most entities, then the newest.
-    // Work in timeline positions, not slugs: this runs for every briefing
-    // against the briefings it shares an entity with. Only the RELATED_WINDOW
-    // briefings nearest in time on each side, per entity, are candidates:
-    // counting against every briefing of a country made this quadratic
-    // (7,500 candidates per briefing at 100,000 briefings), and a briefing
-    // from the same weeks is the better suggestion anyway.
-    const RELATED_WINDOW: usize = 100;
-    let positions: HashMap<&str, usize> = site
-        .timeline
+/// An entity's briefings per month, oldest first, and how many are recent
+/// (dated in the `recent_days` up to the reference date).
+fn tally(site: &Site, articles: &[ArticleId]) -> (Vec<MonthCount>, usize) {
+    let today = site.config.today;
+    let recent_from = today - chrono::Duration::days(i64::from(site.config.site.recent_days));
+    let mut monthly: Vec<MonthCount> = Vec::new();
+    let mut recent = 0;
+    for slug in articles {
+        let date = site.articles[slug].date;
+        let month = (date.year(), date.month());
+        let day = date.instant.date_naive();
+        recent += usize::from(day > recent_from && day <= today);
+        match monthly.last_mut() {
+            Some(last) if (last.year, last.month) == month => last.count += 1,
+            _ => monthly.push(MonthCount {
+                year: month.0,
+                month: month.1,
+                count: 1,
+            }),
+        }
+    }
+    monthly.reverse();
+    (monthly, recent)
+}
+
+/// Related briefings: those sharing the most entities, then the newest.
+/// Only the RELATED_WINDOW briefings nearest in time on each side, per
+/// entity, are candidates: counting against every briefing of a country
+/// made this quadratic (7,500 candidates per briefing at 100,000
+/// briefings), and a briefing from the same weeks is the better suggestion
+/// anyway.
+const RELATED_WINDOW: usize = 100;
+
+/// Each briefing's position in the timeline.
+fn timeline_positions(site: &Site) -> HashMap<&str, usize> {
+    site.timeline
         .iter()
         .enumerate()
         .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let entity_positions: HashMap<&EntityId, Vec<usize>> = site
-        .entities
+        .collect()
+}
+
+/// The timeline positions of an entity's briefings, ascending.
+fn entity_positions(site: &Site, positions: &HashMap<&str, usize>, id: &EntityId) -> Vec<usize> {
+    site.entities[id]
+        .articles
         .iter()
-        .map(|(id, e)| {
-            (
-                id,
-                e.articles.iter().map(|s| positions[s.as_str()]).collect(),
-            )
-        })
+        .map(|s| positions[s.as_str()])
+        .collect()
+}
+
+/// Scratch space for [`rank_related`]: a count per timeline position, and
+/// the positions counted.
+type Tally = (Vec<u32>, Vec<usize>);
+
+/// For each briefing in timeline order, its related briefings.
+fn related_briefings(site: &Site) -> Vec<Vec<ArticleId>> {
+    // Work in timeline positions, not slugs: this runs for every briefing
+    // against the briefings it shares an entity with.
+    let positions = timeline_positions(site);
+    let by_entity: HashMap<&EntityId, Vec<usize>> = site
+        .entities
+        .keys()
+        .map(|id| (id, entity_positions(site, &positions, id)))
         .collect();
     site.timeline
         .par_iter()
         .enumerate()
         .map_init(
             || (vec![0u32; site.timeline.len()], Vec::new()),
-            |(counts, touched), (i, slug)| {
-                for id in &site.articles[slug].entities {
-                    // Positions are ascending (the entity's briefings are in
-                    // timeline order), so find this briefing and look around it.
-                    let all = &entity_positions[id];
-                    let at = all.partition_point(|&j| j < i);
-                    let window = &all[at.saturating_sub(RELATED_WINDOW)
-                        ..(at + RELATED_WINDOW + 1).min(all.len())];
-                    for &j in window {
-                        if j != i {
-                            if counts[j] == 0 {
-                                touched.push(j);
-                            }
-                            counts[j] += 1;
-                        }
-                    }
-                }
-                // Most shared first; among equals the newer (lower position).
-                // Only the best four matter: select them in one pass rather
-                // than sorting thousands of candidates per briefing.
-                let rank = |j: usize| (counts[j], std::cmp::Reverse(j));
-                let mut best: Vec<usize> = Vec::with_capacity(5);
-                for &j in touched.iter() {
-                    let at = best
-                        .iter()
-                        .position(|&b| rank(j) > rank(b))
-                        .unwrap_or(best.len());
-                    if at < 4 {
-                        best.insert(at, j);
-                        best.truncate(4);
-                    }
-                }
-                let best = best.iter().map(|&j| site.timeline[j].clone()).collect();
-                for &j in touched.iter() {
-                    counts[j] = 0;
-                }
-                touched.clear();
-                best
+            |tally, (i, slug)| {
+                let lists = site.articles[slug]
+                    .entities
+                    .iter()
+                    .map(|e| &by_entity[e][..]);
+                rank_related(site, i, lists, tally)
             },
         )
         .collect()
+}
+
+/// The related briefings of the briefing at timeline position `i`, given
+/// the positions of each of its entities' briefings.
+fn rank_related<'p>(
+    site: &Site,
+    i: usize,
+    lists: impl Iterator<Item = &'p [usize]>,
+    (counts, touched): &mut Tally,
+) -> Vec<ArticleId> {
+    for all in lists {
+        // Positions are ascending (the entity's briefings are in timeline
+        // order), so find this briefing and look around it.
+        let at = all.partition_point(|&j| j < i);
+        let window =
+            &all[at.saturating_sub(RELATED_WINDOW)..(at + RELATED_WINDOW + 1).min(all.len())];
+        for &j in window {
+            if j != i {
+                if counts[j] == 0 {
+                    touched.push(j);
+                }
+                counts[j] += 1;
+            }
+        }
+    }
+    // Most shared first; among equals the newer (lower position). Only the
+    // best four matter: select them in one pass rather than sorting
+    // thousands of candidates per briefing.
+    let rank = |j: usize| (counts[j], std::cmp::Reverse(j));
+    let mut best: Vec<usize> = Vec::with_capacity(5);
+    for &j in touched.iter() {
+        let at = best
+            .iter()
+            .position(|&b| rank(j) > rank(b))
+            .unwrap_or(best.len());
+        if at < 4 {
+            best.insert(at, j);
+            best.truncate(4);
+        }
+    }
+    for &j in touched.iter() {
+        counts[j] = 0;
+    }
+    touched.clear();
+    best.iter().map(|&j| site.timeline[j].clone()).collect()
 }
 
 /// Neighbours in time and related briefings, set on each briefing.
@@ -237,8 +305,8 @@ type Contacts = Vec<(EntityId, Vec<Contact>)>;
 
 /// Who is named with whom: for every entity, the others ranked by the
 /// strength of the tie; for every leader, the other leaders with the dates
-/// and latest briefings they share.
-fn co_mentions(site: &Site) -> (Ranked, Contacts) {
+/// and latest briefings they share; and the counts behind the ranking.
+fn co_mentions(site: &Site) -> (Ranked, Contacts, Pairs) {
     // Entities are numbered so that counting, which runs for every pair in
     // every briefing, sorts integers rather than hashing ids: each entity
     // collects the numbers of those named beside it, and a sort turns the
@@ -273,10 +341,11 @@ fn co_mentions(site: &Site) -> (Ranked, Contacts) {
         .iter()
         .map(|id| site.entities[*id].articles.len())
         .collect();
-    let ranked = beside
-        .into_par_iter()
+    let counts: Vec<Vec<(u32, u32)>> = beside.into_par_iter().map(count_runs).collect();
+    let ranked = counts
+        .par_iter()
         .enumerate()
-        .map(|(x, list)| (EntityId::clone(ids[x]), strongest(&ids, &totals, x, list)))
+        .map(|(x, c)| (EntityId::clone(ids[x]), strongest(&ids, &totals, x, c)))
         .collect();
     let mut contacts: BTreeMap<EntityId, Vec<Contact>> = BTreeMap::new();
     for ((x, _), c) in met {
@@ -285,16 +354,33 @@ fn co_mentions(site: &Site) -> (Ranked, Contacts) {
     let contacts = contacts
         .into_iter()
         .map(|(id, mut list)| {
-            list.sort_by(|a, b| {
-                b.shared
-                    .cmp(&a.shared)
-                    .then_with(|| b.latest.cmp(&a.latest))
-                    .then_with(|| a.id.cmp(&b.id))
-            });
+            list.sort_by(contact_order);
             (id, list)
         })
         .collect();
-    (ranked, contacts)
+    let pairs = Pairs {
+        ids: ids.iter().copied().cloned().collect(),
+        number: number.into_iter().map(|(id, n)| (id.clone(), n)).collect(),
+        counts,
+    };
+    (ranked, contacts, pairs)
+}
+
+/// A list of entity numbers as `(number, times it occurs)`, by number.
+fn count_runs(mut beside: Vec<u32>) -> Vec<(u32, u32)> {
+    beside.sort_unstable();
+    beside
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len() as u32))
+        .collect()
+}
+
+/// Contacts by briefings shared, then the latest, then the id.
+fn contact_order(a: &Contact, b: &Contact) -> std::cmp::Ordering {
+    b.shared
+        .cmp(&a.shared)
+        .then_with(|| b.latest.cmp(&a.latest))
+        .then_with(|| a.id.cmp(&b.id))
 }
 
 /// Count one shared briefing for a pair of leaders.
@@ -318,18 +404,17 @@ fn meet(met: &mut HashMap<(u32, u32), Contact>, pair: (u32, u32), other: &Entity
 /// geometric mean of both entities' briefing counts, so a hub named in
 /// every other briefing does not top every list. Ties go to more shared
 /// briefings, then to the id.
-fn strongest(
-    ids: &[&EntityId],
+fn strongest<I: std::borrow::Borrow<EntityId>>(
+    ids: &[I],
     totals: &[usize],
     x: usize,
-    mut beside: Vec<u32>,
+    counts: &[(u32, u32)],
 ) -> Vec<CoMention> {
-    beside.sort_unstable();
     let total = |i: usize| totals[i].max(1) as f64;
-    let mut v: Vec<(f64, usize, u32)> = beside
-        .chunk_by(|a, b| a == b)
-        .map(|run| {
-            let (y, shared) = (run[0], run.len());
+    let mut v: Vec<(f64, usize, u32)> = counts
+        .iter()
+        .map(|&(y, shared)| {
+            let shared = shared as usize;
             let score = shared as f64 / (total(x) * total(y as usize)).sqrt();
             (score, shared, y)
         })
@@ -347,7 +432,7 @@ fn strongest(
     v.sort_by(order);
     v.into_iter()
         .map(|(_, shared, y)| CoMention {
-            id: ids[y as usize].clone(),
+            id: ids[y as usize].borrow().clone(),
             shared,
         })
         .collect()
@@ -390,4 +475,307 @@ fn link_countries(site: &mut Site) {
             c.in_active_crisis = c.crises.iter().any(|id| active.contains(id));
         }
     }
+}
+
+/// The items [`patch_relations`] (and the rest of a patch) may have
+/// changed: what `serve` takes digests of again.
+#[derive(Debug, Default)]
+pub struct Touched {
+    pub articles: BTreeSet<ArticleId>,
+    pub entities: BTreeSet<EntityId>,
+    pub tags: BTreeSet<String>,
+}
+
+/// Bring the derived relations up to date after some briefings changed:
+/// `old` holds the versions that were removed from `site.articles`, `new`
+/// the slugs of those put in their place (an edit is both). Only what those
+/// briefings can reach is computed again, and the result is what
+/// [`link_relations`] would give. The caller has checked
+/// [`RelationsCache::can_patch`].
+pub(super) fn patch_relations(
+    site: &mut Site,
+    cache: &mut RelationsCache,
+    old: &[Article],
+    new: &[ArticleId],
+) -> Touched {
+    let mut touched = Touched::default();
+    let mut near = window_slugs(site, old.iter().map(|a| (&a.slug, &a.entities)));
+    let lengths = relink(site, old, new, &mut touched);
+    let added: Vec<(&ArticleId, &Vec<EntityId>)> = new
+        .iter()
+        .map(|s| (s, &site.articles[s].entities))
+        .collect();
+    near.extend(window_slugs(site, added.into_iter()));
+    near.extend(new.iter().cloned());
+    set_timeline_neighbours(site, &mut touched);
+    patch_related(site, near, &mut touched);
+    let pairs = cache.pairs.as_mut().expect("checked by can_patch");
+    patch_co_mentions(site, pairs, old, new, &lengths, &mut touched);
+    patch_contacts(site, old, new, &mut touched);
+    // The kept relations are for the old graph; the counts stay valid.
+    cache.kept = None;
+    touched
+}
+
+/// The briefings within reach of the related-briefing window of each given
+/// briefing, in each of its entities' lists as they stand.
+fn window_slugs<'a>(
+    site: &Site,
+    briefings: impl Iterator<Item = (&'a ArticleId, &'a Vec<EntityId>)>,
+) -> HashSet<ArticleId> {
+    let mut out = HashSet::new();
+    for (slug, entities) in briefings {
+        for id in entities {
+            let list = &site.entities[id].articles;
+            if let Some(at) = list.iter().position(|s| s == slug) {
+                let from = at.saturating_sub(RELATED_WINDOW + 1);
+                let to = (at + RELATED_WINDOW + 2).min(list.len());
+                out.extend(list[from..to].iter().cloned());
+            }
+        }
+    }
+    out
+}
+
+/// Take the old briefings out of the timeline and the entity and tag lists,
+/// and put the new ones in, in timeline order; tally the entities again.
+/// Returns each touched entity's number of briefings before.
+fn relink(
+    site: &mut Site,
+    old: &[Article],
+    new: &[ArticleId],
+    touched: &mut Touched,
+) -> HashMap<EntityId, usize> {
+    let gone: HashSet<&str> = old.iter().map(|a| a.slug.as_str()).collect();
+    site.timeline.retain(|s| !gone.contains(s.as_str()));
+    for slug in new {
+        let a = &site.articles[slug];
+        let at = site
+            .timeline
+            .partition_point(|s| timeline_order(&site.articles[s], a).is_lt());
+        site.timeline.insert(at, slug.clone());
+    }
+    let positions: HashMap<&str, usize> = timeline_positions(site);
+    // A list without the old briefings, and with those new ones that
+    // belong in it, each at its place in the timeline.
+    let relist = |list: &[ArticleId], belongs: &dyn Fn(&Article) -> bool| {
+        let mut list: Vec<ArticleId> = list
+            .iter()
+            .filter(|s| !gone.contains(s.as_str()))
+            .cloned()
+            .collect();
+        for slug in new.iter().filter(|s| belongs(&site.articles[*s])) {
+            let at = list.partition_point(|s| positions[s.as_str()] < positions[slug.as_str()]);
+            list.insert(at, slug.clone());
+        }
+        list
+    };
+    let entities: BTreeSet<&EntityId> = old
+        .iter()
+        .flat_map(|a| &a.entities)
+        .chain(new.iter().flat_map(|s| &site.articles[s].entities))
+        .collect();
+    let tags: BTreeSet<&String> = old
+        .iter()
+        .flat_map(|a| &a.tags)
+        .chain(new.iter().flat_map(|s| &site.articles[s].tags))
+        .collect();
+    let mut lengths = HashMap::new();
+    let mut lists = Vec::new();
+    for id in entities {
+        let before = &site.entities[id].articles;
+        lengths.insert(id.clone(), before.len());
+        lists.push((id.clone(), relist(before, &|a| a.entities.contains(id))));
+    }
+    let tag_lists: Vec<(String, Vec<ArticleId>)> = tags
+        .into_iter()
+        .filter_map(|slug| {
+            let before = &site.tags.get(slug)?.articles;
+            Some((slug.clone(), relist(before, &|a| a.tags.contains(slug))))
+        })
+        .collect();
+    drop(positions);
+    for (id, list) in lists {
+        let (monthly, recent) = tally(site, &list);
+        let e = site.entities.get_mut(&id).expect("entity exists");
+        (e.articles, e.monthly, e.recent) = (list, monthly, recent);
+        touched.entities.insert(id);
+    }
+    for (slug, list) in tag_lists {
+        site.tags.get_mut(&slug).expect("tag exists").articles = list;
+        touched.tags.insert(slug);
+    }
+    touched.articles.extend(old.iter().map(|a| a.slug.clone()));
+    touched.articles.extend(new.iter().cloned());
+    lengths
+}
+
+/// Set every briefing's older and newer neighbour, noting those that moved.
+fn set_timeline_neighbours(site: &mut Site, touched: &mut Touched) {
+    for i in 0..site.timeline.len() {
+        let newer = i.checked_sub(1).map(|j| &site.timeline[j]);
+        let older = site.timeline.get(i + 1);
+        let a = &site.articles[&site.timeline[i]];
+        if a.newer.as_ref() != newer || a.older.as_ref() != older {
+            let (newer, older) = (newer.cloned(), older.cloned());
+            let slug = site.timeline[i].clone();
+            let a = site.articles.get_mut(&slug).expect("article exists");
+            (a.newer, a.older) = (newer, older);
+            touched.articles.insert(slug);
+        }
+    }
+}
+
+/// Rank again the related briefings of those in `near`.
+fn patch_related(site: &mut Site, near: HashSet<ArticleId>, touched: &mut Touched) {
+    let positions = timeline_positions(site);
+    let mut by_entity: HashMap<&EntityId, Vec<usize>> = HashMap::new();
+    let mut tally: Tally = (vec![0u32; site.timeline.len()], Vec::new());
+    let mut changed = Vec::new();
+    for slug in near.iter().filter(|s| site.articles.contains_key(*s)) {
+        let a = &site.articles[slug];
+        for id in &a.entities {
+            by_entity
+                .entry(id)
+                .or_insert_with(|| entity_positions(site, &positions, id));
+        }
+        let lists = a.entities.iter().map(|e| &by_entity[e][..]);
+        let related = rank_related(site, positions[slug.as_str()], lists, &mut tally);
+        if related != a.related {
+            changed.push((slug.clone(), related));
+        }
+    }
+    drop(by_entity);
+    drop(positions);
+    for (slug, related) in changed {
+        site.articles
+            .get_mut(&slug)
+            .expect("article exists")
+            .related = related;
+        touched.articles.insert(slug);
+    }
+}
+
+/// Update the co-mention counts for the changed briefings and rank again
+/// the entities whose ties changed: those named in them, and, when an
+/// entity's number of briefings changed, everyone named beside it (their
+/// scores divide by it).
+fn patch_co_mentions(
+    site: &mut Site,
+    pairs: &mut Pairs,
+    old: &[Article],
+    new: &[ArticleId],
+    lengths: &HashMap<EntityId, usize>,
+    touched: &mut Touched,
+) {
+    let mut dirty: BTreeSet<u32> = BTreeSet::new();
+    let named = |ids: &[EntityId]| -> Vec<u32> { ids.iter().map(|e| pairs.number[e]).collect() };
+    let changes: Vec<(Vec<u32>, i64)> = old
+        .iter()
+        .map(|a| (named(&a.entities), -1))
+        .chain(new.iter().map(|s| (named(&site.articles[s].entities), 1)))
+        .collect();
+    for (numbers, delta) in changes {
+        for &x in &numbers {
+            for &y in numbers.iter().filter(|&&y| y != x) {
+                add_count(&mut pairs.counts[x as usize], y, delta);
+            }
+            dirty.insert(x);
+        }
+    }
+    for (id, before) in lengths {
+        if site.entities[id].articles.len() != *before {
+            let x = pairs.number[id];
+            dirty.extend(pairs.counts[x as usize].iter().map(|&(y, _)| y));
+        }
+    }
+    let totals: Vec<usize> = pairs
+        .ids
+        .iter()
+        .map(|id| site.entities[id].articles.len())
+        .collect();
+    for x in dirty {
+        let ranked = strongest(&pairs.ids, &totals, x as usize, &pairs.counts[x as usize]);
+        let id = &pairs.ids[x as usize];
+        let e = site.entities.get_mut(id).expect("entity exists");
+        if !same_ranking(&e.mentioned_with, &ranked) {
+            e.mentioned_with = ranked;
+            touched.entities.insert(id.clone());
+        }
+    }
+}
+
+/// Add `delta` to the count for `y` in a list sorted by entity number,
+/// dropping counts that reach zero.
+fn add_count(counts: &mut Vec<(u32, u32)>, y: u32, delta: i64) {
+    match counts.binary_search_by_key(&y, |&(n, _)| n) {
+        Ok(i) => {
+            let n = i64::from(counts[i].1) + delta;
+            if n <= 0 {
+                counts.remove(i);
+            } else {
+                counts[i].1 = n as u32;
+            }
+        }
+        Err(i) if delta > 0 => counts.insert(i, (y, delta as u32)),
+        Err(_) => unreachable!("a pair's count never goes below zero"),
+    }
+}
+
+fn same_ranking(a: &[CoMention], b: &[CoMention]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(x, y)| x.id == y.id && x.shared == y.shared)
+}
+
+/// Work out again the contacts between the leaders named together in the
+/// changed briefings, before or after.
+fn patch_contacts(site: &mut Site, old: &[Article], new: &[ArticleId], touched: &mut Touched) {
+    let leaders = |ids: &[EntityId]| -> Vec<EntityId> {
+        ids.iter()
+            .filter(|e| e.kind == EntityKind::Leader)
+            .cloned()
+            .collect()
+    };
+    let mut pairs: BTreeSet<(EntityId, EntityId)> = BTreeSet::new();
+    let groups = old
+        .iter()
+        .map(|a| leaders(&a.entities))
+        .chain(new.iter().map(|s| leaders(&site.articles[s].entities)));
+    for group in groups {
+        for x in &group {
+            for y in group.iter().filter(|y| *y != x) {
+                pairs.insert((x.clone(), y.clone()));
+            }
+        }
+    }
+    let fresh: Vec<(EntityId, EntityId, Option<Contact>)> = pairs
+        .into_iter()
+        .map(|(x, y)| {
+            let c = contact(site, &x, &y);
+            (x, y, c)
+        })
+        .collect();
+    for (x, y, c) in fresh {
+        if let Details::Leader(l) = &mut site.entities.get_mut(&x).expect("leader").details {
+            l.contacts.retain(|other| other.id != y);
+            l.contacts.extend(c);
+            l.contacts.sort_by(contact_order);
+        }
+        touched.entities.insert(x);
+    }
+}
+
+/// What leader `x` shares with leader `y`, from `x`'s briefings, newest
+/// first; `None` if nothing.
+fn contact(site: &Site, x: &EntityId, y: &EntityId) -> Option<Contact> {
+    let mut met: HashMap<(u32, u32), Contact> = HashMap::new();
+    for slug in &site.entities[x].articles {
+        let a = &site.articles[slug];
+        if a.entities.contains(y) {
+            meet(&mut met, (0, 1), y, a);
+        }
+    }
+    met.into_values().next()
 }

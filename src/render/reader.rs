@@ -295,16 +295,79 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
             .flat_map_iter(|(id, e)| entity_digests(id, e, site.config.today)),
     );
     for (slug, t) in &site.tags {
-        out.insert(Dep::Tag(slug.clone()), digest(t));
-        out.insert(Dep::TagName(slug.clone()), digest(&t.name));
+        out.extend(tag_digests(slug, t));
     }
-    out.insert(Dep::Timeline, digest(&site.timeline));
+    out.extend(site_digests(site));
+    out
+}
+
+/// Bring `digests` up to date after a patch changed the items in
+/// `touched` (and perhaps the timeline, the tags and the pages, which are
+/// cheap to digest); returns the items whose digest changed or that are
+/// gone. The same as comparing [`digests`] before and after, given that
+/// nothing outside `touched` changed.
+pub fn patch_digests(
+    site: &Site,
+    touched: &crate::graph::Touched,
+    digests: &mut HashMap<Dep, u64>,
+) -> BTreeSet<Dep> {
+    let mut fresh: Vec<(Dep, u64)> = Vec::new();
+    let mut gone: Vec<Dep> = Vec::new();
+    for slug in &touched.articles {
+        match site.articles.get(slug) {
+            Some(a) => fresh.extend(article_digests(a)),
+            None => gone.extend([
+                Dep::Dated(slug.clone()),
+                Dep::Article(slug.clone()),
+                Dep::Card(slug.clone()),
+            ]),
+        }
+    }
+    for id in &touched.entities {
+        fresh.extend(entity_digests(id, &site.entities[id], site.config.today));
+    }
+    for slug in &touched.tags {
+        match site.tags.get(slug) {
+            Some(t) => fresh.extend(tag_digests(slug, t)),
+            None => gone.extend([Dep::Tag(slug.clone()), Dep::TagName(slug.clone())]),
+        }
+    }
+    fresh.extend(
+        site_digests(site)
+            .into_iter()
+            .filter(|(d, _)| matches!(d, Dep::Timeline | Dep::Tags | Dep::Pages)),
+    );
+    let mut changed = BTreeSet::new();
+    for dep in gone {
+        if digests.remove(&dep).is_some() {
+            changed.insert(dep);
+        }
+    }
+    for (dep, d) in fresh {
+        if digests.insert(dep.clone(), d) != Some(d) {
+            changed.insert(dep);
+        }
+    }
+    changed
+}
+
+fn tag_digests(slug: &str, t: &Tag) -> [(Dep, u64); 2] {
+    [
+        (Dep::Tag(slug.to_string()), digest(t)),
+        (Dep::TagName(slug.to_string()), digest(&t.name)),
+    ]
+}
+
+/// The digests of what lists the site's items: the timeline, which
+/// entities and tags exist, and which pages.
+fn site_digests(site: &Site) -> Vec<(Dep, u64)> {
+    let mut out = vec![(Dep::Timeline, digest(&site.timeline))];
     for kind in EntityKind::ALL {
         let ids: Vec<&EntityId> = site.entities_of(kind).map(|e| &e.id).collect();
-        out.insert(Dep::Entities(kind), digest(&ids));
+        out.push((Dep::Entities(kind), digest(&ids)));
     }
-    out.insert(Dep::Tags, digest(&site.tags.keys().collect::<Vec<_>>()));
-    out.insert(Dep::Pages, digest(&super::pages(site)));
+    out.push((Dep::Tags, digest(&site.tags.keys().collect::<Vec<_>>())));
+    out.push((Dep::Pages, digest(&super::pages(site))));
     out
 }
 

@@ -8,10 +8,10 @@
 //! shortage of threads, can take the listener down: a connection that
 //! cannot be served is answered 503 or closed, and the next is accepted.
 
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::net::{IpAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::collections::HashSet;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 

@@ -13,7 +13,9 @@ use crate::content::parse_document;
 use crate::diagnostics::Diagnostic;
 use crate::graph::{digest, link_index, Site};
 use crate::markdown::{self, DocContext, LinkIndex};
-use crate::render::reader::{article_digests, changed_deps, digests, Dep, ReadIndex};
+use crate::render::reader::{
+    article_digests, changed_deps, digests, patch_digests, Dep, ReadIndex,
+};
 use crate::render::{self, PageId, Theme};
 use crate::search::{self, Record};
 use rayon::prelude::*;
@@ -61,6 +63,8 @@ pub struct Project {
     /// the rest in the background, so an edit is served without waiting for
     /// every page it touched.
     stale: HashMap<String, PageId>,
+    /// How many updates were patched into the kept graph.
+    patched: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -101,6 +105,7 @@ impl Project {
             site,
             files,
             stale: HashMap::new(),
+            patched: 0,
             warnings,
         };
         project.records.refresh(&project.site, &project.digests);
@@ -157,6 +162,9 @@ impl Project {
         let (content, templates, statics) = (under("content"), under("templates"), under("static"));
         if templates.is_empty() && statics.is_empty() && !content.is_empty() {
             if let Some(change) = self.rebuild_bodies(&content)? {
+                return Ok(change);
+            }
+            if let Some(change) = self.patch_briefings(&content) {
                 return Ok(change);
             }
         }
@@ -292,6 +300,12 @@ impl Project {
         self.stale.keys().cloned().collect()
     }
 
+    /// How many updates [`crate::graph::patch`] applied to the kept graph
+    /// rather than loading the site again: for tests and timings.
+    pub fn patched(&self) -> usize {
+        self.patched
+    }
+
     pub fn has_stale(&self) -> bool {
         !self.stale.is_empty()
     }
@@ -419,6 +433,88 @@ impl Project {
             rendered,
             removed: 0,
         }))
+    }
+
+    /// Edits to a few briefing files, applied to the graph in place when
+    /// [`crate::graph::patch`] can, so that an edit costs what it reaches
+    /// rather than a load of the whole site; `None` when it cannot.
+    fn patch_briefings(&mut self, changed: &[&PathBuf]) -> Option<Change> {
+        const MOST: usize = 16;
+        let briefing = |p: &Path| {
+            p.starts_with("content/articles")
+                && p.extension().is_some_and(|e| e == "md")
+                && crate::source::classify(p) == Some(crate::source::SourceKind::Content)
+                && !crate::source::is_linked(&self.site_dir, p)
+                && !self.site_dir.join(p).is_dir()
+        };
+        if changed.len() > MOST || !changed.iter().all(|p| briefing(p)) {
+            return None;
+        }
+        // A new page could land on a static file's path: let a full load
+        // report that.
+        if self
+            .theme
+            .site_statics()
+            .any(|n| n.starts_with("articles/"))
+        {
+            return None;
+        }
+        let mut edits = Vec::new();
+        for p in changed {
+            let doc = match self
+                .caches
+                .parsed
+                .reparse_article(&self.site_dir.join(p), p)
+            {
+                None => None,
+                Some(Ok(doc)) => Some(doc),
+                Some(Err(_)) => return None,
+            };
+            edits.push(crate::graph::patch::BriefingEdit {
+                path: p.to_path_buf(),
+                doc,
+            });
+        }
+        let mut t = crate::Timings::from_env();
+        let warnings = &self.warnings;
+        let has_findings = |p: &Path| warnings.iter().any(|d| d.file.as_deref() == Some(p));
+        let patched = crate::graph::patch::patch(
+            &mut self.site,
+            &mut self.caches.graph,
+            &mut self.index,
+            &self.caches.parsed,
+            &edits,
+            &has_findings,
+        )?;
+        t.lap("patch");
+        for (path, line, found) in patched.bodies {
+            self.warnings.retain(|d| {
+                d.file.as_deref() != Some(path.as_path()) || d.line.is_some_and(|l| l < line)
+            });
+            self.warnings.extend(found);
+        }
+        crate::diagnostics::sort(&mut self.warnings);
+        for e in &edits {
+            self.by_source.remove(&e.path);
+        }
+        for slug in &patched.touched.articles {
+            if let Some(a) = self.site.articles.get(slug) {
+                if edits.iter().any(|e| e.path == a.source) {
+                    self.by_source.insert(a.source.clone(), slug.clone());
+                }
+            }
+        }
+        let changed = patch_digests(&self.site, &patched.touched, &mut self.digests);
+        t.lap("digests");
+        let all: BTreeSet<PageId> = render::pages(&self.site).into_iter().collect();
+        let mut todo = self.reads.readers(&changed);
+        todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
+        self.records
+            .refresh_changed(&self.site, &self.digests, &changed);
+        let (rendered, removed) = self.mark_stale(todo, &all);
+        t.lap("records and pages");
+        self.patched += 1;
+        Some(Change::Pages { rendered, removed })
     }
 
     /// Re-render one briefing's body if its front matter is unchanged and
@@ -612,7 +708,7 @@ fn combine(deps: impl IntoIterator<Item = Dep>, digests: &HashMap<Dep, u64>) -> 
 /// The link index of the load that made `site`: the one it kept, or built
 /// again if it kept none.
 fn load_index(caches: &mut crate::Caches, config: &Config, site: &Site) -> LinkIndex {
-    caches.bodies.take_index().unwrap_or_else(|| {
+    caches.graph.bodies.take_index().unwrap_or_else(|| {
         link_index(
             config,
             &site.entities,
