@@ -131,12 +131,15 @@ fn order_timeline(site: &mut Site) {
     timeline.sort_by(|a, b| timeline_order(a, b));
     site.timeline = timeline.iter().map(|a| a.slug.clone()).collect();
 
-    // One pass over the timeline fills every entity's and tag's list.
+    // One pass over the timeline fills every entity's and tag's list, and
+    // counts each entity's briefings by month.
+    let recent_from = recent_from(&site.config);
     for slug in &site.timeline {
         let a = &site.articles[slug];
         for id in &a.entities {
             let e = site.entities.get_mut(id).expect("referenced entity exists");
             e.articles.push(slug.clone());
+            count_month(&mut e.monthly, &mut e.recent, a.date, recent_from);
         }
         for t in &a.tags {
             site.tags
@@ -146,36 +149,45 @@ fn order_timeline(site: &mut Site) {
                 .push(slug.clone());
         }
     }
-    let entities = std::mem::take(&mut site.entities);
-    site.entities = entities
-        .into_iter()
-        .map(|(id, mut e)| {
-            (e.monthly, e.recent) = tally(site, &e.articles);
-            (id, e)
-        })
-        .collect();
+    for e in site.entities.values_mut() {
+        e.monthly.reverse();
+    }
 }
 
-/// An entity's briefings per month, oldest first, and how many are recent
-/// (dated in the `recent_days` up to the reference date).
+/// The days from which on, up to the reference date, a briefing is
+/// recent: (first excluded, last included).
+fn recent_from(config: &Config) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let today = config.today;
+    (today - chrono::Duration::days(i64::from(config.site.recent_days)), today)
+}
+
+/// Count a briefing dated `date` into an entity's months, newest first,
+/// and its recent briefings.
+fn count_month(
+    monthly: &mut Vec<MonthCount>,
+    recent: &mut usize,
+    date: Date,
+    (from, today): (chrono::NaiveDate, chrono::NaiveDate),
+) {
+    let month = (date.year(), date.month());
+    let day = date.instant.date_naive();
+    *recent += usize::from(day > from && day <= today);
+    match monthly.last_mut() {
+        Some(last) if (last.year, last.month) == month => last.count += 1,
+        _ => monthly.push(MonthCount {
+            year: month.0,
+            month: month.1,
+            count: 1,
+        }),
+    }
+}
+
+/// An entity's briefings per month, oldest first, and how many are recent.
 fn tally(site: &Site, articles: &[ArticleId]) -> (Vec<MonthCount>, usize) {
-    let today = site.config.today;
-    let recent_from = today - chrono::Duration::days(i64::from(site.config.site.recent_days));
-    let mut monthly: Vec<MonthCount> = Vec::new();
-    let mut recent = 0;
+    let range = recent_from(&site.config);
+    let (mut monthly, mut recent) = (Vec::new(), 0);
     for slug in articles {
-        let date = site.articles[slug].date;
-        let month = (date.year(), date.month());
-        let day = date.instant.date_naive();
-        recent += usize::from(day > recent_from && day <= today);
-        match monthly.last_mut() {
-            Some(last) if (last.year, last.month) == month => last.count += 1,
-            _ => monthly.push(MonthCount {
-                year: month.0,
-                month: month.1,
-                count: 1,
-            }),
-        }
+        count_month(&mut monthly, &mut recent, site.articles[slug].date, range);
     }
     monthly.reverse();
     (monthly, recent)
