@@ -50,7 +50,9 @@ fn article(rng: &mut Rng, day: usize) -> String {
         "leaders: [William Ruto]\n",
         "leaders: [William Ruto, Antony Blinken]\n",
         "",
-    ][rng.below(3)];
+        "",
+        "leaders: [Secretary Blinken]\n",
+    ][rng.below(5)];
     format!(
         "---\ntitle: {}\ndate: 2024-0{}-{:02}\ncountries: [{}]\ntags: [{tag}]\n{crisis}{leader}---\n{}\n\n{}\n",
         rng.pick(TITLES),
@@ -108,9 +110,12 @@ fn articles(site: &TestSite) -> Vec<String> {
 }
 
 /// Every kind of edit.
-const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-/// Edits to briefing files only: body, front matter, new, removed, renamed.
-const BRIEFING_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6];
+const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+/// Edits to one file at a time that `serve` may patch into its graph:
+/// briefings (body, front matter, new, removed, renamed) and profiles (a
+/// crisis's status and dossier, an alias, a leader's new name, a leader's
+/// aliases coming and going while briefings may use them).
+const PATCHABLE_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6, 2, 3, 12];
 
 /// Apply one random edit of the `kinds` given; returns a description and
 /// the paths it touched.
@@ -224,6 +229,17 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize, kinds: &[usize]) -> (String
                 (format!("write {f} {w}x{h}"), vec![f.into()])
             }
         }
+        12 => {
+            let f = "content/leaders/antony-blinken.md";
+            let aliases = ["", "Secretary Blinken", "Tony Blinken"][rng.below(3)];
+            site.write(
+                f,
+                &format!(
+                    "---\nname: Antony Blinken\naliases: [{aliases}]\n---\nSecretary of State.\n"
+                ),
+            );
+            (format!("aliases [{aliases}] on {f}"), vec![f.into()])
+        }
         _ => {
             let title = ["Briefings", "Desk notes", "The tracker"][rng.below(3)];
             site.write("site.yaml", &format!("title: {title}\n"));
@@ -272,12 +288,12 @@ fn incremental_rebuilds_equal_full_builds() {
     run_sequences(sequences(), false, ANY_EDIT);
 }
 
-/// With a profile for every name the briefings use, most briefing edits
-/// are patched into the kept graph rather than loaded again: the patch must
-/// give what a full build gives, too.
+/// With a profile for every name the briefings use, most edits to one
+/// briefing or profile are patched into the kept graph rather than loaded
+/// again: the patch must give what a full build gives, too.
 #[test]
-fn patched_briefing_edits_equal_full_builds() {
-    let (patched, edits) = run_sequences(sequences(), true, BRIEFING_EDITS);
+fn patched_edits_equal_full_builds() {
+    let (patched, edits) = run_sequences(sequences(), true, PATCHABLE_EDITS);
     eprintln!("patched {patched} of {edits} edits");
     // Body edits and edits a patch declines (a link to the edited file, a
     // finding in it) go other ways; most must be patches, or this test
@@ -322,7 +338,7 @@ fn run_sequences(sequences: u64, every_profile: bool, kinds: &[usize]) -> (usize
                 "seed {seed}: search records differ\nedits: {done:#?}"
             );
         }
-        patched += project.patched();
+        patched += project.patches();
     }
     (patched, sequences as usize * 10)
 }

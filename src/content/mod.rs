@@ -258,17 +258,25 @@ impl Cache {
         abs: &Path,
         rel: &Path,
     ) -> Option<Result<Arc<Document<ArticleFrontMatter>>, Diagnostic>> {
+        Some(self.reparse(abs, rel)?.map(|p| match p {
+            Parsed::Article(d) => d,
+            _ => unreachable!("a file under content/articles/ is a briefing"),
+        }))
+    }
+
+    /// Parse the content file at `abs` (`rel` from the site folder) again,
+    /// as what its place makes it, and keep the result. `None` when the
+    /// file is gone (it is forgotten) or is not a briefing or a profile.
+    pub fn reparse(&mut self, abs: &Path, rel: &Path) -> Option<Result<Parsed, Diagnostic>> {
+        let kind = classify(rel.strip_prefix("content").ok()?)?;
         if !abs.is_file() {
             self.files.remove(abs);
             return None;
         }
         let s = stamp(abs);
-        let parsed = parse_file(abs, rel, &Source::Article);
+        let parsed = parse_file(abs, rel, &kind);
         self.files.insert(abs.to_path_buf(), (s, parsed.clone()));
-        Some(parsed.map(|p| match p {
-            Parsed::Article(d) => d,
-            _ => unreachable!("parsed as a briefing"),
-        }))
+        Some(parsed)
     }
 }
 
@@ -406,8 +414,9 @@ fn classify(rel: &Path) -> Option<Source> {
         .map(Source::Profile)
 }
 
+/// One parsed source file, of whichever kind.
 #[derive(Clone)]
-enum Parsed {
+pub enum Parsed {
     Article(Arc<Document<ArticleFrontMatter>>),
     Country(Arc<Document<CountryFrontMatter>>),
     Leader(Arc<Document<LeaderFrontMatter>>),

@@ -170,6 +170,30 @@ impl BodyCache {
         out
     }
 
+    /// Note that every kept body now agrees with `index`'s names: a patch
+    /// has rendered again those that mention a name that came or went.
+    pub(super) fn checked_names(&mut self, index: &LinkIndex) {
+        if self.enabled {
+            self.names = index.mention_names().to_vec();
+            self.names_digest = index.names_digest;
+        }
+    }
+
+    /// The files whose bodies are kept.
+    pub(super) fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.entries.keys()
+    }
+
+    /// The names that came or went between the names the kept bodies were
+    /// checked against and `index`'s.
+    pub(super) fn changed_names(&self, index: &LinkIndex) -> Vec<String> {
+        let old: HashSet<&(String, EntityId, String)> = self.names.iter().collect();
+        let new: HashSet<&(String, EntityId, String)> = index.mention_names().iter().collect();
+        old.symmetric_difference(&new)
+            .map(|(n, _, _)| n.clone())
+            .collect()
+    }
+
     /// Drop the kept body of a file that is gone.
     pub(super) fn forget(&mut self, path: &Path) {
         self.entries.remove(path);
@@ -191,7 +215,7 @@ impl BodyCache {
             Lookup::Asset(_) => false,
         };
         self.entries
-            .iter()
+            .par_iter()
             .filter(|(path, _)| !except.contains(*path))
             .filter(|(_, (_, kept))| {
                 kept.lookups

@@ -9,6 +9,7 @@ mod bodies;
 mod dossier;
 mod names;
 pub mod patch;
+pub mod patch_profile;
 mod profiles;
 mod relations;
 

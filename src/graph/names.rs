@@ -30,6 +30,26 @@ impl Registry {
     pub(super) fn lookup(&self, kind: EntityKind, name: &str) -> Option<&EntityId> {
         self.keys.get(&(kind, fold(name.trim())))
     }
+
+    /// Whether an entity of `kind` answers to the folded `key`.
+    pub(super) fn has_key(&self, kind: EntityKind, key: &str) -> bool {
+        self.keys.contains_key(&(kind, key.to_string()))
+    }
+
+    /// The entity that answers to the folded `key`, if any.
+    pub(super) fn lookup_key(&self, kind: EntityKind, key: &str) -> Option<&EntityId> {
+        self.keys.get(&(kind, key.to_string()))
+    }
+
+    /// No entity answers to the folded `key` any more.
+    pub(super) fn remove_key(&mut self, kind: EntityKind, key: &str) {
+        self.keys.remove(&(kind, key.to_string()));
+    }
+
+    /// Let entity `id` answer to the folded `key`, which no entity does.
+    pub(super) fn add_key(&mut self, kind: EntityKind, key: String, id: &EntityId) {
+        self.keys.insert((kind, key), id.clone());
+    }
 }
 
 impl Resolver {

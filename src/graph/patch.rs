@@ -46,14 +46,18 @@ pub fn patch(
     if !caches.relations.can_patch(site) || caches.registry.is_none() {
         return None;
     }
+    let mut t = crate::Timings::from_env();
     let (old, new) = replace_articles(site, caches, edits, has_findings)?;
+    t.lap("  resolve");
     let new_slugs: Vec<ArticleId> = new.iter().map(|(a, _)| a.slug.clone()).collect();
     let new_docs: Vec<Arc<Document<ArticleFrontMatter>>> =
         new.iter().map(|(_, d)| d.clone()).collect();
     let (paths, keys) =
         bodies::relink_articles(index, &site.config, &site.articles, &old, &new_slugs);
     let except: HashSet<PathBuf> = edits.iter().map(|e| e.path.clone()).collect();
+    t.lap("  link index");
     let dependents = caches.bodies.stale_bodies(index, &paths, &keys, &except);
+    t.lap("  dependents");
     if !dependents.is_empty() {
         // Rare (a wikilink to a briefing's title): put everything back and
         // decline, rather than render other files' bodies here.
@@ -64,12 +68,14 @@ pub fn patch(
         caches.bodies.forget(&e.path);
     }
     merge_tags(site, &old, &new, parsed);
+    t.lap("  tags");
     let mut patched = Patched::default();
     for (slug, doc) in new_slugs.iter().zip(&new_docs) {
         patched
             .bodies
             .push(render_body(site, caches, index, slug, doc));
     }
+    t.lap("  bodies");
     patched.touched = patch_relations(site, &mut caches.relations, &old, &new_slugs);
     drop_empty_tags(site, &patched.touched);
     Some(patched)

@@ -158,7 +158,10 @@ fn order_timeline(site: &mut Site) {
 /// recent: (first excluded, last included).
 fn recent_from(config: &Config) -> (chrono::NaiveDate, chrono::NaiveDate) {
     let today = config.today;
-    (today - chrono::Duration::days(i64::from(config.site.recent_days)), today)
+    (
+        today - chrono::Duration::days(i64::from(config.site.recent_days)),
+        today,
+    )
 }
 
 /// Count a briefing dated `date` into an entity's months, newest first,
@@ -452,7 +455,7 @@ fn strongest<I: std::borrow::Borrow<EntityId>>(
 
 /// A country's leaders and crises, as the leader and crisis profiles
 /// state them.
-fn link_countries(site: &mut Site) {
+pub(super) fn link_countries(site: &mut Site) {
     let mut country_crises: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     let mut country_leaders: BTreeMap<EntityId, Vec<EntityId>> = BTreeMap::new();
     for e in site.entities.values() {
@@ -510,9 +513,11 @@ pub(super) fn patch_relations(
     old: &[Article],
     new: &[ArticleId],
 ) -> Touched {
+    let mut t = crate::Timings::from_env();
     let mut touched = Touched::default();
     let mut near = window_slugs(site, old.iter().map(|a| (&a.slug, &a.entities)));
     let lengths = relink(site, old, new, &mut touched);
+    t.lap("    relink");
     let added: Vec<(&ArticleId, &Vec<EntityId>)> = new
         .iter()
         .map(|s| (s, &site.articles[s].entities))
@@ -520,10 +525,14 @@ pub(super) fn patch_relations(
     near.extend(window_slugs(site, added.into_iter()));
     near.extend(new.iter().cloned());
     set_timeline_neighbours(site, &mut touched);
+    t.lap("    neighbours");
     patch_related(site, near, &mut touched);
+    t.lap("    related");
     let pairs = cache.pairs.as_mut().expect("checked by can_patch");
     patch_co_mentions(site, pairs, old, new, &lengths, &mut touched);
+    t.lap("    co-mentions");
     patch_contacts(site, old, new, &mut touched);
+    t.lap("    contacts");
     // The kept relations are for the old graph; the counts stay valid.
     cache.kept = None;
     touched
@@ -641,24 +650,25 @@ fn set_timeline_neighbours(site: &mut Site, touched: &mut Touched) {
 /// Rank again the related briefings of those in `near`.
 fn patch_related(site: &mut Site, near: HashSet<ArticleId>, touched: &mut Touched) {
     let positions = timeline_positions(site);
-    let mut by_entity: HashMap<&EntityId, Vec<usize>> = HashMap::new();
-    let mut tally: Tally = (vec![0u32; site.timeline.len()], Vec::new());
-    let mut changed = Vec::new();
-    for slug in near.iter().filter(|s| site.articles.contains_key(*s)) {
-        let a = &site.articles[slug];
-        for id in &a.entities {
-            by_entity
-                .entry(id)
-                .or_insert_with(|| entity_positions(site, &positions, id));
-        }
-        let lists = a.entities.iter().map(|e| &by_entity[e][..]);
-        let related = rank_related(site, positions[slug.as_str()], lists, &mut tally);
-        if related != a.related {
-            changed.push((slug.clone(), related));
-        }
-    }
-    drop(by_entity);
-    drop(positions);
+    let near: Vec<&Article> = near.iter().filter_map(|s| site.articles.get(s)).collect();
+    let entities: HashSet<&EntityId> = near.iter().flat_map(|a| &a.entities).collect();
+    let by_entity: HashMap<&EntityId, Vec<usize>> = entities
+        .into_par_iter()
+        .map(|id| (id, entity_positions(site, &positions, id)))
+        .collect();
+    let changed: Vec<(ArticleId, Vec<ArticleId>)> = near
+        .par_iter()
+        .map_init(
+            || (vec![0u32; site.timeline.len()], Vec::new()),
+            |tally, a| {
+                let lists = a.entities.iter().map(|e| &by_entity[e][..]);
+                let related = rank_related(site, positions[a.slug.as_str()], lists, tally);
+                (related != a.related).then(|| (a.slug.clone(), related))
+            },
+        )
+        .flatten()
+        .collect();
+    drop((by_entity, near, positions));
     for (slug, related) in changed {
         site.articles
             .get_mut(&slug)

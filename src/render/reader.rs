@@ -297,7 +297,7 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
     for (slug, t) in &site.tags {
         out.extend(tag_digests(slug, t));
     }
-    out.extend(site_digests(site));
+    out.extend(site_digests(site, &super::pages(site)));
     out
 }
 
@@ -309,6 +309,7 @@ pub fn digests(site: &Site) -> HashMap<Dep, u64> {
 pub fn patch_digests(
     site: &Site,
     touched: &crate::graph::Touched,
+    pages: &[super::PageId],
     digests: &mut HashMap<Dep, u64>,
 ) -> BTreeSet<Dep> {
     let mut fresh: Vec<(Dep, u64)> = Vec::new();
@@ -332,11 +333,7 @@ pub fn patch_digests(
             None => gone.extend([Dep::Tag(slug.clone()), Dep::TagName(slug.clone())]),
         }
     }
-    fresh.extend(
-        site_digests(site)
-            .into_iter()
-            .filter(|(d, _)| matches!(d, Dep::Timeline | Dep::Tags | Dep::Pages)),
-    );
+    fresh.extend(site_digests(site, pages));
     let mut changed = BTreeSet::new();
     for dep in gone {
         if digests.remove(&dep).is_some() {
@@ -360,14 +357,14 @@ fn tag_digests(slug: &str, t: &Tag) -> [(Dep, u64); 2] {
 
 /// The digests of what lists the site's items: the timeline, which
 /// entities and tags exist, and which pages.
-fn site_digests(site: &Site) -> Vec<(Dep, u64)> {
+fn site_digests(site: &Site, pages: &[super::PageId]) -> Vec<(Dep, u64)> {
     let mut out = vec![(Dep::Timeline, digest(&site.timeline))];
     for kind in EntityKind::ALL {
         let ids: Vec<&EntityId> = site.entities_of(kind).map(|e| &e.id).collect();
         out.push((Dep::Entities(kind), digest(&ids)));
     }
     out.push((Dep::Tags, digest(&site.tags.keys().collect::<Vec<_>>())));
-    out.push((Dep::Pages, digest(&super::pages(site))));
+    out.push((Dep::Pages, digest(&pages)));
     out
 }
 

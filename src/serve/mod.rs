@@ -266,7 +266,7 @@ impl Rebuilder {
     fn render_some(&mut self, shared: &Shared, term: &Terminal) {
         // A few tens of milliseconds of work on two cores, so a message
         // waits little.
-        const BATCH: usize = 16;
+        const BATCH: usize = 8;
         let outcome = self.guard(|p| p.render_stale(BATCH).map(|_| ()));
         self.published(outcome, shared, term);
     }

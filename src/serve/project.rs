@@ -8,8 +8,7 @@ use std::sync::Arc;
 use anyhow::Result;
 
 use crate::config::{BuildOptions, Config, SITE_FILE};
-use crate::content::frontmatter::ArticleFrontMatter;
-use crate::content::parse_document;
+use crate::content::{EntityKind, Parsed, RawContent};
 use crate::diagnostics::Diagnostic;
 use crate::graph::{digest, link_index, Site};
 use crate::markdown::{self, DocContext, LinkIndex};
@@ -64,7 +63,7 @@ pub struct Project {
     /// every page it touched.
     stale: HashMap<String, PageId>,
     /// How many updates were patched into the kept graph.
-    patched: usize,
+    patches: usize,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -105,7 +104,7 @@ impl Project {
             site,
             files,
             stale: HashMap::new(),
-            patched: 0,
+            patches: 0,
             warnings,
         };
         project.records.refresh(&project.site, &project.digests);
@@ -165,6 +164,9 @@ impl Project {
                 return Ok(change);
             }
             if let Some(change) = self.patch_briefings(&content) {
+                return Ok(change);
+            }
+            if let Some(change) = self.patch_profile(&content) {
                 return Ok(change);
             }
         }
@@ -302,8 +304,8 @@ impl Project {
 
     /// How many updates [`crate::graph::patch`] applied to the kept graph
     /// rather than loading the site again: for tests and timings.
-    pub fn patched(&self) -> usize {
-        self.patched
+    pub fn patches(&self) -> usize {
+        self.patches
     }
 
     pub fn has_stale(&self) -> bool {
@@ -487,13 +489,6 @@ impl Project {
             &has_findings,
         )?;
         t.lap("patch");
-        for (path, line, found) in patched.bodies {
-            self.warnings.retain(|d| {
-                d.file.as_deref() != Some(path.as_path()) || d.line.is_some_and(|l| l < line)
-            });
-            self.warnings.extend(found);
-        }
-        crate::diagnostics::sort(&mut self.warnings);
         for e in &edits {
             self.by_source.remove(&e.path);
         }
@@ -504,27 +499,117 @@ impl Project {
                 }
             }
         }
-        let changed = patch_digests(&self.site, &patched.touched, &mut self.digests);
+        Some(self.patched(patched))
+    }
+
+    /// An edit to one profile, applied to the graph in place when
+    /// [`crate::graph::patch_profile`] can; `None` when it cannot.
+    fn patch_profile(&mut self, changed: &[&PathBuf]) -> Option<Change> {
+        let [path] = changed else {
+            return None;
+        };
+        let profile = EntityKind::ALL
+            .iter()
+            .any(|k| path.parent() == Some(Path::new("content").join(k.dir()).as_path()));
+        if !profile
+            || path.extension().is_none_or(|e| e != "md")
+            || crate::source::is_linked(&self.site_dir, path)
+        {
+            return None;
+        }
+        let mut raw = RawContent::default();
+        let warned = match self
+            .caches
+            .parsed
+            .reparse(&self.site_dir.join(path), path)?
+        {
+            Ok(Parsed::Country(d)) => {
+                !d.warnings.is_empty() || {
+                    raw.countries.push(d);
+                    false
+                }
+            }
+            Ok(Parsed::Leader(d)) => {
+                !d.warnings.is_empty() || {
+                    raw.leaders.push(d);
+                    false
+                }
+            }
+            Ok(Parsed::Crisis(d)) => {
+                !d.warnings.is_empty() || {
+                    raw.crises.push(d);
+                    false
+                }
+            }
+            _ => true,
+        };
+        if warned {
+            return None;
+        }
+        let mut t = crate::Timings::from_env();
+        let warnings = &self.warnings;
+        let own_findings = |p: &Path, offices: &[Diagnostic]| {
+            warnings
+                .iter()
+                .any(|d| d.file.as_deref() == Some(p) && !offices.contains(d))
+        };
+        let (patched, before, after) = crate::graph::patch_profile::patch_profile(
+            &mut self.site,
+            &mut self.caches.graph,
+            &mut self.index,
+            &self.caches.parsed,
+            &raw,
+            &own_findings,
+        )?;
+        t.lap("patch");
+        // Overlapping offices are checked across profiles: their findings
+        // are replaced whole.
+        self.warnings.retain(|d| !before.contains(d));
+        self.warnings.extend(after);
+        Some(self.patched(patched))
+    }
+
+    /// Take what a patch changed: the findings of the bodies it rendered
+    /// again, the digests of what it touched, and the pages that read them
+    /// (marked stale).
+    fn patched(&mut self, patched: crate::graph::patch::Patched) -> Change {
+        let mut t = crate::Timings::from_env();
+        for (path, line, found) in patched.bodies {
+            self.warnings.retain(|d| {
+                d.file.as_deref() != Some(path.as_path()) || d.line.is_some_and(|l| l < line)
+            });
+            self.warnings.extend(found);
+        }
+        crate::diagnostics::sort(&mut self.warnings);
+        let pages = render::pages(&self.site);
+        let changed = patch_digests(&self.site, &patched.touched, &pages, &mut self.digests);
         t.lap("digests");
-        let all: BTreeSet<PageId> = render::pages(&self.site).into_iter().collect();
+        let all: BTreeSet<PageId> = pages.into_iter().collect();
         let mut todo = self.reads.readers(&changed);
         todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
         self.records
             .refresh_changed(&self.site, &self.digests, &changed);
         let (rendered, removed) = self.mark_stale(todo, &all);
         t.lap("records and pages");
-        self.patched += 1;
-        Some(Change::Pages { rendered, removed })
+        self.patches += 1;
+        Change::Pages { rendered, removed }
     }
 
     /// Re-render one briefing's body if its front matter is unchanged and
     /// its summary stays the same; `None` otherwise.
-    fn reparse_body(&self, path: &Path) -> Option<(String, PathBuf, markdown::Rendered)> {
-        let slug = self.by_source.get(path)?;
-        let bytes = crate::source::read_plain_file(&self.site_dir.join(path)).ok()??;
-        let text = String::from_utf8(bytes).ok()?;
-        let doc = parse_document::<ArticleFrontMatter>(&text, path).ok()?;
-        let old = &self.site.articles[slug];
+    fn reparse_body(&mut self, path: &Path) -> Option<(String, PathBuf, markdown::Rendered)> {
+        let slug = self.by_source.get(path)?.clone();
+        if crate::source::is_linked(&self.site_dir, path) {
+            return None;
+        }
+        // Through the kept parses, so that they follow the file: a later
+        // patch reads other files' bodies from them.
+        let doc = self
+            .caches
+            .parsed
+            .reparse_article(&self.site_dir.join(path), path)?
+            .ok()?;
+        let old = &self.site.articles[&slug];
         let same_front =
             digest(&doc.yaml) == old.front_matter_digest && doc.body_line == old.body_line;
         if !same_front || !doc.warnings.is_empty() {
