@@ -17,6 +17,7 @@ use anyhow::{Context, Result};
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::config::BuildOptions;
+use crate::diagnostics::Diagnostic;
 use crate::source::SourceKind;
 use crate::terminal::Terminal;
 use http::{Event, Shared};
@@ -84,10 +85,12 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         open_browser(&url);
     }
     let mut rebuilder = Rebuilder {
+        shown: project.warnings.clone(),
         project,
         options,
         broken: false,
         generation: 0,
+        published_at: Instant::now(),
     };
     loop {
         // Stale pages are rendered between messages, a few at a time, so a
@@ -212,6 +215,11 @@ struct Rebuilder {
     broken: bool,
     /// Counts published builds, so the search index never goes back.
     generation: u64,
+    /// The warnings the terminal has shown, so an edit prints only new ones
+    /// rather than every warning of the site again.
+    shown: Vec<Diagnostic>,
+    /// When files were last published.
+    published_at: Instant,
 }
 
 impl Rebuilder {
@@ -236,14 +244,9 @@ impl Rebuilder {
                 self.publish(shared, Some(event));
                 self.generation += 1;
                 let _ = indexer.send((self.generation, self.project.search_records()));
-                for w in &self.project.warnings {
-                    term.diagnostic(w);
-                }
-                term.summary(&format!(
-                    "{} in {:.0?}",
-                    describe(&change),
-                    started.elapsed()
-                ));
+                let elapsed = started.elapsed();
+                let warnings = self.show_new_warnings(term);
+                term.summary(&format!("{} in {elapsed:.0?}{warnings}", describe(&change)));
             }
             Err(e) => {
                 term.error(&e);
@@ -252,9 +255,30 @@ impl Rebuilder {
         }
     }
 
+    /// Print the warnings not shown before; returns a note for the summary
+    /// line: how many warnings stand, and how many are new.
+    fn show_new_warnings(&mut self, term: &Terminal) -> String {
+        let all = &self.project.warnings;
+        let new: Vec<&Diagnostic> = all.iter().filter(|w| !self.shown.contains(w)).collect();
+        for w in &new {
+            term.diagnostic(w);
+        }
+        let note = match all.len() {
+            0 => String::new(),
+            n => format!(
+                ", {n} warning{} ({} new)",
+                crate::diagnostics::plural(n),
+                new.len()
+            ),
+        };
+        self.shown = all.clone();
+        note
+    }
+
     /// Publish the project's files as they are, with the pages still to
     /// render; with an event, as a new build.
-    fn publish(&self, shared: &Shared, event: Option<Event>) {
+    fn publish(&mut self, shared: &Shared, event: Option<Event>) {
+        self.published_at = Instant::now();
         shared.publish(
             self.project.files.clone(),
             self.project.stale_paths(),
@@ -262,13 +286,20 @@ impl Rebuilder {
         );
     }
 
-    /// Render a few stale pages in the background and publish them.
+    /// Render a few stale pages in the background, and publish them when
+    /// the last is done or a while has passed: publishing copies the list
+    /// of files (3 ms at 10,000 briefings), and a page asked for meanwhile
+    /// is rendered and published on its own.
     fn render_some(&mut self, shared: &Shared, term: &Terminal) {
         // A few tens of milliseconds of work on two cores, so a message
         // waits little.
         const BATCH: usize = 8;
+        const PUBLISH_EVERY: Duration = Duration::from_millis(250);
         let outcome = self.guard(|p| p.render_stale(BATCH).map(|_| ()));
-        self.published(outcome, shared, term);
+        let due = self.published_at.elapsed() >= PUBLISH_EVERY;
+        if outcome.is_err() || due || !self.project.has_stale() {
+            self.published(outcome, shared, term);
+        }
     }
 
     /// Render the stale page a browser asked for and publish it.
