@@ -53,7 +53,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     // Watch before the first build and before announcing the address, so an
     // edit made the moment the server is up (or during the build) is seen.
     let (tx, rx) = mpsc::channel::<Message>();
-    let mut watcher = watch(&opts.site_dir, tx.clone())?;
+    let watcher = watch(&opts.site_dir, tx.clone())?;
     let started = Instant::now();
     // The first build must succeed: there is no previous site to fall back on.
     let project = Project::open(&opts.site_dir, &options)?;
@@ -92,44 +92,24 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         generation: 0,
         published_at: Instant::now(),
     };
-    loop {
-        // Stale pages are rendered between messages, a few at a time, so a
-        // new edit or a browser's request never waits for all of them.
-        let message = if rebuilder.project.has_stale() {
-            match rx.try_recv() {
-                Ok(m) => m,
-                Err(mpsc::TryRecvError::Empty) => {
-                    rebuilder.render_some(&shared, term);
-                    continue;
-                }
-                Err(mpsc::TryRecvError::Disconnected) => break,
-            }
-        } else {
-            match rx.recv() {
-                Ok(m) => m,
-                Err(_) => break,
-            }
-        };
-        let first = match message {
-            Message::Render(path, done) => {
-                rebuilder.render_path(&path, &shared, term);
-                let _ = done.send(());
-                continue;
-            }
-            Message::Fs(event) => event,
-        };
-        let mut waiting = Vec::new();
-        let Some(changed) = next_changes(first, &rx, &opts.site_dir, term, &mut waiting) else {
-            continue;
-        };
-        watch_new_folders(&mut watcher, &opts.site_dir, &changed, term);
-        rebuilder.apply(&changed, &opts.site_dir, &shared, &indexer, term);
-        for (path, done) in waiting {
-            rebuilder.render_path(&path, &shared, term);
-            let _ = done.send(());
-        }
-    }
+    let mut loop_state = Loop {
+        rx,
+        watcher,
+        shared,
+        indexer,
+        site_dir: opts.site_dir.clone(),
+    };
+    rebuilder.run(&mut loop_state, term);
     Ok(())
+}
+
+/// What the rebuild loop works with besides the project.
+struct Loop {
+    rx: mpsc::Receiver<Message>,
+    watcher: notify::RecommendedWatcher,
+    shared: Arc<Shared>,
+    indexer: mpsc::Sender<(u64, crate::search::IndexJob)>,
+    site_dir: PathBuf,
 }
 
 /// What the rebuild loop waits for: a file event, or a browser asking for
@@ -223,6 +203,48 @@ struct Rebuilder {
 }
 
 impl Rebuilder {
+    /// Serve edits and page requests until the watcher goes away.
+    fn run(&mut self, l: &mut Loop, term: &Terminal) {
+        let (shared, site_dir) = (&*l.shared, l.site_dir.as_path());
+        loop {
+            // Stale pages are rendered between messages, a few at a time, so
+            // a new edit or a browser's request never waits for all of them.
+            let message = if self.project.has_stale() {
+                match l.rx.try_recv() {
+                    Ok(m) => m,
+                    Err(mpsc::TryRecvError::Empty) => {
+                        self.render_some(shared, term);
+                        continue;
+                    }
+                    Err(mpsc::TryRecvError::Disconnected) => break,
+                }
+            } else {
+                match l.rx.recv() {
+                    Ok(m) => m,
+                    Err(_) => break,
+                }
+            };
+            let first = match message {
+                Message::Render(path, done) => {
+                    self.render_path(&path, shared, term);
+                    let _ = done.send(());
+                    continue;
+                }
+                Message::Fs(event) => event,
+            };
+            let mut waiting = Vec::new();
+            let Some(changed) = next_changes(first, &l.rx, site_dir, term, &mut waiting) else {
+                continue;
+            };
+            watch_new_folders(&mut l.watcher, site_dir, &changed, term);
+            self.apply(&changed, site_dir, shared, &l.indexer, term);
+            for (path, done) in waiting {
+                self.render_path(&path, shared, term);
+                let _ = done.send(());
+            }
+        }
+    }
+
     /// Rebuild after `changed`, then publish the result or the error.
     fn apply(
         &mut self,
