@@ -328,28 +328,7 @@ impl<'d, 'a> Pass<'d, 'a> {
                 self.code_depth -= 1;
                 self.events.push(Event::End(TagEnd::CodeBlock));
             }
-            Event::Start(Tag::Heading {
-                level,
-                id,
-                classes,
-                attrs,
-            }) => {
-                self.heading = Some((self.events.len(), String::new()));
-                // `{key=value}` attributes would let an author write
-                // `onfocus=...`: only `id` and `class` are kept, unless the
-                // site owner trusts authors with raw HTML.
-                let attrs = if self.index.raw_html {
-                    attrs
-                } else {
-                    Vec::new()
-                };
-                self.events.push(Event::Start(Tag::Heading {
-                    level,
-                    id,
-                    classes,
-                    attrs,
-                }));
-            }
+            Event::Start(heading @ Tag::Heading { .. }) => self.start_heading(heading),
             Event::End(TagEnd::Heading(level)) => {
                 self.headings.extend(self.heading.take());
                 self.events.push(Event::End(TagEnd::Heading(level)));
@@ -401,6 +380,33 @@ impl<'d, 'a> Pass<'d, 'a> {
             Event::Text(text) => self.text(text, offset),
             other => self.events.push(other),
         }
+    }
+
+    fn start_heading(&mut self, heading: Tag<'a>) {
+        let Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        } = heading
+        else {
+            return;
+        };
+        self.heading = Some((self.events.len(), String::new()));
+        // `{key=value}` attributes would let an author write `onfocus=...`:
+        // only `id` and `class` are kept, unless the site owner trusts
+        // authors with raw HTML.
+        let attrs = if self.index.raw_html {
+            attrs
+        } else {
+            Vec::new()
+        };
+        self.events.push(Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }));
     }
 
     /// Text counts towards the first paragraph and the open heading.
