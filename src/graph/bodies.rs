@@ -303,6 +303,30 @@ fn render_article_bodies(
     }
 }
 
+/// Render a briefing's body afresh from its document, keep it, and put it
+/// into the briefing: what a patch does for each body it changes.
+pub(super) fn render_article_now(
+    a: &mut Article,
+    doc: &Document<ArticleFrontMatter>,
+    cache: &mut BodyCache,
+    index: &LinkIndex,
+) -> Arc<markdown::Rendered> {
+    let tagged: HashSet<EntityId> = a.entities.iter().cloned().collect();
+    let ctx = DocContext {
+        path: &doc.path,
+        body_line: doc.body_line,
+        tagged: &tagged,
+    };
+    let out = cache.render_now(&doc.body, &ctx, index);
+    let from_body = doc
+        .front
+        .summary
+        .as_deref()
+        .is_none_or(|s| s.trim().is_empty());
+    set_article_body(a, &out, index, from_body);
+    out
+}
+
 /// Put a rendered body into its briefing; the summary too if it is the
 /// body's first paragraph. Field by field, leaving the cache's copy whole:
 /// the HTML is shared, and the body's lookups, the largest part, stay

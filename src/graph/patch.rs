@@ -270,14 +270,6 @@ fn render_body(
     doc: &Document<ArticleFrontMatter>,
 ) -> (PathBuf, usize, Vec<Diagnostic>) {
     let a = site.articles.get_mut(slug).expect("new article exists");
-    let tagged: HashSet<EntityId> = a.entities.iter().cloned().collect();
-    let ctx = DocContext {
-        path: &doc.path,
-        body_line: doc.body_line,
-        tagged: &tagged,
-    };
-    let out = caches.bodies.render_now(&doc.body, &ctx, index);
-    let from_body = a.summary.is_empty();
-    bodies::set_article_body(a, &out, index, from_body);
+    let out = bodies::render_article_now(a, doc, &mut caches.bodies, index);
     (doc.path.clone(), 0, out.diagnostics.clone())
 }

@@ -269,19 +269,7 @@ fn rerender_article(
     let a = site.articles.get_mut(slug)?;
     let doc: Arc<Document<ArticleFrontMatter>> =
         parsed.article(&site.config.site_dir.join(&a.source))?;
-    let tagged: HashSet<EntityId> = a.entities.iter().cloned().collect();
-    let ctx = DocContext {
-        path: &doc.path,
-        body_line: doc.body_line,
-        tagged: &tagged,
-    };
-    let out = caches.bodies.render_now(&doc.body, &ctx, index);
-    let from_body = doc
-        .front
-        .summary
-        .as_deref()
-        .is_none_or(|s| s.trim().is_empty());
-    bodies::set_article_body(a, &out, index, from_body);
+    let out = bodies::render_article_now(a, &doc, &mut caches.bodies, index);
     Some((doc.body_line, Ok(slug.clone()), out.diagnostics.clone()))
 }
 
