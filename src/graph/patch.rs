@@ -59,7 +59,8 @@ pub fn patch(
     let dependents = caches.bodies.stale_bodies(index, &paths, &keys, &except);
     t.lap("  dependents");
     if !dependents.is_empty() {
-        // Rare (a wikilink to a briefing's title): put everything back and
+        // Another body links to an edited briefing (by path, title or
+        // slug) and would now render differently: put everything back and
         // decline, rather than render other files' bodies here.
         undo(site, index, old, &new_slugs);
         return None;
