@@ -101,12 +101,7 @@ impl BodyCache {
         if index.names_digest == self.names_digest {
             return Reuse::Unless(None);
         }
-        let old: HashSet<&(String, EntityId, String)> = self.names.iter().collect();
-        let new: HashSet<&(String, EntityId, String)> = index.mention_names().iter().collect();
-        let changed: Vec<&str> = old
-            .symmetric_difference(&new)
-            .map(|(n, _, _)| n.as_str())
-            .collect();
+        let changed = self.changed_names(index);
         if changed.is_empty() {
             // Same names in another order: ties may break differently.
             return Reuse::Never;

@@ -31,11 +31,6 @@ impl Registry {
         self.keys.get(&(kind, fold(name.trim())))
     }
 
-    /// Whether an entity of `kind` answers to the folded `key`.
-    pub(super) fn has_key(&self, kind: EntityKind, key: &str) -> bool {
-        self.keys.contains_key(&(kind, key.to_string()))
-    }
-
     /// The entity that answers to the folded `key`, if any.
     pub(super) fn lookup_key(&self, kind: EntityKind, key: &str) -> Option<&EntityId> {
         self.keys.get(&(kind, key.to_string()))

@@ -102,7 +102,7 @@ fn new_keys(registry: &Registry, old: &Entity, new: &Entity) -> Option<(Vec<Stri
     let added: Vec<String> = after.difference(&before).cloned().collect();
     let dropped: Vec<String> = before.difference(&after).cloned().collect();
     let kind = new.id.kind;
-    let taken = added.iter().any(|k| registry.has_key(kind, k));
+    let taken = added.iter().any(|k| registry.lookup_key(kind, k).is_some());
     let others = dropped
         .iter()
         .any(|k| registry.lookup_key(kind, k) != Some(&new.id));

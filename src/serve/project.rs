@@ -518,33 +518,13 @@ impl Project {
             return None;
         }
         let mut raw = RawContent::default();
-        let warned = match self
-            .caches
-            .parsed
-            .reparse(&self.site_dir.join(path), path)?
-        {
-            Ok(Parsed::Country(d)) => {
-                !d.warnings.is_empty() || {
-                    raw.countries.push(d);
-                    false
-                }
-            }
-            Ok(Parsed::Leader(d)) => {
-                !d.warnings.is_empty() || {
-                    raw.leaders.push(d);
-                    false
-                }
-            }
-            Ok(Parsed::Crisis(d)) => {
-                !d.warnings.is_empty() || {
-                    raw.crises.push(d);
-                    false
-                }
-            }
-            _ => true,
-        };
-        if warned {
-            return None;
+        // A profile with findings of its own is left to a full load.
+        let abs = self.site_dir.join(path);
+        match self.caches.parsed.reparse(&abs, path)? {
+            Ok(Parsed::Country(d)) if d.warnings.is_empty() => raw.countries.push(d),
+            Ok(Parsed::Leader(d)) if d.warnings.is_empty() => raw.leaders.push(d),
+            Ok(Parsed::Crisis(d)) if d.warnings.is_empty() => raw.crises.push(d),
+            _ => return None,
         }
         let mut t = crate::Timings::from_env();
         let warnings = &self.warnings;
