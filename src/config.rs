@@ -8,6 +8,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
+use crate::content::weburl::WebUrl;
 use crate::diagnostics::{BuildFailed, Diagnostic};
 
 pub const SITE_FILE: &str = "site.yaml";
@@ -212,26 +213,21 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
     if url.is_empty() || url == "/" {
         return Ok((String::new(), "/".into()));
     }
-    let (origin, path) = if let Some(rest) = url
-        .strip_prefix("https://")
-        .map(|r| ("https://", r))
-        .or_else(|| url.strip_prefix("http://").map(|r| ("http://", r)))
-    {
-        let (scheme, rest) = rest;
+    let (origin, path) = if url.starts_with('/') && !url.starts_with("//") {
+        (String::new(), url.to_string())
+    } else {
+        // An address with a host goes through the one URL check every
+        // front-matter address does.
+        let web = WebUrl::parse(url).map_err(|e| format!("base_url {e}"))?;
+        let (scheme, rest) = web.as_str().split_once("://").expect("checked");
         let (host, path) = match rest.find('/') {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, "/"),
         };
-        if host.is_empty() {
-            return Err(format!("base_url `{url}` has no host"));
-        }
-        (format!("{scheme}{host}"), path.to_string())
-    } else if url.starts_with('/') {
-        (String::new(), url.to_string())
-    } else {
-        return Err(format!(
-            "base_url `{url}` is neither an http(s) URL nor a path starting with `/`"
-        ));
+        (
+            format!("{}://{host}", scheme.to_ascii_lowercase()),
+            path.to_string(),
+        )
     };
     if path.contains(['?', '#']) {
         return Err(format!(
@@ -261,6 +257,21 @@ mod tests {
         );
         assert_eq!(split_base_url("/").unwrap(), ("".into(), "/".into()));
         assert!(split_base_url("example.org").is_err());
+        assert_eq!(
+            split_base_url("HTTPS://Example.org/b").unwrap(),
+            ("https://Example.org".into(), "/b/".into())
+        );
+        for bad in [
+            "javascript:alert(1)",
+            " JaVaScRiPt:alert(1)//",
+            "data:text/html,x",
+            "//example.org/",
+            "https:///x",
+            "https://exa mple.org/",
+        ] {
+            let err = split_base_url(bad).unwrap_err();
+            assert!(err.contains("is not a web address"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
+use crate::content::weburl::NOT_WEB;
 use crate::diagnostics::{nearest, Diagnostic};
 
 /// Parse `yaml` (whose first line is line `line_offset + 1` of `file`) into
@@ -84,11 +85,41 @@ fn yaml_diagnostic(
                     .join(", ")
             ),
         });
+    } else if let Some(value) = between(&message, "`", &format!("` {NOT_WEB}")) {
+        point_at_url(&mut diag, yaml, line_offset, value);
     } else if let Some(field) = between(&message, "missing field `", "`") {
         diag.message = format!("missing required field `{field}`");
         diag.help = Some(format!("add a line `{field}: ...` to the front matter"));
     }
     diag
+}
+
+/// A refused URL: serde_yaml points at the map that holds it, so point at
+/// the `url:` line below that holds the value, name the field in the
+/// message's path, and say what the field takes.
+fn point_at_url(diag: &mut Diagnostic, yaml: &str, line_offset: usize, value: &str) {
+    let from = diag.line.map_or(0, |l| l.saturating_sub(line_offset + 1));
+    let probe: String = value.chars().take(20).collect();
+    let found = yaml.lines().enumerate().skip(from).find_map(|(i, l)| {
+        let after_key = l.trim_start().strip_prefix("url:")?;
+        let value = after_key.trim_start();
+        value.contains(&probe).then(|| {
+            let col = l[..l.len() - value.len()].chars().count() + 1;
+            (i, l, col)
+        })
+    });
+    if let Some((i, line, col)) = found {
+        *diag = diag
+            .clone()
+            .at(i + 1 + line_offset, col)
+            .with_source_line(line);
+        if let Some((path, rest)) = diag.message.split_once(": `") {
+            diag.message = format!("{path}.url: `{rest}");
+        }
+    }
+    diag.help = Some(
+        "a source links to the page it came from, on the web: `url: https://…`; other schemes such as `javascript:` and `data:` are never written into a page".into(),
+    );
 }
 
 /// How deep front matter may nest. Real front matter nests a few levels;

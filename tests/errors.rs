@@ -382,3 +382,34 @@ fn dossier_mistakes_are_errors_with_the_line_and_a_suggestion() {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
 }
+
+#[test]
+fn unsafe_source_urls_are_errors_naming_file_line_and_field() {
+    let err = fails_and_keeps_output("fail-unsafe-urls");
+    for (place, value) in [
+        (
+            "content/articles/sourced.md:9:10: sources[1].url",
+            "`JaVaScRiPt:alert(3)` is not a web address",
+        ),
+        (
+            "content/crises/assessed.md:10:12: assessments[0].source.url",
+            "`javascript:alert(document.cookie)` is not a web address",
+        ),
+        (
+            "content/crises/counted.md:11:12: figures[0].source.url",
+            "`data:text/html;base64,",
+        ),
+    ] {
+        let line = err
+            .lines()
+            .find(|l| l.contains(place))
+            .unwrap_or_else(|| panic!("no error at {place}:\n{err}"));
+        assert!(line.contains(value), "{line}");
+        assert!(line.contains("starting with `https://`"), "{line}");
+    }
+    // A source written as a bare name says what a source needs.
+    assert!(
+        err.contains("content/crises/named.md:7:13: assessments[0].source: invalid type: sequence, expected a source with `name` and `url`"),
+        "{err}"
+    );
+}

@@ -7,6 +7,7 @@ use std::fmt;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub use super::weburl::WebUrl;
 use crate::diagnostics::Diagnostic;
 
 /// Free-form data an author keeps beside the known keys.
@@ -42,11 +43,16 @@ pub struct ArticleFrontMatter {
     pub extra: Extra,
 }
 
+/// Where a statement comes from. Its address is a [`WebUrl`], so an
+/// unsafe scheme fails as the file is read.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a source with `name` and `url`, such as `{name: UN News, url: \"https://news.un.org/\"}`"
+)]
 pub struct SourceRef {
     pub name: String,
-    pub url: String,
+    pub url: WebUrl,
 }
 
 #[derive(Debug, Clone, Deserialize)]

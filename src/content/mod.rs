@@ -3,6 +3,7 @@
 //! resolved here; that is the graph's job.
 
 pub mod frontmatter;
+pub mod weburl;
 
 use std::collections::{HashMap, HashSet};
 use std::fs;

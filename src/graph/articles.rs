@@ -46,7 +46,7 @@ pub(super) fn resolve_article(
     check_slug(doc, &slug, articles, diags);
     let entities = article_entities(doc, r, diags);
     let tag_slugs = article_tags(doc, tags, diags);
-    let sources = article_sources(doc, diags);
+    let sources = doc.front.sources.iter().map(Source::from).collect();
 
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
@@ -185,35 +185,6 @@ fn article_tags(
     }
 
     tag_slugs
-}
-
-/// The sources with http(s) URLs; others are dropped with a warning.
-fn article_sources(doc: &Document<ArticleFrontMatter>, diags: &mut Vec<Diagnostic>) -> Vec<Source> {
-    let f = &doc.front;
-    let mut sources = Vec::new();
-    for s in &f.sources {
-        let url = s.url.trim();
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            sources.push(Source {
-                name: s.name.trim().to_string(),
-                url: url.to_string(),
-            });
-        } else {
-            diags.push(
-                doc.diag_at_key(
-                    Diagnostic::warning(format!(
-                        "source URL `{url}` is not http(s) and was dropped"
-                    ))
-                    .with_help("link sources with a full http:// or https:// URL"),
-                    "sources",
-                    Some(url),
-                ),
-            );
-        }
-    }
-
-    sources
 }
 
 /// What resolving the briefings gives: the articles, the documents they

@@ -139,10 +139,7 @@ const TRENDS: [&str; 3] = [
 const ALERTS: [&str; 2] = ["risk", "opportunity"];
 
 fn source(s: &Option<SourceRef>) -> Option<Source> {
-    s.as_ref().map(|s| Source {
-        name: s.name.trim().to_string(),
-        url: s.url.trim().to_string(),
-    })
+    s.as_ref().map(Source::from)
 }
 
 /// Where a list entry is: the list's key and the entry's index, so its

@@ -20,7 +20,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::content::frontmatter::{ArticleFrontMatter, Date, Extra, PartialDate};
+use crate::content::frontmatter::{
+    ArticleFrontMatter, Date, Extra, PartialDate, SourceRef, WebUrl,
+};
 pub use crate::content::EntityKind;
 use crate::content::{Document, RawContent};
 use crate::diagnostics::{nearest, Diagnostic};
@@ -42,10 +44,20 @@ pub type ArticleId = String;
 
 pub use crate::content::EntityId;
 
+/// A cited source. Its `url` is a checked [`WebUrl`]: only http(s).
 #[derive(Debug, Clone, Hash)]
 pub struct Source {
     pub name: String,
-    pub url: String,
+    pub url: WebUrl,
+}
+
+impl From<&SourceRef> for Source {
+    fn from(s: &SourceRef) -> Self {
+        Source {
+            name: s.name.trim().to_string(),
+            url: s.url.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Hash)]

@@ -556,7 +556,7 @@ pub fn articles_json<'a>(r: &Reader<'a>) -> ArticlesJson<'a> {
                     .iter()
                     .map(|s| SourceJson {
                         name: &s.name,
-                        url: &s.url,
+                        url: s.url.as_str(),
                     })
                     .collect(),
                 summary: a.summary,

@@ -71,6 +71,6 @@ pub struct SourceView<'a> {
 pub fn source_view(s: &Source) -> SourceView<'_> {
     SourceView {
         name: &s.name,
-        url: &s.url,
+        url: s.url.as_str(),
     }
 }
