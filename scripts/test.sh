@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 need_npm=false
-for pkg in vnu-jar/build/dist/vnu.jar playwright-core axe-core world-atlas i18n-iso-countries; do
+for pkg in vnu-jar/build/dist/vnu.jar playwright-core axe-core world-atlas i18n-iso-countries ical.js; do
   [ -e "node_modules/$pkg" ] || need_npm=true
 done
 if $need_npm; then

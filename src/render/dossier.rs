@@ -2,9 +2,12 @@
 //! crisis's assessments and figures, key dates, the calendar page and its
 //! iCalendar feeds.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
+use super::ical::Ical;
 use super::links::{article_link, entity_link, source_view, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
@@ -397,65 +400,74 @@ pub fn coming_up<'a>(r: &Reader<'a>) -> Vec<KeyDateView<'a>> {
 }
 
 /// An iCalendar feed of key dates: every date as an all-day event with a
-/// stable UID (the entity and the date's position among its dates on that
-/// day), stamped with the reference date so a build is reproducible.
+/// stable UID, stamped with the reference date so a build is
+/// reproducible. Written by [`super::ical`], which escapes and folds.
 pub fn ics(r: &Reader, only: Option<&EntityId>) -> Vec<u8> {
-    use icalendar::{Calendar, Component, EventLike};
     let config = r.config();
-    let host = if config.origin.is_empty() {
-        "briefing.invalid".to_string()
-    } else {
-        config
-            .origin
-            .split("://")
-            .nth(1)
-            .unwrap_or("briefing.invalid")
-            .to_string()
-    };
+    let host = config
+        .origin
+        .split_once("://")
+        .map_or("briefing.invalid", |(_, host)| host);
     let stamp = config
         .today
         .and_hms_opt(0, 0, 0)
         .expect("midnight")
         .and_utc();
-    let mut cal = Calendar::empty();
-    cal.append_property(icalendar::Property::new("VERSION", "2.0"));
-    cal.append_property(icalendar::Property::new(
-        "PRODID",
-        "-//briefing//key dates//EN",
-    ));
-    cal.append_property(icalendar::Property::new("CALSCALE", "GREGORIAN"));
-    cal.name(&match only {
+    let mut cal = Ical::default();
+    cal.raw("BEGIN", "VCALENDAR")
+        .raw("VERSION", "2.0")
+        .raw("PRODID", "-//briefing//key dates//EN")
+        .raw("CALSCALE", "GREGORIAN");
+    let name = match only {
         Some(id) => format!("{}: key dates", r.entity_name(id)),
         None => format!("{}: key dates", config.site.title),
-    });
+    };
+    cal.text("NAME", &name).text("X-WR-CALNAME", &name);
     let dates: Vec<(&KeyDate, &EntityId)> = match only {
         Some(id) => r.entity(id).dates.iter().map(|d| (d, id)).collect(),
         None => all_dates(r),
     };
-    let mut seen: std::collections::HashMap<(String, NaiveDate), usize> = Default::default();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for (d, id) in dates {
-        let n = seen.entry((id.path(), d.date)).or_default();
-        *n += 1;
-        let uid = format!(
-            "{}-{}-{}-{}@{host}",
-            id.kind.noun(),
-            id.slug,
-            d.date.format("%Y%m%d"),
-            n
-        );
-        let name = r.entity_name(id);
-        let mut event = icalendar::Event::new();
-        event
-            .uid(&uid)
-            .timestamp(stamp)
-            .summary(&format!("{name}: {}", d.title))
-            .starts(d.date)
-            .ends(d.date.succ_opt().unwrap_or(d.date))
-            .url(&config.absolute_url(&id.path()));
-        if let Some(kind) = &d.kind {
-            event.add_property("CATEGORIES", kind);
+        let uid = event_uid(id, d, host, &mut seen);
+        cal.raw("BEGIN", "VEVENT")
+            .text("UID", &uid)
+            .instant("DTSTAMP", stamp)
+            .text("SUMMARY", &format!("{}: {}", r.entity_name(id), d.title));
+        cal.date("DTSTART", d.date)
+            .expect("key dates are in years 1 to 9999");
+        // An all-day event without DTEND lasts the day (RFC 5545 §3.6.1),
+        // which is what a last day of year 9999 needs.
+        if let Some(next) = d.date.succ_opt() {
+            cal.date("DTEND", next);
         }
-        cal.push(event.done());
+        if !config.origin.is_empty() {
+            cal.raw("URL", &config.absolute_url(&id.path()));
+        }
+        if let Some(kind) = &d.kind {
+            cal.text_list("CATEGORIES", [kind.as_str()]);
+        }
+        cal.raw("END", "VEVENT");
     }
-    cal.done().to_string().into_bytes()
+    cal.raw("END", "VCALENDAR");
+    cal.finish().into_bytes()
+}
+
+/// A UID that stays when other dates are added, removed or reordered:
+/// the entity, the day and a digest of the title; a second date with the
+/// same title on the same day adds its count.
+fn event_uid(id: &EntityId, d: &KeyDate, host: &str, seen: &mut HashMap<String, usize>) -> String {
+    let title = xxhash_rust::xxh3::xxh3_64(d.title.as_bytes()) as u32;
+    let base = format!(
+        "{}-{}-{}-{title:08x}",
+        id.kind.noun(),
+        id.slug,
+        d.date.format("%Y%m%d")
+    );
+    let n = seen.entry(base.clone()).or_default();
+    *n += 1;
+    match *n {
+        1 => format!("{base}@{host}"),
+        n => format!("{base}-{n}@{host}"),
+    }
 }

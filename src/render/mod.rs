@@ -5,6 +5,7 @@
 pub mod charts;
 pub mod dossier;
 pub mod extras;
+pub mod ical;
 pub mod links;
 pub mod maps;
 pub mod pages;

@@ -216,9 +216,72 @@ pub fn check_output(out: &Path) -> Result<(), String> {
             "json" => serde_json::from_slice::<serde_json::Value>(&bytes)
                 .map(|_| ())
                 .map_err(|e| e.to_string()),
+            "ics" => check_ics(&text()?),
             _ => Ok(()),
         };
         result.map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// Check an iCalendar file as RFC 5545 reads it: CRLF lines of at most 75
+/// octets, one calendar, components that open and close in order, every
+/// TEXT value's `;` and `,` escaped (bar the list commas of CATEGORIES),
+/// and a parse by the `icalendar` crate's reader.
+pub fn check_ics(text: &str) -> Result<(), String> {
+    let body = text
+        .strip_suffix("\r\n")
+        .ok_or("the file does not end in CRLF")?;
+    if body.replace("\r\n", "").contains(['\r', '\n']) {
+        return Err("a line ends in a bare CR or LF".into());
+    }
+    for line in body.split("\r\n") {
+        if line.len() > 75 {
+            return Err(format!("a line of {} octets: {line}", line.len()));
+        }
+    }
+    let mut open: Vec<String> = Vec::new();
+    let mut calendars = 0;
+    for line in body.replace("\r\n ", "").split("\r\n") {
+        let (head, value) = line
+            .split_once(':')
+            .ok_or_else(|| format!("no `:` in `{line}`"))?;
+        let name = head.split(';').next().unwrap_or("");
+        match name {
+            "BEGIN" => {
+                calendars += usize::from(value == "VCALENDAR");
+                open.push(value.to_string());
+            }
+            "END" if open.pop().as_deref() != Some(value) => {
+                return Err(format!("`END:{value}` closes what it did not open"));
+            }
+            "SUMMARY" | "NAME" | "X-WR-CALNAME" | "UID" | "DESCRIPTION" | "LOCATION" => {
+                unescaped(value, &[';', ','])
+                    .map_err(|c| format!("an unescaped `{c}` in {name}: {value}"))?;
+            }
+            "CATEGORIES" => {
+                unescaped(value, &[';']).map_err(|c| format!("an unescaped `{c}` in {value}"))?
+            }
+            _ => {}
+        }
+    }
+    if calendars != 1 || !open.is_empty() {
+        return Err(format!("{calendars} calendars, {open:?} left open"));
+    }
+    text.parse::<icalendar::Calendar>()
+        .map(|_| ())
+        .map_err(|e| format!("the icalendar crate cannot read it: {e}"))
+}
+
+/// `Err(c)` for the first of `special` not escaped by a backslash.
+fn unescaped(value: &str, special: &[char]) -> Result<(), char> {
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+        } else if special.contains(&c) {
+            return Err(c);
+        }
     }
     Ok(())
 }
