@@ -96,6 +96,47 @@ pub fn strip_controls(s: &str) -> Option<(String, Vec<(usize, char)>)> {
     ))
 }
 
+/// Whether `c` opens or closes a directional embedding, override or
+/// isolate (U+202A–U+202E, U+2066–U+2069).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with its directional controls balanced, or `None` when they
+/// already are (the common case): a closer with nothing open is dropped,
+/// and whatever is left open is closed at the end. A name or title that
+/// opens a right-to-left override then cannot reorder the text after it,
+/// in an attribute, a feed or a page.
+pub fn balance_bidi(s: &str) -> Option<String> {
+    if !s.chars().any(is_bidi_control) {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len() + 6);
+    // What is open, innermost last: embeddings close with PDF, isolates
+    // with PDI (which also closes the embeddings opened inside it).
+    let mut open: Vec<char> = Vec::new();
+    for c in s.chars() {
+        match c {
+            '\u{202a}' | '\u{202b}' | '\u{202d}' | '\u{202e}' => open.push('\u{202c}'),
+            '\u{2066}'..='\u{2068}' => open.push('\u{2069}'),
+            '\u{202c}' if open.last() != Some(&'\u{202c}') => continue,
+            '\u{202c}' => {
+                open.pop();
+            }
+            '\u{2069}' => {
+                let Some(at) = open.iter().rposition(|&o| o == '\u{2069}') else {
+                    continue;
+                };
+                open.truncate(at);
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.extend(open.into_iter().rev());
+    (out != s).then_some(out)
+}
+
 pub fn escape_html(s: &str) -> String {
     // Most text needs no escaping: copy runs between special bytes whole
     // rather than pushing one char at a time (this is on every page's hot
@@ -271,6 +312,24 @@ pub fn capitalise(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directional_controls_are_closed_where_they_end() {
+        // An override left open is closed; a stray closer goes.
+        assert_eq!(
+            balance_bidi("Evil\u{202e}gnp.exe").as_deref(),
+            Some("Evil\u{202e}gnp.exe\u{202c}")
+        );
+        assert_eq!(balance_bidi("a\u{202c}b\u{2069}").as_deref(), Some("ab"));
+        assert_eq!(
+            balance_bidi("\u{2067}x\u{202b}y").as_deref(),
+            Some("\u{2067}x\u{202b}y\u{202c}\u{2069}")
+        );
+        // A PDI closes the embeddings opened inside its isolate.
+        assert_eq!(balance_bidi("\u{2067}\u{202b}y\u{2069}"), None);
+        assert_eq!(balance_bidi("\u{202b}ok\u{202c}"), None);
+        assert_eq!(balance_bidi("plain"), None);
+    }
 
     #[test]
     fn shortening_cuts_between_words() {

@@ -203,21 +203,24 @@ fn flow_depth(line: &str, flow: &mut usize) -> usize {
     deepest
 }
 
-/// Front matter with control characters taken out of its values, when it
-/// has any (only double-quoted escapes such as `"\x01"` can put them
-/// there: YAML refuses them written raw). Each top-level key that held one
-/// gets a warning, its line counted within `yaml`.
+/// Front matter with control characters taken out of its values and
+/// directional controls balanced (`text::balance_bidi`), when it has any
+/// (only double-quoted escapes such as `"\x01"` can put control
+/// characters there: YAML refuses them written raw). Each top-level key
+/// that held a control character gets a warning, its line counted within
+/// `yaml`.
 fn without_controls<T: DeserializeOwned>(yaml: &str, warnings: &mut Vec<Diagnostic>) -> Option<T> {
-    if !yaml.contains('\\') {
+    if !yaml.contains('\\') && !yaml.chars().any(crate::text::is_bidi_control) {
         return None;
     }
     let mut value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
     let serde_yaml::Value::Mapping(map) = &mut value else {
         return None;
     };
+    let mut changed = false;
     for (key, v) in map.iter_mut() {
         let mut removed = Vec::new();
-        strip_value(v, &mut removed);
+        changed |= strip_value(v, &mut removed);
         if let (Some(&c), Some(key)) = (removed.first(), key.as_str()) {
             let mut w = control_warning(c, removed.len());
             w.line = key_line(yaml, key);
@@ -225,25 +228,37 @@ fn without_controls<T: DeserializeOwned>(yaml: &str, warnings: &mut Vec<Diagnost
             warnings.push(w);
         }
     }
-    if warnings.is_empty() {
+    if !changed {
         return None;
     }
     serde_yaml::from_value(value).ok()
 }
 
-fn strip_value(v: &mut serde_yaml::Value, removed: &mut Vec<char>) {
+/// Clean every string in `v`; whether anything changed.
+fn strip_value(v: &mut serde_yaml::Value, removed: &mut Vec<char>) -> bool {
     use serde_yaml::Value;
     match v {
         Value::String(s) => {
+            let mut changed = false;
             if let Some((clean, gone)) = crate::text::strip_controls(s) {
                 removed.extend(gone.into_iter().map(|(_, c)| c));
                 *s = clean;
+                changed = true;
             }
+            if let Some(balanced) = crate::text::balance_bidi(s) {
+                *s = balanced;
+                changed = true;
+            }
+            changed
         }
-        Value::Sequence(items) => items.iter_mut().for_each(|i| strip_value(i, removed)),
-        Value::Mapping(map) => map.iter_mut().for_each(|(_, i)| strip_value(i, removed)),
+        Value::Sequence(items) => items
+            .iter_mut()
+            .fold(false, |c, i| strip_value(i, removed) | c),
+        Value::Mapping(map) => map
+            .iter_mut()
+            .fold(false, |c, (_, i)| strip_value(i, removed) | c),
         Value::Tagged(t) => strip_value(&mut t.value, removed),
-        _ => {}
+        _ => false,
     }
 }
 

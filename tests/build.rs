@@ -30,7 +30,7 @@ fn references_resolve_by_alias_slug_and_without_accents() {
     // The leader's `country: ivory coast` resolved to the profile.
     let leader = site.page("leaders/alassane-ouattara/");
     assert!(
-        leader.contains(r#"<a href="/countries/cote-divoire/">Côte d&#39;Ivoire</a>"#),
+        leader.contains(r#"<a href="/countries/cote-divoire/"><bdi>Côte d&#39;Ivoire</bdi></a>"#),
         "{leader}"
     );
     assert!(country.contains(r#"href="/leaders/alassane-ouattara/""#));
@@ -106,8 +106,8 @@ fn briefings_are_ordered_newest_first_and_paginated() {
 
     // Previous and next follow time.
     let middle = site.page("articles/middle/");
-    assert!(middle.contains(r#"<a href="/articles/oldest/" rel="prev">Oldest</a>"#));
-    assert!(middle.contains(r#"<a href="/articles/newest/" rel="next">Newest</a>"#));
+    assert!(middle.contains(r#"<a href="/articles/oldest/" rel="prev"><bdi>Oldest</bdi></a>"#));
+    assert!(middle.contains(r#"<a href="/articles/newest/" rel="next"><bdi>Newest</bdi></a>"#));
     // Dates carry machine-readable values, including the time and offset.
     let newest = site.page("articles/newest/");
     assert!(
@@ -272,10 +272,10 @@ fn entity_pages_show_relations_both_ways() {
     let site = TestSite::fixture("links");
     site.build_ok();
     let crisis = site.page("crises/war-in-sudan/");
-    assert!(crisis.contains(r#"<a href="/countries/sudan/">Sudan</a>"#));
+    assert!(crisis.contains(r#"<a href="/countries/sudan/"><bdi>Sudan</bdi></a>"#));
     let country = site.page("countries/sudan/");
-    assert!(country.contains(r#"<a href="/crises/war-in-sudan/">War in Sudan</a>"#));
-    assert!(country.contains(r#"<a href="/articles/source/">Links of every kind</a>"#));
+    assert!(country.contains(r#"<a href="/crises/war-in-sudan/"><bdi>War in Sudan</bdi></a>"#));
+    assert!(country.contains(r#"<a href="/articles/source/"><bdi>Links of every kind</bdi></a>"#));
     let article = site.page("articles/source/");
     let covers = &article[article.find("<dt>Crises</dt>").unwrap()..];
     let covers = &covers[..covers.find("</dd>").unwrap()];

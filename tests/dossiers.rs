@@ -37,23 +37,23 @@ fn a_briefing_names_each_leader_with_the_office_held_on_its_date() {
     let (site, _) = built("dossier-offices", "2024-01-15");
     let old = site.page("articles/2020-ruto/");
     assert!(
-        leaders_line(&old).contains("William Ruto</a>, Deputy President of Kenya"),
+        leaders_line(&old).contains("William Ruto</bdi></a>, <bdi>Deputy President of Kenya</bdi>"),
         "{}",
         leaders_line(&old)
     );
-    assert!(leaders_line(&old).contains("Uhuru Kenyatta</a>, President of Kenya"));
+    assert!(leaders_line(&old).contains("Uhuru Kenyatta</bdi></a>, <bdi>President of Kenya</bdi>"));
     let new = site.page("articles/2023-ruto/");
     assert!(
-        leaders_line(&new).contains("William Ruto</a>, President of Kenya"),
+        leaders_line(&new).contains("William Ruto</bdi></a>, <bdi>President of Kenya</bdi>"),
         "{}",
         leaders_line(&new)
     );
     // The office/term shorthand counts as one position.
-    assert!(leaders_line(&new).contains("Antony Blinken</a>, Secretary of State"));
+    assert!(leaders_line(&new).contains("Antony Blinken</bdi></a>, <bdi>Secretary of State</bdi>"));
     // Before any office: the name alone.
     let before = site.page("articles/2012-kenyatta/");
     assert!(
-        leaders_line(&before).ends_with("Uhuru Kenyatta</a>"),
+        leaders_line(&before).ends_with("Uhuru Kenyatta</bdi></a>"),
         "{}",
         leaders_line(&before)
     );
@@ -90,7 +90,7 @@ fn indexes_and_country_pages_split_leaders_in_office_from_former_ones() {
     assert!(index.find("William Ruto").unwrap() < former);
     assert!(index.find("Uhuru Kenyatta").unwrap() > former);
     let kenya = site.page("countries/kenya/");
-    assert!(kenya.contains("<dt>President of Kenya</dt> <dd><a href=\"/leaders/william-ruto/\">William Ruto</a></dd>"), "{kenya}");
+    assert!(kenya.contains("<dt>President of Kenya</dt> <dd><a href=\"/leaders/william-ruto/\"><bdi>William Ruto</bdi></a></dd>"), "{kenya}");
     let former_line = &kenya[kenya
         .find("<dt>Former leaders</dt>")
         .expect("former leaders")..];
@@ -189,7 +189,7 @@ fn the_calendar_splits_upcoming_from_recent_at_the_reference_date() {
         &page[page.find("id=\"upcoming\"").unwrap()..page.find("id=\"recent\"").unwrap()];
     let recent = &page[page.find("id=\"recent\"").unwrap()..];
     assert!(upcoming.contains("A fixture vote"));
-    assert!(upcoming.contains("<a href=\"/crises/gang-crisis/\">Gang crisis</a>"));
+    assert!(upcoming.contains("<a href=\"/crises/gang-crisis/\"><bdi>Gang crisis</bdi></a>"));
     assert!(recent.contains("<h3>February 2024</h3>"));
     assert!(recent.contains("A fixture date in the past month"));
     // Older than the recent window: in the feeds, not on the page.
@@ -443,8 +443,9 @@ fn typed_relations_come_from_profiles_and_co_mention_is_only_a_signal() {
         .find("id=\"mentioned-heading\"")
         .expect("co-mention")..];
     assert!(
-        mentioned
-            .contains("Haiti crisis</a> <span class=\"detail\">crisis, 1 shared briefing</span>"),
+        mentioned.contains(
+            "Haiti crisis</bdi></a> <span class=\"detail\">crisis, 1 shared briefing</span>"
+        ),
         "{mentioned}"
     );
     let haiti = site.page("countries/haiti/");
@@ -479,11 +480,14 @@ fn co_mention_ranks_by_strength_so_a_hub_does_not_top_every_list() {
     site.build_with(&on("2024-02-01")).unwrap();
     let page = site.page("leaders/x/");
     let list = &page[page.find("id=\"mentioned-heading\"").unwrap()..];
-    let chad = list.find(">Chad</a>").expect("Chad listed");
-    let hub = list.find(">United States</a>").expect("the hub listed");
+    let chad = list.find(">Chad</bdi></a>").expect("Chad listed");
+    let hub = list
+        .find(">United States</bdi></a>")
+        .expect("the hub listed");
     assert!(chad < hub, "2 of 2 shared outranks 4 of 12: {list}");
-    assert!(list
-        .contains("United States</a> <span class=\"detail\">country, 4 shared briefings</span>"));
+    assert!(list.contains(
+        "United States</bdi></a> <span class=\"detail\">country, 4 shared briefings</span>"
+    ));
 }
 
 #[test]

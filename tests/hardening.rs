@@ -152,3 +152,51 @@ fn symbolic_links_in_the_sources_are_skipped_with_a_warning() {
         "{err}"
     );
 }
+
+/// A right-to-left override in a name or title (U+202E) would reverse the
+/// page's own text after it. Each value's directional controls are closed
+/// where the value ends, and names in running text sit in `<bdi>`.
+#[test]
+fn direction_overrides_in_names_cannot_reorder_the_page() {
+    let site = TestSite::empty();
+    site.write(
+        "content/leaders/evil.md",
+        "---\nname: \"Evil\u{202e}Name\"\ncountry: Kenya\noffice: \"Chair\u{2067}man\"\n---\nA profile.\n",
+    );
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: \"Title \u{202e}reversed\"\nslug: title-reversed\ndate: 2024-01-01\nleaders: [\"Evil\u{202e}Name\"]\ntags: [\"\u{202c}stray\"]\n---\nText.\n",
+    );
+    site.build_ok();
+    let article = site.page("articles/title-reversed/");
+    assert!(
+        article.contains(
+            "<bdi>Evil\u{202e}Name\u{202c}</bdi></a>, <bdi>Chair\u{2067}man\u{2069}</bdi>"
+        ),
+        "{article}"
+    );
+    let kenya = site.page("countries/kenya/");
+    assert!(
+        kenya.contains("<bdi>Evil\u{202e}Name\u{202c}</bdi>"),
+        "{kenya}"
+    );
+    assert!(site
+        .page("articles/")
+        .contains("<bdi>Title \u{202e}reversed\u{202c}</bdi>"));
+    // Every run of text and every attribute value is balanced on its own,
+    // in every file the build wrote.
+    for entry in walkdir::WalkDir::new(site.out()) {
+        let entry = entry.unwrap();
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        for run in text.split(['<', '>', '"', '\n']) {
+            assert_eq!(
+                briefing::text::balance_bidi(run),
+                None,
+                "{}: `{run}` leaves a direction open",
+                entry.path().display()
+            );
+        }
+    }
+}

@@ -98,7 +98,7 @@ fn an_entity_feed_holds_only_that_entitys_briefings() {
     let page = site.page("crises/lake-chad-basin/");
     assert!(page.contains(r#"href="/briefings/crises/lake-chad-basin/atom.xml""#));
     assert!(
-        page.contains("Follow Lake Chad basin"),
+        page.contains("Follow <bdi>Lake Chad basin</bdi>"),
         "a visible follow link"
     );
 }

@@ -125,7 +125,8 @@ pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
         .collect()
 }
 
-/// Links (with their text) from the element `<a ...>` in `html`.
+/// Links (with their text) from the element `<a ...>` in `html`. A name
+/// isolated in `<bdi>` counts as its text.
 pub fn links(html: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut rest = html;
@@ -136,6 +137,8 @@ pub fn links(html: &str) -> Vec<(String, String)> {
         let close = rest.find("</a>").unwrap();
         let text = &rest[tag_end + 1..close];
         if let Some(href) = attr_values(tag, "href").into_iter().next() {
+            let text = text.strip_prefix("<bdi>").unwrap_or(text);
+            let text = text.strip_suffix("</bdi>").unwrap_or(text);
             out.push((href, text.to_string()));
         }
         rest = &rest[close..];
