@@ -413,3 +413,15 @@ fn unsafe_source_urls_are_errors_naming_file_line_and_field() {
         "{err}"
     );
 }
+
+#[test]
+fn a_file_beside_a_briefing_cannot_replace_a_generated_page() {
+    let err = fails_and_keeps_output("fail-bundle-collision");
+    assert!(
+        err.contains(
+            "error: content/articles/page/index.md: content/articles/page/2/index.html would be published as articles/page/2/index.html, where the page /articles/page/2/ goes"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("give the briefing another `slug`"), "{err}");
+}

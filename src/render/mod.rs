@@ -197,37 +197,61 @@ fn tera_chain(e: &tera::Error) -> String {
     msg
 }
 
-/// A file under the site's `static/` must not land where a page is
-/// written: which one wins would depend on the order of writing. Each
-/// collision is an error naming the static file and the page.
+/// Two things must never be written to one output file, since which one
+/// wins would depend on the order of writing: a file under the site's
+/// `static/` and a page, or a file beside a briefing and another page (a
+/// bundle's `2/index.html` under a briefing whose slug is `page` lands on
+/// page 2 of the briefings list). Each collision is an error naming both.
 pub fn check_static_collisions<'a>(
     site: &Site,
     pages: &[PageId],
     static_names: impl Iterator<Item = &'a str>,
 ) -> Result<(), crate::diagnostics::BuildFailed> {
+    use crate::diagnostics::Diagnostic;
     let statics: std::collections::HashSet<&str> = static_names.collect();
+    let mut written: std::collections::HashMap<String, &PageId> =
+        std::collections::HashMap::with_capacity(pages.len());
     let mut diagnostics = Vec::new();
     for page in pages {
         let path = page.output_path();
-        if !statics.contains(path.as_str()) {
-            continue;
+        if statics.contains(path.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "static/{path} would be written where the page {}{} goes",
+                    site.url(&page.path()),
+                    from_file(site, page)
+                ))
+                .in_file(format!("static/{path}"))
+                .with_help("move or rename the static file; a page's address belongs to the page"),
+            );
         }
-        let from = match page {
-            PageId::Article(slug) => format!(" (from {})", site.articles[slug].source.display()),
-            PageId::Entity(id, 1) => site.entities[id]
-                .source
-                .as_ref()
-                .map(|p| format!(" (from {})", p.display()))
-                .unwrap_or_default(),
-            _ => String::new(),
+        let Some(other) = written.insert(path.clone(), page) else {
+            continue;
         };
+        let (asset, generated) = match (page, other) {
+            (PageId::Asset(..), _) => (page, other),
+            _ => (other, page),
+        };
+        let PageId::Asset(slug, name) = asset else {
+            unreachable!("generated pages have distinct paths: {path}");
+        };
+        let article = &site.articles[slug];
+        let source = article
+            .assets
+            .iter()
+            .find(|a| &a.name == name)
+            .map_or(Path::new(name), |a| a.source.as_path());
         diagnostics.push(
-            crate::diagnostics::Diagnostic::error(format!(
-                "static/{path} would be written where the page {}{from} goes",
-                site.url(&page.path())
+            Diagnostic::error(format!(
+                "{} would be published as {path}, where the page {}{} goes",
+                source.display(),
+                site.url(&generated.path()),
+                from_file(site, generated)
             ))
-            .in_file(format!("static/{path}"))
-            .with_help("move or rename the static file; a page's address belongs to the page"),
+            .in_file(&article.source)
+            .with_help(
+                "rename or move the file beside the briefing, or give the briefing another `slug`",
+            ),
         );
     }
     if diagnostics.is_empty() {
@@ -235,6 +259,17 @@ pub fn check_static_collisions<'a>(
     } else {
         Err(crate::diagnostics::BuildFailed { diagnostics })
     }
+}
+
+/// " (from content/…)" for a page made from one file.
+fn from_file(site: &Site, page: &PageId) -> String {
+    let file = match page {
+        PageId::Article(slug) => Some(&site.articles[slug].source),
+        PageId::Entity(id, 1) => site.entities[id].source.as_ref(),
+        _ => None,
+    };
+    file.map(|p| format!(" (from {})", p.display()))
+        .unwrap_or_default()
 }
 
 impl Theme {
