@@ -502,3 +502,105 @@ fn the_home_page_lists_the_next_30_days_of_key_dates() {
     let (later, _) = built("dossier-crisis", "2024-03-20");
     assert!(!later.page("").contains("id=\"coming-up\""));
 }
+
+/// The `<dl class="facts">` of a page.
+fn fact_box(html: &str) -> &str {
+    let start = html.find("<dl class=\"facts\">").expect("a fact box");
+    let rest = &html[start..];
+    &rest[..rest.find("</dl>").unwrap()]
+}
+
+#[test]
+fn several_offices_held_at_once_are_all_current() {
+    let (site, _) = built("dossier-concurrent-offices", "2024-01-15");
+    let ada = site.page("leaders/ada-example/");
+    // Her own country's office heads the page; the bloc's chair is also held.
+    assert!(
+        ada.contains("<p class=\"office-now\">President of Ruritania</p>"),
+        "{ada}"
+    );
+    let also = &ada[ada.find("<h3>Also holds</h3>").expect("also holds")..];
+    assert!(also.contains("<li>Chair, Regional Bloc"), "{also}");
+    assert!(!ada.contains("Earlier offices"), "{ada}");
+    // The country's fact box names the president; the bloc's office is the bloc's.
+    let country = site.page("countries/ruritania/");
+    let facts = fact_box(&country);
+    assert!(facts.contains("<dt>President of Ruritania</dt> <dd><a href=\"/leaders/ada-example/\"><bdi>Ada Example</bdi></a></dd>"), "{facts}");
+    assert!(facts.contains("<dt>Chair, Regional Bloc</dt>"), "{facts}");
+    assert!(
+        facts.find("President of Ruritania").unwrap() < facts.find("Chair, Regional Bloc").unwrap()
+    );
+    // A briefing names every office held on its date.
+    let meeting = site.page("articles/meeting/");
+    assert!(meeting.contains("<bdi>Ada Example</bdi></a>, <bdi>President of Ruritania and Chair, Regional Bloc</bdi>"), "{meeting}");
+    // The primary flag decides between two of the country's own offices.
+    let dee = site.page("leaders/dee-primary/");
+    assert!(
+        dee.contains("<p class=\"office-now\">Minister of Foreign Affairs of Ruritania</p>"),
+        "{dee}"
+    );
+    // The day the chair's term ends, the chair is earlier.
+    let (later, _) = built("dossier-concurrent-offices", "2024-02-01");
+    let ada = later.page("leaders/ada-example/");
+    assert!(!ada.contains("Also holds"), "{ada}");
+    assert!(ada.contains("<h3>Earlier offices</h3>"), "{ada}");
+}
+
+#[test]
+fn an_office_not_begun_is_upcoming_and_its_holder_neither_current_nor_former() {
+    for (day, begun) in [("2024-08-31", false), ("2024-09-01", true)] {
+        let (site, _) = built("dossier-concurrent-offices", day);
+        let country = site.page("countries/ruritania/");
+        let facts = fact_box(&country);
+        let relations = &country[country.find("id=\"relations-heading\"").unwrap()..];
+        let former = relations
+            .find("<dt>Former leaders</dt>")
+            .map(|i| &relations[i..relations[i..].find("</dd>").unwrap() + i])
+            .unwrap_or("");
+        assert!(former.contains("Cy Former"), "{day}: {relations}");
+        assert!(!former.contains("Ben Incoming"), "{day}: {former}");
+        let ben = site.page("leaders/ben-incoming/");
+        let index = site.page("leaders/");
+        let former_index = &index[index.find("id=\"former-leaders\"").expect("former")..];
+        assert!(!former_index.contains("Ben Incoming"), "{day}");
+        if begun {
+            assert!(
+                facts.contains(
+                    "<dt>Prime Minister of Ruritania</dt> <dd><a href=\"/leaders/ben-incoming/\">"
+                ),
+                "{facts}"
+            );
+            assert!(ben.contains("<p class=\"office-now\">Prime Minister of Ruritania</p>"));
+        } else {
+            assert!(!facts.contains("Ben Incoming"), "{facts}");
+            assert!(relations.contains("<dt>Taking office</dt> <dd><a href=\"/leaders/ben-incoming/\"><bdi>Ben Incoming</bdi></a>, <bdi>Prime Minister of Ruritania, from 1 September 2024</bdi></dd>"), "{relations}");
+            assert!(
+                ben.contains("<span class=\"former\">Incoming</span> Prime Minister of Ruritania"),
+                "{ben}"
+            );
+            assert!(
+                ben.contains("from <time datetime=\"2024-09-01\">1 September 2024</time>"),
+                "{ben}"
+            );
+            assert!(!ben.contains(">Former<"), "{ben}");
+            assert!(
+                index.contains("Prime Minister of Ruritania from 1 September 2024"),
+                "{index}"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_empty_office_is_an_error() {
+    let site = TestSite::fixture("dossier-concurrent-offices");
+    site.write(
+        "content/leaders/empty.md",
+        "---\nname: Empty Office\npositions:\n  - office: \"  \"\n    from: 2020-01-01\n---\n",
+    );
+    let err = site.build_err(&on("2024-01-15"));
+    assert!(
+        err.contains("content/leaders/empty.md:4: a position with an empty `office`"),
+        "{err}"
+    );
+}

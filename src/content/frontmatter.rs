@@ -141,6 +141,13 @@ pub struct PositionFrontMatter {
     pub to: Option<String>,
     #[serde(default)]
     pub acting: bool,
+    /// The body the office belongs to when it is not the leader's own
+    /// country's: `African Union`, `East African Community`.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// This office heads the leader's page while several are held at once.
+    #[serde(default)]
+    pub primary: bool,
 }
 
 /// One month's CrisisWatch-style assessment of a crisis.

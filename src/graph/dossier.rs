@@ -17,13 +17,61 @@ pub struct Position {
     pub from: Option<PartialDate>,
     pub to: Option<PartialDate>,
     pub acting: bool,
+    /// Another body's office (a regional bloc's chair), not the leader's
+    /// own country's.
+    pub body: Option<String>,
+    /// Heads the leader's page while several offices are held at once.
+    pub primary: bool,
+}
+
+/// Offices held at once, the one that heads a leader's page first: one
+/// marked `primary`, then the leader's own country's before another
+/// body's, then the longest held. The one rule, for pages and briefings.
+pub fn heading_first<'a>(held: impl Iterator<Item = &'a Position>) -> Vec<&'a Position> {
+    let mut held: Vec<&Position> = held.collect();
+    held.sort_by_key(|p| (!p.primary, !p.is_own(), p.from));
+    held
+}
+
+/// Where an office stands on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tense {
+    /// Begins after the day: "from 1 September 2024".
+    Upcoming,
+    Current,
+    /// Ended before the day.
+    Past,
 }
 
 impl Position {
+    pub fn tense(&self, day: NaiveDate) -> Tense {
+        if self.from.is_some_and(|f| f.start() > day) {
+            Tense::Upcoming
+        } else if self.held_on(day) {
+            Tense::Current
+        } else {
+            Tense::Past
+        }
+    }
+
+    /// Whether the office belongs to the leader's own country.
+    pub fn is_own(&self) -> bool {
+        self.body.is_none()
+    }
+
     /// Whether the office was held on `day`: from the first day `from`
     /// covers, until `to` ends (see [`PartialDate::end`]).
     pub fn held_on(&self, day: NaiveDate) -> bool {
         self.from.is_none_or(|f| f.start() <= day) && self.to.is_none_or(|t| day < t.end())
+    }
+
+    /// The title with the body it belongs to, when that is not the
+    /// leader's own country: "Chairperson, African Union".
+    pub fn full_title(&self) -> String {
+        match &self.body {
+            Some(body) => format!("{}, {body}", self.title()),
+            None => self.title(),
+        }
     }
 
     /// The office's title, "Acting" first when it was held in an acting
@@ -196,6 +244,8 @@ pub(super) fn positions(
                 from: term.and_then(|t| profiles::parse_partial(doc, "from", &t.from, diags)),
                 to: term.and_then(|t| profiles::parse_partial(doc, "to", &t.to, diags)),
                 acting: false,
+                body: None,
+                primary: false,
             });
         }
     }
@@ -211,11 +261,20 @@ pub(super) fn positions(
                 .filter(|v| !v.is_empty() && *v != "present")?;
             entry_date(doc, at, key, v, diags)
         };
+        if p.office.trim().is_empty() {
+            let diag = Diagnostic::error("a position with an empty `office`").with_help(
+                "name the office, e.g. `office: President of Kenya`, or remove the entry",
+            );
+            diags.push(at.diag(doc, diag, "office"));
+            continue;
+        }
         let position = Position {
             office: p.office.trim().to_string(),
             from: date("from", &p.from, diags),
             to: date("to", &p.to, diags),
             acting: p.acting,
+            body: profiles::non_empty(&p.body),
+            primary: p.primary,
         };
         if let (Some(from), Some(to)) = (position.from, position.to) {
             if to.end() <= from.start() {

@@ -32,7 +32,8 @@ use articles::*;
 use bodies::render_bodies;
 pub use bodies::{article_assets, link_index, BodyCache};
 pub use dossier::{
-    Alert, Amount, Assessment, Figure, KeyDate, Position, Trend, STALE_FIGURE_MONTHS,
+    heading_first, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend,
+    STALE_FIGURE_MONTHS,
 };
 use names::*;
 use profiles::*;
@@ -214,10 +215,54 @@ pub struct Leader {
     pub contacts: Vec<Contact>,
 }
 
+/// Where a leader stands on a day, by the offices they hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Holds at least one office.
+    InOffice,
+    /// Holds none yet, but one begins later.
+    Incoming,
+    /// Held offices that have all ended, and none is to come.
+    Former,
+    /// No dated office is known.
+    Unknown,
+}
+
 impl Leader {
-    /// The office held on `day`, if any (the newest, if several).
-    pub fn office_on(&self, day: chrono::NaiveDate) -> Option<&Position> {
-        self.positions.iter().find(|p| p.held_on(day))
+    /// Every office held on `day`, the one that heads the leader's page
+    /// first: an office marked `primary`, then the leader's own country's
+    /// offices before another body's, then the longest held.
+    pub fn offices_on(&self, day: chrono::NaiveDate) -> Vec<&Position> {
+        dossier::heading_first(self.positions.iter().filter(|p| p.held_on(day)))
+    }
+
+    /// The office that heads the leader's page on `day`, if any.
+    pub fn head_office_on(&self, day: chrono::NaiveDate) -> Option<&Position> {
+        self.offices_on(day).into_iter().next()
+    }
+
+    /// Offices that begin after `day`, soonest first.
+    pub fn upcoming_on(&self, day: chrono::NaiveDate) -> Vec<&Position> {
+        let mut out: Vec<&Position> = self
+            .positions
+            .iter()
+            .filter(|p| p.tense(day) == Tense::Upcoming)
+            .collect();
+        out.sort_by_key(|p| p.from);
+        out
+    }
+
+    pub fn standing_on(&self, day: chrono::NaiveDate) -> Standing {
+        let tenses: Vec<Tense> = self.positions.iter().map(|p| p.tense(day)).collect();
+        if tenses.contains(&Tense::Current) {
+            Standing::InOffice
+        } else if tenses.contains(&Tense::Upcoming) {
+            Standing::Incoming
+        } else if tenses.is_empty() {
+            Standing::Unknown
+        } else {
+            Standing::Former
+        }
     }
 }
 

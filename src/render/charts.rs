@@ -186,11 +186,14 @@ pub fn sparkline(monthly: &[MonthCount], today: NaiveDate) -> Option<String> {
 /// Each office as a bar on a time axis, from the earliest start to the
 /// latest end (the reference date for an office still held).
 pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
+    // The picture ends at the reference date: an office still to begin is
+    // not drawn, and a term that runs past today is drawn to today.
     let dated: Vec<(&Position, NaiveDate, NaiveDate)> = positions
         .iter()
         .filter_map(|p| {
             let from = p.from?.start();
-            let to = p.to.map_or(today, |t| t.end()).max(from);
+            (from <= today).then_some(())?;
+            let to = p.to.map_or(today, |t| t.end()).min(today).max(from);
             Some((p, from, to))
         })
         .collect();
@@ -200,28 +203,32 @@ pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
     let height = row * dated.len() as f64 + 22.0;
     let span = (end - start).num_days() as f64;
     let x = |d: NaiveDate| (d - start).num_days() as f64 * width / span;
-    let text: Vec<String> = dated
+    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    let mut text: Vec<String> = dated
         .iter()
-        .map(|(p, f, t)| {
-            format!(
-                "{} from {} to {}",
-                p.title(),
-                f.format("%-d %B %Y"),
-                if p.to.is_none() {
-                    "now".into()
-                } else {
-                    t.format("%-d %B %Y").to_string()
-                }
-            )
+        .map(|(p, f, t)| match p.to {
+            Some(to) if to.end() <= today => {
+                format!("{} from {} to {}", p.title(), day(*f), day(*t))
+            }
+            Some(to) => format!("{} since {}, term to {}", p.title(), day(*f), to.human()),
+            None => format!("{} since {}", p.title(), day(*f)),
         })
         .collect();
+    text.extend(positions.iter().filter_map(|p| {
+        let from = p.from?.start();
+        (from > today).then(|| format!("{} from {} (not yet begun)", p.title(), day(from)))
+    }));
     let text = escape_html(&format!("Offices: {}", text.join("; ")));
     let mut svg = format!(
         r#"<svg class="chart offices" viewBox="0 0 {width} {height}" role="img" aria-label="{text}"><title>{text}</title>"#
     );
     for (i, (p, f, t)) in dated.iter().enumerate() {
         let y = i as f64 * row;
-        let class = if p.to.is_none() { "bar current" } else { "bar" };
+        let class = if p.held_on(today) {
+            "bar current"
+        } else {
+            "bar"
+        };
         // A label starting late in the span is set flush right, so it stays
         // inside the picture.
         let (anchor, at) = if x(*f) > width * 0.5 {
@@ -491,12 +498,56 @@ mod tests {
     }
 
     #[test]
+    fn the_offices_chart_ends_today_and_never_states_a_later_end_as_past() {
+        let pos = |office: &str, from: &str, to: Option<&str>| Position {
+            office: office.into(),
+            from: Some(crate::content::frontmatter::PartialDate::parse(from).unwrap()),
+            to: to.map(|t| crate::content::frontmatter::PartialDate::parse(t).unwrap()),
+            acting: false,
+            body: None,
+            primary: false,
+        };
+        let svg = offices(
+            &[
+                pos("Chair", "2023-02-01", Some("2024-02-01")),
+                pos("President", "2020-05-01", None),
+                pos("Envoy", "2024-09-01", None),
+                pos("Minister", "2015-01-01", Some("2020-04-30")),
+            ],
+            day("2024-01-15"),
+        )
+        .unwrap();
+        let label = &svg[svg.find("aria-label=\"").unwrap()..svg.find("\"><title>").unwrap()];
+        assert!(
+            label.contains("Chair since 1 February 2023, term to 1 February 2024"),
+            "{label}"
+        );
+        assert!(!label.contains("Chair from 1 February 2023 to"), "{label}");
+        assert!(label.contains("President since 1 May 2020"), "{label}");
+        assert!(
+            label.contains("Minister from 1 January 2015 to 30 April 2020"),
+            "{label}"
+        );
+        assert!(
+            label.contains("Envoy from 1 September 2024 (not yet begun)"),
+            "{label}"
+        );
+        // Three bars: the upcoming office is not drawn, and the axis ends
+        // at the reference date's year.
+        assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
+        assert_eq!(svg.matches("bar current").count(), 2, "{svg}");
+        assert!(svg.ends_with(">2024</text></svg>"), "{svg}");
+    }
+
+    #[test]
     fn every_chart_parses_as_xml_and_matches_its_snapshot() {
         let pos = |office: &str, from: &str, to: Option<&str>| Position {
             office: office.into(),
             from: Some(crate::content::frontmatter::PartialDate::parse(from).unwrap()),
             to: to.map(|t| crate::content::frontmatter::PartialDate::parse(t).unwrap()),
             acting: false,
+            body: None,
+            primary: false,
         };
         let charts = [
             coverage(&months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)])).unwrap(),

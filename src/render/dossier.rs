@@ -11,37 +11,47 @@ use super::ical::Ical;
 use super::links::{article_link, entity_link, source_view, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
+use crate::graph::heading_first;
 use crate::graph::{
     Alert, Amount, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure,
-    KeyDate, Leader, Position, Trend,
+    KeyDate, Leader, Position, Standing, Tense, Trend,
 };
 
 #[derive(Serialize)]
 pub struct PositionView {
+    /// The title, with another body's name after it.
     pub office: String,
     pub from: Option<DateView>,
+    /// Set only when the office has ended by the reference date; a term
+    /// that runs past it is `until`.
     pub to: Option<DateView>,
+    /// The scheduled end of an office still held.
+    pub until: Option<DateView>,
 }
 
-impl From<&Position> for PositionView {
-    fn from(p: &Position) -> Self {
+impl PositionView {
+    fn new(p: &Position, today: NaiveDate) -> Self {
+        let ended = p.to.is_some_and(|t| t.end() <= today);
         PositionView {
-            office: p.title(),
+            office: p.full_title(),
             from: p.from.as_ref().map(Into::into),
-            to: p.to.as_ref().map(Into::into),
+            to: p.to.as_ref().filter(|_| ended).map(Into::into),
+            until: p.to.as_ref().filter(|_| !ended).map(Into::into),
         }
     }
 }
 
-/// A leader's officeholder box: the office held on the reference date,
-/// since when and for how long, and the earlier ones.
+/// A leader's officeholder box as of the reference date: every office held
+/// (the one that heads the page first), those still to begin, and those
+/// that have ended.
 #[derive(Serialize)]
 pub struct OfficeBox {
-    pub current: Option<PositionView>,
-    /// "1 year, 4 months"
+    pub current: Vec<PositionView>,
+    /// How long the first current office has been held: "1 year, 4 months".
     pub tenure: Option<String>,
+    pub upcoming: Vec<PositionView>,
     pub earlier: Vec<PositionView>,
-    /// No office is held on the reference date.
+    /// Every office has ended and none is to come.
     pub former: bool,
 }
 
@@ -49,19 +59,22 @@ pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
     if l.positions.is_empty() {
         return None;
     }
-    let current = l.office_on(today);
+    let current = l.offices_on(today);
+    let view = |p: &Position| PositionView::new(p, today);
     Some(OfficeBox {
-        current: current.map(Into::into),
         tenure: current
+            .first()
             .and_then(|p| p.from)
             .map(|f| tenure(f.start(), today)),
+        current: current.iter().map(|p| view(p)).collect(),
+        upcoming: l.upcoming_on(today).into_iter().map(view).collect(),
         earlier: l
             .positions
             .iter()
-            .filter(|p| current != Some(*p))
-            .map(Into::into)
+            .filter(|p| p.tense(today) == Tense::Past)
+            .map(view)
             .collect(),
-        former: current.is_none(),
+        former: l.standing_on(today) == Standing::Former,
     })
 }
 
@@ -89,14 +102,73 @@ pub struct LeaderLink<'a> {
     pub office: Option<String>,
 }
 
+/// A leader named with every office held on `day`, "President of Kenya
+/// and Chairperson, East African Community".
 pub fn leader_on<'a>(r: &Reader<'a>, id: &EntityId, day: NaiveDate) -> LeaderLink<'a> {
-    let office = r
-        .positions(id)
-        .iter()
-        .find(|p| p.held_on(day))
-        .map(Position::title);
+    let held = heading_first(r.positions(id).iter().filter(|p| p.held_on(day)));
+    let office = (!held.is_empty()).then(|| {
+        held.iter()
+            .map(|p| p.full_title())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    });
     let Link { name, url } = entity_link(r, id);
     LeaderLink { name, url, office }
+}
+
+/// A country's leaders as of the reference date, by where they stand.
+#[derive(Default)]
+pub struct CountryLeaders<'a> {
+    /// One entry per office held: the country's own offices first, then
+    /// other bodies' offices, named as those bodies'.
+    pub in_office: Vec<LeaderLink<'a>>,
+    /// Offices still to begin: "President of Kenya, from 1 September 2024".
+    pub incoming: Vec<LeaderLink<'a>>,
+    pub former: Vec<LeaderLink<'a>>,
+    /// Leaders with no dated office.
+    pub other: Vec<LeaderLink<'a>>,
+}
+
+pub fn country_leaders<'a>(
+    r: &Reader<'a>,
+    ids: &[EntityId],
+    today: NaiveDate,
+) -> CountryLeaders<'a> {
+    let mut out = CountryLeaders::default();
+    let mut bodies = Vec::new();
+    for id in ids {
+        let positions = r.positions(id);
+        let link = |office: Option<String>| {
+            let Link { name, url } = entity_link(r, id);
+            LeaderLink { name, url, office }
+        };
+        let held = heading_first(positions.iter().filter(|p| p.held_on(today)));
+        for p in &held {
+            let entry = link(Some(p.full_title()));
+            if p.is_own() {
+                out.in_office.push(entry);
+            } else {
+                bodies.push(entry);
+            }
+        }
+        let upcoming: Vec<&Position> = positions
+            .iter()
+            .filter(|p| p.tense(today) == Tense::Upcoming)
+            .collect();
+        if held.is_empty() {
+            if let Some(p) = upcoming.iter().min_by_key(|p| p.from) {
+                let from = p.from.map(|f| f.human()).unwrap_or_default();
+                out.incoming
+                    .push(link(Some(format!("{}, from {from}", p.full_title()))));
+            } else if positions.is_empty() {
+                out.other.push(link(None));
+            } else {
+                out.former.push(link(None));
+            }
+        }
+    }
+    out.in_office.extend(bodies);
+    out
 }
 
 #[derive(Serialize)]

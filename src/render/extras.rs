@@ -356,8 +356,10 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
             }
         }
         Details::Leader(l) => {
-            if let Some(p) = l.office_on(r.config().today) {
-                obj.insert("jobTitle".into(), json!(p.title()));
+            // The office that heads the page; every office is in
+            // hasOccupation below.
+            if let Some(p) = l.head_office_on(r.config().today) {
+                obj.insert("jobTitle".into(), json!(p.full_title()));
             }
             if let Some(c) = &l.country {
                 obj.insert("nationality".into(), entity_ref(r, c));

@@ -658,7 +658,7 @@ fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
                 },
             ),
             Details::Leader(l) => (
-                !l.positions.is_empty() && l.office_on(today).is_none(),
+                l.standing_on(today) == crate::graph::Standing::Former,
                 match &l.country {
                     Some(c) => (0, r.entity_name(c).to_string()),
                     None => (1, "Country not given".to_string()),

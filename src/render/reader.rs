@@ -120,6 +120,32 @@ pub struct EntityBrief<'a> {
     pub in_active_crisis: bool,
 }
 
+/// What a leader's card says of their offices on `today`: the office that
+/// heads their page, an office still to begin, or the last one held.
+fn leader_detail(
+    l: &crate::graph::Leader,
+    today: chrono::NaiveDate,
+    in_office: &mut bool,
+) -> Option<String> {
+    use crate::graph::{Standing, Tense};
+    match l.standing_on(today) {
+        Standing::InOffice => {
+            *in_office = true;
+            l.head_office_on(today).map(|p| p.full_title())
+        }
+        Standing::Incoming => l.upcoming_on(today).first().map(|p| {
+            let from = p.from.map(|f| f.human()).unwrap_or_default();
+            format!("{} from {from}", p.full_title())
+        }),
+        Standing::Former => l
+            .positions
+            .iter()
+            .find(|p| p.tense(today) == Tense::Past)
+            .map(|p| format!("Former {}", p.full_title())),
+        Standing::Unknown => None,
+    }
+}
+
 impl<'a> EntityBrief<'a> {
     /// What a card shows of `e`, as of `today`.
     pub fn new(e: &'a Entity, today: chrono::NaiveDate) -> Self {
@@ -127,13 +153,7 @@ impl<'a> EntityBrief<'a> {
         let mut latest = None;
         let detail = match &e.details {
             Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
-            Details::Leader(l) => match l.office_on(today) {
-                Some(p) => {
-                    in_office = true;
-                    Some(p.title())
-                }
-                None => l.positions.first().map(|p| format!("Former {}", p.title())),
-            },
+            Details::Leader(l) => leader_detail(l, today, &mut in_office),
             Details::Crisis(c) => {
                 latest = c.assessments.last();
                 c.status.clone()

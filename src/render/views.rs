@@ -234,7 +234,9 @@ pub struct EntityView<'a> {
     // Country: its leaders in office (with their office) and former ones,
     // and the crises whose profiles list it.
     pub leaders: Vec<LeaderLink<'a>>,
+    pub incoming_leaders: Vec<LeaderLink<'a>>,
     pub former_leaders: Vec<LeaderLink<'a>>,
+    pub other_leaders: Vec<LeaderLink<'a>>,
     pub crises: Vec<EntityCard<'a>>,
     // Leader
     pub offices: Option<OfficeBox>,
@@ -283,7 +285,9 @@ impl<'a> EntityView<'a> {
             region: None,
             capital: None,
             leaders: Vec::new(),
+            incoming_leaders: Vec::new(),
             former_leaders: Vec::new(),
+            other_leaders: Vec::new(),
             crises: Vec::new(),
             offices: None,
             born: None,
@@ -330,13 +334,11 @@ impl<'a> EntityView<'a> {
                 v.iso = c.iso.as_deref();
                 v.region = c.region.as_deref();
                 v.capital = c.capital.as_deref();
-                let (now, former): (Vec<_>, Vec<_>) = c
-                    .leaders
-                    .iter()
-                    .map(|id| leader_on(r, id, today))
-                    .partition(|l| l.office.is_some());
-                v.leaders = now;
-                v.former_leaders = former;
+                let leaders = country_leaders(r, &c.leaders, today);
+                v.leaders = leaders.in_office;
+                v.incoming_leaders = leaders.incoming;
+                v.former_leaders = leaders.former;
+                v.other_leaders = leaders.other;
                 v.crises = c.crises.iter().map(|id| EntityCard::new(r, id)).collect();
             }
             Details::Leader(l) => {
