@@ -303,6 +303,7 @@ fn json_ld_uses_only_schema_org_types_and_properties() {
         "Role",
         "Occupation",
         "Place",
+        "PropertyValue",
     ];
     const PROPERTIES: &[&str] = &[
         "@context",
@@ -332,6 +333,12 @@ fn json_ld_uses_only_schema_org_types_and_properties() {
         "publisher",
         "author",
         "image",
+        "additionalProperty",
+        "propertyID",
+        "value",
+        "minValue",
+        "maxValue",
+        "unitText",
     ];
     fn walk(v: &serde_json::Value, bad: &mut Vec<String>) {
         match v {
@@ -602,5 +609,63 @@ fn an_empty_office_is_an_error() {
     assert!(
         err.contains("content/leaders/empty.md:4: a position with an empty `office`"),
         "{err}"
+    );
+}
+
+#[test]
+fn figures_carry_their_unit_everywhere_and_only_the_newest_value_goes_stale() {
+    let (site, warnings) = built("dossier-figures", "2024-02-15");
+    let page = site.page("crises/unit-crisis/");
+    assert!(
+        page.contains("<span class=\"number\">170,000 people</span>"),
+        "{page}"
+    );
+    assert!(page.contains("Earlier: 150,000–200,000 people ("), "{page}");
+    assert!(
+        page.contains("<span class=\"number\">34.5%</span>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"number\">USD 720,000,000</span>"),
+        "{page}"
+    );
+    // JSON-LD: a PropertyValue with unitText.
+    let ld = common::json_ld(&page);
+    let props = ld[0]["additionalProperty"]
+        .as_array()
+        .expect("figures in JSON-LD");
+    let funded = props.iter().find(|p| p["propertyID"] == "funded").unwrap();
+    assert_eq!(funded["unitText"], "%");
+    assert_eq!(funded["value"], 34.5);
+    let range = props.iter().find(|p| p["minValue"] == 150000.0).unwrap();
+    assert_eq!(range["unitText"], "people");
+    // The export.
+    let api: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(site.out().join("api/entities.json")).unwrap(),
+    )
+    .unwrap();
+    let crisis = api["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["slug"] == "unit-crisis")
+        .unwrap();
+    let units: Vec<&str> = crisis["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, ["people", "people", "%", "USD"]);
+    // The 2021 range is old, but a newer value of `displaced` exists; the
+    // 2022 funding share has none.
+    let stale: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("stale figure"))
+        .collect();
+    assert_eq!(stale.len(), 1, "{stale:#?}");
+    assert!(
+        stale[0].contains("`funded` is from January 2022"),
+        "{stale:#?}"
     );
 }

@@ -378,6 +378,9 @@ fn dossier_mistakes_are_errors_with_the_line_and_a_suggestion() {
         "error: content/crises/bad-assessments.md:10: two assessments for October 2023",
         "error: content/leaders/backwards.md:6: the position `Prime Minister` ends (1 January 2019) before it starts (1 May 2020)",
         "error: content/leaders/both-forms.md:4: this profile has both `positions` and `office`/`term`",
+        "error: content/crises/bad-numbers.md:5: the figure `displaced`: it is not a finite number (`.nan` or `.inf`)",
+        "error: content/crises/bad-numbers.md:8: the figure `killed`: it is not a finite number (`.nan` or `.inf`)",
+        "error: content/crises/bad-numbers.md:12: the figure `injured`: its `min` is larger than its `max`",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }

@@ -179,6 +179,10 @@ pub struct FigureFrontMatter {
     #[serde(default)]
     pub max: Option<f64>,
     pub as_of: String,
+    /// What the number counts: `%`, a currency code such as `USD`, or a
+    /// word such as `people`.
+    #[serde(default)]
+    pub unit: Option<String>,
     #[serde(default)]
     pub source: Option<SourceRef>,
 }

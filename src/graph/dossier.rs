@@ -163,8 +163,51 @@ pub struct Figure {
     pub metric: String,
     pub label: Option<String>,
     pub amount: Amount,
+    pub unit: Option<Unit>,
     pub as_of: PartialDate,
     pub source: Option<Source>,
+}
+
+/// What a figure counts, which decides where it is written beside the
+/// number: `%` right after it, a currency code before it, a word after it.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    /// An ISO 4217 code as written: `USD`.
+    Currency(String),
+    /// `people`, `tonnes`, `km²`.
+    Word(String),
+}
+
+impl Unit {
+    pub fn parse(text: &str) -> Option<Unit> {
+        let text = text.trim();
+        Some(match text {
+            "" => return None,
+            "%" | "percent" => Unit::Percent,
+            t if t.len() == 3 && t.bytes().all(|b| b.is_ascii_uppercase()) => {
+                Unit::Currency(t.to_string())
+            }
+            t => Unit::Word(t.to_string()),
+        })
+    }
+
+    /// As written in front matter and the export.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Unit::Percent => "%",
+            Unit::Currency(c) | Unit::Word(c) => c,
+        }
+    }
+
+    /// `number` (already formatted, a value or a range) with the unit.
+    pub fn apply(&self, number: &str) -> String {
+        match self {
+            Unit::Percent => format!("{number}%"),
+            Unit::Currency(code) => format!("{code} {number}"),
+            Unit::Word(word) => format!("{number} {word}"),
+        }
+    }
 }
 
 /// A date on a profile: a vote, an election, a deadline.
@@ -388,7 +431,8 @@ fn unknown_value<T, V>(
 }
 
 /// A crisis's figures, in the order written. A figure with no source is a
-/// warning, and so is an old one while the crisis is active.
+/// warning, and so is an old one while the crisis is active, unless a
+/// newer value of the same metric exists.
 pub(super) fn figures(
     doc: &Document<CrisisFrontMatter>,
     active: bool,
@@ -396,6 +440,7 @@ pub(super) fn figures(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Figure> {
     let mut out = Vec::new();
+    let mut stale = Vec::new();
     for (index, f) in doc.front.figures.iter().enumerate() {
         let at = At {
             list: "figures",
@@ -413,22 +458,34 @@ pub(super) fn figures(
                 .with_help("add `source: {name: …, url: …}`: a figure a reader cannot check is not worth showing");
             diags.push(at.diag(doc, diag, "metric"));
         }
-        let age = months_between(as_of.start(), today);
-        if active && age > STALE_FIGURE_MONTHS {
-            let diag = Diagnostic::warning(format!(
-                "stale figure: `{metric}` is from {as_of}, more than {STALE_FIGURE_MONTHS} months before {}",
-                today.format("%-d %B %Y")
-            ))
-            .with_help("add a newer value with its source, or mark the crisis resolved");
-            diags.push(at.diag(doc, diag, "as_of"));
+        if active && months_between(as_of.start(), today) > STALE_FIGURE_MONTHS {
+            stale.push((at, out.len()));
         }
         out.push(Figure {
             metric,
             label: profiles::non_empty(&f.label),
             amount,
+            unit: f.unit.as_deref().and_then(Unit::parse),
             as_of,
-            source: source(&f.source),
+            source: f.source.as_ref().map(Source::from),
         });
+    }
+    for (at, i) in stale {
+        let f = &out[i];
+        if out
+            .iter()
+            .any(|g| g.metric == f.metric && g.as_of > f.as_of)
+        {
+            continue;
+        }
+        let diag = Diagnostic::warning(format!(
+            "stale figure: `{}` is from {}, more than {STALE_FIGURE_MONTHS} months before {}",
+            f.metric,
+            f.as_of,
+            today.format("%-d %B %Y")
+        ))
+        .with_help("add a newer value with its source, or mark the crisis resolved");
+        diags.push(at.diag(doc, diag, "as_of"));
     }
     out
 }
@@ -439,7 +496,12 @@ fn amount(
     f: &FigureFrontMatter,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Amount> {
+    let finite = [f.value, f.min, f.max]
+        .into_iter()
+        .flatten()
+        .all(f64::is_finite);
     let problem = match (f.value, f.min, f.max) {
+        _ if !finite => "it is not a finite number (`.nan` or `.inf`)",
         (Some(v), None, None) => return Some(Amount::Exact(v)),
         (None, Some(a), Some(b)) if a <= b => return Some(Amount::Range(a, b)),
         (None, Some(_), Some(_)) => "its `min` is larger than its `max`",

@@ -32,7 +32,7 @@ use articles::*;
 use bodies::render_bodies;
 pub use bodies::{article_assets, link_index, BodyCache};
 pub use dossier::{
-    heading_first, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend,
+    heading_first, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit,
     STALE_FIGURE_MONTHS,
 };
 use names::*;

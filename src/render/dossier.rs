@@ -263,7 +263,7 @@ pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
 
 fn figure_view(f: &Figure) -> FigureView<'_> {
     FigureView {
-        value: amount(f.amount),
+        value: figure_value(f),
         as_of: (&f.as_of).into(),
         source: f.source.as_ref().map(source_view),
     }
@@ -272,6 +272,16 @@ fn figure_view(f: &Figure) -> FigureView<'_> {
 /// `displaced_people` as "Displaced people".
 fn sentence(metric: &str) -> String {
     crate::text::capitalise(&metric.replace(['_', '-'], " "))
+}
+
+/// The figure's number or range with its unit: "45%", "USD 1,200",
+/// "150,000–200,000 people".
+pub fn figure_value(f: &Figure) -> String {
+    let number = amount(f.amount);
+    match &f.unit {
+        Some(unit) => unit.apply(&number),
+        None => number,
+    }
 }
 
 pub fn amount(a: Amount) -> String {

@@ -378,6 +378,12 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
             if let Some(d) = &c.ended {
                 obj.insert("endDate".into(), json!(d.iso()));
             }
+            if !c.figures.is_empty() {
+                obj.insert(
+                    "additionalProperty".into(),
+                    json!(c.figures.iter().map(figure_ld).collect::<Vec<_>>()),
+                );
+            }
             if !c.countries.is_empty() {
                 obj.insert(
                     "location".into(),
@@ -404,6 +410,33 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
 
 /// An office as schema.org models a post held over time: a `Role` wrapping
 /// an `Occupation`, dated by `startDate`/`endDate`.
+/// A figure as a schema.org `PropertyValue`: the number or range, its unit
+/// as `unitText`, and the date and source in words and as a link.
+fn figure_ld(f: &crate::graph::Figure) -> Value {
+    let name = f.label.clone().unwrap_or_else(|| f.metric.clone());
+    let mut v = json!({
+        "@type": "PropertyValue",
+        "name": name,
+        "propertyID": f.metric,
+        "description": format!("{} as of {}", super::dossier::figure_value(f), f.as_of.human()),
+    });
+    let obj = v.as_object_mut().expect("an object");
+    match f.amount {
+        crate::graph::Amount::Exact(x) => obj.insert("value".into(), json!(x)),
+        crate::graph::Amount::Range(a, b) => {
+            obj.insert("minValue".into(), json!(a));
+            obj.insert("maxValue".into(), json!(b))
+        }
+    };
+    if let Some(unit) = &f.unit {
+        obj.insert("unitText".into(), json!(unit.as_str()));
+    }
+    if let Some(s) = &f.source {
+        obj.insert("url".into(), json!(s.url));
+    }
+    v
+}
+
 fn occupation_role(p: &crate::graph::Position) -> Value {
     let mut role = json!({
         "@type": "Role",
@@ -502,7 +535,7 @@ fn dossier_json(e: &Entity, obj: &mut serde_json::Map<String, Value>) {
                     crate::graph::Amount::Exact(v) => (Some(v), None, None),
                     crate::graph::Amount::Range(a, b) => (None, Some(a), Some(b)),
                 };
-                json!({"metric": f.metric, "label": f.label, "value": value, "min": min, "max": max, "as_of": f.as_of.iso(), "source": source(&f.source)})
+                json!({"metric": f.metric, "label": f.label, "value": value, "min": min, "max": max, "unit": f.unit.as_ref().map(|u| u.as_str()), "as_of": f.as_of.iso(), "source": source(&f.source)})
             }).collect();
             obj.insert("assessments".into(), json!(assessments));
             obj.insert("figures".into(), json!(figures));
