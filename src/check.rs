@@ -155,6 +155,9 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
     let by_source: HashMap<&PathBuf, &crate::graph::Article> =
         site.articles.values().map(|a| (&a.source, a)).collect();
     for a in site.articles.values() {
+        if let Some(d) = future_date(site, a) {
+            out.push(d);
+        }
         let tagged: HashSet<_> = a.entities.iter().collect();
         for (id, line) in &a.mentions {
             if tagged.contains(id) {
@@ -212,6 +215,28 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
     }
 
     out
+}
+
+/// A briefing dated after the reference date tops the home page of an
+/// archive pinned in time, and the feeds.
+fn future_date(site: &Site, a: &crate::graph::Article) -> Option<Diagnostic> {
+    let today = site.config.today;
+    let day = a.date.instant.date_naive();
+    (day > today).then(|| {
+        // The front matter starts on line 2, after its `---`.
+        let line = std::fs::read_to_string(site.config.site_dir.join(&a.source))
+            .ok()
+            .and_then(|text| crate::yaml::key_line(&text, "date"))
+            .unwrap_or(2);
+        Diagnostic::warning(format!(
+            "dated {}, after the reference date ({}): it comes first on the home page and in the feeds",
+            a.date.human(),
+            today.format("%-d %B %Y")
+        ))
+        .in_file(&a.source)
+        .at_line(line)
+        .with_help("check the year in `date`, or move the reference date (`today:` in site.yaml, or --today)")
+    })
 }
 
 /// Countries named in at least half of a crisis's briefings (and in three

@@ -186,6 +186,22 @@ pub fn reference_date(
     pinned: Option<&str>,
     epoch: Option<i64>,
 ) -> Result<NaiveDate, String> {
+    let day = any_reference_date(flag, pinned, epoch)?;
+    // Feeds, sitemaps and calendars write four-digit years, and what is
+    // current is worked out a day or a month past the reference date.
+    if !crate::content::frontmatter::YEARS.contains(&chrono::Datelike::year(&day)) {
+        return Err(format!(
+            "the reference date {day} is outside the years 1 to 9999, which feeds and calendars can write"
+        ));
+    }
+    Ok(day)
+}
+
+fn any_reference_date(
+    flag: Option<NaiveDate>,
+    pinned: Option<&str>,
+    epoch: Option<i64>,
+) -> Result<NaiveDate, String> {
     if let Some(d) = flag {
         return Ok(d);
     }
@@ -290,5 +306,12 @@ mod tests {
         );
         assert_eq!(reference_date(None, None, epoch), Ok(d("2023-10-02")));
         assert!(reference_date(None, Some("soon"), epoch).is_err());
+        // Only what feeds and calendars can write.
+        assert!(reference_date(Some(d("0000-01-01")), None, epoch).is_err());
+        assert!(reference_date(None, Some("+10000-01-01"), epoch).is_err());
+        assert_eq!(
+            reference_date(Some(d("9999-12-31")), None, epoch),
+            Ok(d("9999-12-31"))
+        );
     }
 }

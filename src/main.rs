@@ -108,7 +108,8 @@ enum Command {
 
 #[derive(Subcommand)]
 enum NewCommand {
-    /// content/articles/<year>/<date>-<slug>.md, as a draft dated today
+    /// content/articles/<year>/<date>-<slug>.md, as a draft dated on the
+    /// reference date that `build` uses
     Article {
         title: String,
         #[arg(long = "country", value_name = "NAME")]
@@ -120,6 +121,10 @@ enum NewCommand {
         /// The site folder
         #[arg(long, default_value = ".")]
         site: PathBuf,
+        /// The date to give it (default: the reference date, as `build`
+        /// finds it: `today:` in site.yaml, SOURCE_DATE_EPOCH, today in UTC)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        today: Option<chrono::NaiveDate>,
     },
     /// content/countries/<slug>.md
     Country {
@@ -314,14 +319,17 @@ fn new(what: NewCommand) -> anyhow::Result<ExitCode> {
             leaders,
             crises,
             site,
-        } => briefing::scaffold::new_article(
-            &site,
-            &title,
-            chrono::Local::now().date_naive(),
-            &countries,
-            &leaders,
-            &crises,
-        )?,
+            today,
+        } => {
+            // The same precedence as `build`, so a new briefing is never
+            // dated after the reference date its site is built with.
+            let options = BuildOptions {
+                today,
+                ..Default::default()
+            };
+            let date = briefing::Config::load(&site, &options)?.today;
+            briefing::scaffold::new_article(&site, &title, date, &countries, &leaders, &crises)?
+        }
         NewCommand::Country { name, site } => {
             briefing::scaffold::new_profile(&site, EntityKind::Country, &name)?
         }

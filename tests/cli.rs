@@ -273,3 +273,61 @@ fn new_refuses_control_characters() {
     assert!(err.contains("holds the control character U+0001"), "{err}");
     assert!(!site.path().join("content").exists());
 }
+
+/// `new article` dates its file by the reference date `build` uses, and a
+/// briefing dated after that date is a `check` warning.
+#[test]
+fn new_articles_are_dated_by_the_reference_date_and_later_ones_are_flagged() {
+    let site = TestSite::empty();
+    site.write("site.yaml", "title: Pinned\ntoday: 2023-09-21\n");
+    let out = briefing()
+        .args(["new", "article", "Pinned talks", "--site"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let path = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        path.trim()
+            .ends_with("content/articles/2023/2023-09-21-pinned-talks.md"),
+        "{path}"
+    );
+    // --today wins over site.yaml, as for build.
+    let out = briefing()
+        .args([
+            "new",
+            "article",
+            "Flagged talks",
+            "--today",
+            "2023-09-25",
+            "--site",
+        ])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let path = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        path.trim().ends_with("2023-09-25-flagged-talks.md"),
+        "{path}"
+    );
+    // That one is after the site's reference date (they are drafts).
+    let out = briefing()
+        .args(["check", "--drafts"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert!(
+        text.contains("dated 25 September 2023, after the reference date (21 September 2023)"),
+        "{text}"
+    );
+    assert!(!text.contains("dated 21 September 2023, after"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("dated 25 September 2023"))
+        .unwrap_or_default();
+    assert!(
+        line.trim_start().starts_with("3 "),
+        "points at the date line: {text}"
+    );
+}

@@ -200,3 +200,77 @@ fn direction_overrides_in_names_cannot_reorder_the_page() {
         }
     }
 }
+
+/// Dates at the ends of what the build accepts (the first and last days of
+/// years 1 and 9999, an instant whose UTC day is the last one, terms given
+/// as a bare year) are written so that every reader can parse them: no
+/// five-digit or signed year in a page, a feed, JSON-LD or a calendar.
+#[test]
+fn dates_at_the_edges_of_the_years_are_written_correctly_everywhere() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/last.md",
+        "---\ntitle: Last\ndate: 9999-12-31T23:00:00+00:00\nupdated: 9999-12-31\ncountries: [Kenya]\nleaders: [Zed]\ncrises: [Last crisis]\n---\nBody.\n",
+    );
+    site.write(
+        "content/articles/first.md",
+        "---\ntitle: First\ndate: 0001-01-01\ncountries: [Kenya]\n---\nBody.\n",
+    );
+    site.write(
+        "content/leaders/zed.md",
+        "---\nname: Zed\npositions:\n  - office: Last office\n    from: 9999-12\n    to: 9999\n---\n",
+    );
+    site.write(
+        "content/crises/last.md",
+        "---\nname: Last crisis\nstatus: active\nstarted: 9999\nassessments:\n  - month: 9999-12\n    trend: improved\ndates:\n  - date: 9999-12-31\n    title: Last day\n  - date: 0001-01-01\n    title: First day\n---\n",
+    );
+    for today in ["9999-12-31", "0001-01-01", "2024-01-15"] {
+        let options = briefing::BuildOptions {
+            today: chrono::NaiveDate::parse_from_str(today, "%Y-%m-%d").ok(),
+            ..Default::default()
+        };
+        site.build_with(&options)
+            .unwrap_or_else(|e| panic!("{today}: {e:#}"));
+        invariants::check_output(&site.out()).unwrap_or_else(|e| panic!("{today}: {e}"));
+        for entry in walkdir::WalkDir::new(site.out()) {
+            let entry = entry.unwrap();
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            for bad in [
+                "+10000",
+                "10000-",
+                "100000101",
+                "datetime=\"-",
+                "datetime=\"+",
+                ": \"-0",
+                ": \"+",
+            ] {
+                assert!(
+                    !text.contains(bad),
+                    "{today}: {} writes `{bad}`",
+                    entry.path().display()
+                );
+            }
+            for value in common::attr_values(&text, "datetime") {
+                let ok = chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok()
+                    || chrono::NaiveDate::parse_from_str(&format!("{value}-01"), "%Y-%m-%d")
+                        .is_ok()
+                    || value.len() == 4 && value.parse::<u32>().is_ok()
+                    || chrono::DateTime::parse_from_rfc3339(&value).is_ok();
+                assert!(
+                    ok,
+                    "{today}: datetime=\"{value}\" in {}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    // A reference date that cannot be written is refused, not written.
+    let options = briefing::BuildOptions {
+        today: chrono::NaiveDate::from_ymd_opt(10000, 1, 1),
+        ..Default::default()
+    };
+    let err = format!("{:#}", site.build_with(&options).unwrap_err());
+    assert!(err.contains("outside the years 1 to 9999"), "{err}");
+}

@@ -312,7 +312,7 @@ pub struct Date {
 
 /// Years a date may have. Outside them, `archive/<year>/` paths and
 /// RFC 3339 timestamps stop being valid (`-001`, `10000`).
-const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
 
 fn year_error(s: &str) -> String {
     format!("`{s}` has a year outside 1 to 9999: write a four-digit year such as `2023-09-20`")
