@@ -396,3 +396,29 @@ fn long_entity_and_tag_lists_are_paginated() {
         .reached
         .contains(std::path::Path::new("countries/chad/page/2/index.html")));
 }
+
+#[test]
+fn a_comma_separated_string_of_names_warns_with_the_list_form() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\ncountries: Kenya, Sudan\nleaders: [\"Ruto, William\"]\n---\nText.\n",
+    );
+    let report = site.build_ok();
+    let warnings: Vec<String> = report.warnings.iter().map(ToString::to_string).collect();
+    let w = warnings
+        .iter()
+        .find(|w| w.contains("`Kenya, Sudan` is read as one country named with commas"))
+        .unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert!(w.contains("content/articles/a.md:4"), "{w}");
+    assert!(
+        w.contains("to name 2 countries, write a list: `countries: [Kenya, Sudan]`"),
+        "{w}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("`Ruto, William` is read as one leader")),
+        "{warnings:#?}"
+    );
+}

@@ -428,3 +428,22 @@ fn a_file_beside_a_briefing_cannot_replace_a_generated_page() {
     );
     assert!(err.contains("give the briefing another `slug`"), "{err}");
 }
+
+#[test]
+fn two_profiles_with_one_iso_code_fail_and_a_name_of_another_code_warns() {
+    let err = fails_and_keeps_output("fail-country-codes");
+    // `ke` is KE: the second file in path order is named, the first in the hint.
+    assert!(
+        err.contains("error: content/countries/kenya-again.md: Kenya and Republic of Kenya both have `iso: KE`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("merge this file into content/countries/kenya.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("warning: content/countries/tanzania.md: `Tanzania` is the name of United Republic of Tanzania (TZ), but this profile has `iso: UG`, which is Uganda"),
+        "{err}"
+    );
+    assert!(err.contains("write `iso: TZ`"), "{err}");
+}

@@ -345,7 +345,7 @@ pub fn resolve(
     // so resolution does not depend on file order.
     register_profile_names(&mut r, diags);
     link_profile_references(&mut r, &raw, diags);
-    dossier::check_offices(&r.entities, diags);
+    check_across(&r.entities, diags);
     t.lap("  profiles");
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);

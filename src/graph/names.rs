@@ -129,7 +129,23 @@ impl Resolver {
         match self.resolve(kind, name) {
             Ok(Reference::Found(id)) => Some(id),
             Ok(Reference::Implicit(id, near)) => {
-                if let Some(near) = near {
+                if let Some(list) = comma_list(name) {
+                    diags.push(
+                        doc.diag_at_key(
+                            Diagnostic::warning(format!(
+                                "`{name}` is read as one {} named with commas",
+                                kind.noun()
+                            ))
+                            .with_help(format!(
+                                "to name {} {}, write a list: `{key}: [{list}]`",
+                                list.split(", ").count(),
+                                kind.article_key()
+                            )),
+                            key,
+                            Some(name),
+                        ),
+                    );
+                } else if let Some(near) = near {
                     diags.push(doc.diag_at_key(
                         Diagnostic::warning(format!(
                             "`{name}` matches no {} profile; did you mean {near}?",
@@ -150,6 +166,13 @@ impl Resolver {
             }
         }
     }
+}
+
+/// `A, B` as the list `A, B` when a name with no profile holds commas:
+/// `countries: Kenya, Sudan` is one string to YAML.
+fn comma_list(name: &str) -> Option<String> {
+    let parts: Vec<&str> = name.split(',').map(str::trim).collect();
+    (parts.len() > 1 && parts.iter().all(|p| !p.is_empty())).then(|| parts.join(", "))
 }
 
 /// Register every profile's slug, name and aliases. Slugs and names first,

@@ -34,7 +34,7 @@ pub fn patch_profile(
     let (id, mut entity) = fresh.entities.pop_first()?;
     let old = site.entities.get(&id)?;
     let mut before = Vec::new();
-    dossier::check_offices(&site.entities, &mut before);
+    profiles::check_across(&site.entities, &mut before);
     let path = entity.source.clone()?;
     let clean = diags.is_empty()
         && old.source.as_ref() == Some(&path)
@@ -62,7 +62,7 @@ pub fn patch_profile(
     keep_derived(old, &mut entity);
     let old = std::mem::replace(site.entities.get_mut(&id)?, entity);
     let mut after = Vec::new();
-    dossier::check_offices(&site.entities, &mut after);
+    profiles::check_across(&site.entities, &mut after);
     let mut patched = Patched::default();
     patched.touched.entities.insert(id.clone());
     // A country's leaders and crises, and whether one is active, come from

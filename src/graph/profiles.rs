@@ -351,6 +351,66 @@ pub(super) fn link_profile_references(
     }
 }
 
+/// Findings that compare one profile with the others, for a full load and
+/// a patch alike: overlapping offices, and countries' ISO codes.
+pub(super) fn check_across(entities: &BTreeMap<EntityId, Entity>, diags: &mut Vec<Diagnostic>) {
+    dossier::check_offices(entities, diags);
+    check_country_codes(entities, diags);
+}
+
+/// Two country profiles with one ISO code (in any case) is an error naming
+/// both. A country named like another code's country (a profile called
+/// one country but coded as its neighbour) is a warning naming both.
+fn check_country_codes(entities: &BTreeMap<EntityId, Entity>, diags: &mut Vec<Diagnostic>) {
+    let world = crate::geo::world();
+    let mut by_code: BTreeMap<&str, &Entity> = BTreeMap::new();
+    for e in entities.values() {
+        let (Details::Country(c), Some(source)) = (&e.details, &e.source) else {
+            continue;
+        };
+        let Some(code) = c.iso.as_deref() else {
+            continue;
+        };
+        if let Some(first) = by_code.insert(code, e) {
+            let first_file = first.source.as_deref().unwrap_or(Path::new(""));
+            diags.push(
+                Diagnostic::error(format!(
+                    "{} and {} both have `iso: {code}`",
+                    first.name, e.name
+                ))
+                .in_file(source)
+                .with_help(format!(
+                    "one country, one profile: merge this file into {}, or fix the code",
+                    first_file.display()
+                )),
+            );
+        }
+        let names = std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str));
+        let named = names.filter_map(|n| world.by_name([n]).map(|p| (n, p)));
+        for (name, place) in named {
+            if place.alpha2 != code && place.alpha3 != code {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "`{name}` is the name of {} ({}), but this profile has `iso: {code}`{}",
+                        place.name,
+                        place.alpha2,
+                        world
+                            .by_code(code)
+                            .map(|p| format!(", which is {}", p.name))
+                            .unwrap_or_default()
+                    ))
+                    .in_file(source)
+                    .with_help(format!(
+                        "if this profile is {}, write `iso: {}`; otherwise rename it",
+                        place.name, place.alpha2
+                    )),
+                );
+                break;
+            }
+        }
+    }
+}
+
 /// The code that places a country on the world map, if any.
 fn place_of<'a>(iso: Option<&str>, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
     crate::geo::world()
