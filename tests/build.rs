@@ -422,3 +422,56 @@ fn a_comma_separated_string_of_names_warns_with_the_list_form() {
         "{warnings:#?}"
     );
 }
+
+/// Renaming an entity (new file and `name:`, the old name kept in
+/// `aliases`) keeps its old address as a redirect page; a slug that a real
+/// page has, or that two entities share, gets none.
+#[test]
+fn old_names_keep_their_address_as_redirect_pages() {
+    let site = TestSite::empty();
+    site.write("site.yaml", "base_url: https://desk.example/\n");
+    site.write(
+        "content/leaders/new-name.md",
+        "---\nname: New Name\naliases: [Old Name, \"Shared\"]\n---\nRenamed.\n",
+    );
+    site.write(
+        "content/leaders/other.md",
+        "---\nname: Other Person\naliases: [Shared, New Name Jr]\n---\nAnother.\n",
+    );
+    site.write(
+        "content/leaders/claimed.md",
+        "---\nname: Claimed\n---\nHas its own page.\n",
+    );
+    site.write(
+        "content/leaders/x.md",
+        "---\nname: Some X\naliases: [Claimed]\n---\nAn alias that a real page has.\n",
+    );
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\nleaders: [Old Name]\n---\nText.\n",
+    );
+    site.build_ok();
+    let moved = site.page("leaders/old-name/");
+    assert!(
+        moved.contains(r#"<link rel="canonical" href="https://desk.example/leaders/new-name/">"#),
+        "{moved}"
+    );
+    assert!(moved.contains(
+        r#"<meta http-equiv="refresh" content="0; url=https://desk.example/leaders/new-name/">"#
+    ));
+    assert!(moved.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // The name's own slug, when the file is named otherwise.
+    assert!(site
+        .page("leaders/some-x/")
+        .contains("url=https://desk.example/leaders/x/"));
+    // Not for a slug two entities share, nor over a real page.
+    assert!(!site.has_page("leaders/shared/"));
+    assert!(site.page("leaders/claimed/").contains("Has its own page."));
+    // Redirects are not pages a reader finds: not in the sitemap.
+    let sitemap = std::fs::read_to_string(site.out().join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("old-name"), "{sitemap}");
+    // The briefing that names the old name links the new page.
+    assert!(site
+        .page("articles/a/")
+        .contains("href=\"/leaders/new-name/\""));
+}

@@ -48,6 +48,9 @@ pub enum PageId {
     /// A file beside a briefing, published beside its page: the briefing
     /// and the file's path below the page.
     Asset(ArticleId, String),
+    /// An old address of an entity: the slug of one of its names or
+    /// aliases that no page claims, answering with a redirect to it.
+    Redirect(EntityId, String),
 }
 
 impl PageId {
@@ -77,6 +80,7 @@ impl PageId {
             PageId::Ics(None) => "calendar.ics".into(),
             PageId::Ics(Some(id)) => format!("{}calendar.ics", id.path()),
             PageId::Asset(slug, name) => format!("articles/{slug}/{name}"),
+            PageId::Redirect(id, slug) => format!("{}/{slug}/", id.kind.dir()),
         }
     }
 
@@ -114,6 +118,7 @@ impl PageId {
             PageId::Search => "search.html",
             PageId::Sitemap => "sitemap.xml",
             PageId::Calendar => "calendar.html",
+            PageId::Redirect(..) => "redirect.html",
             PageId::Robots
             | PageId::ApiEntities
             | PageId::ApiArticles
@@ -142,6 +147,7 @@ impl PageId {
                 | PageId::ApiArticles
                 | PageId::Ics(_)
                 | PageId::Asset(..)
+                | PageId::Redirect(..)
         )
     }
 }
@@ -175,6 +181,7 @@ pub fn pages(site: &Site) -> Vec<PageId> {
         );
     }
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
+    pages.extend(alias_redirects(site));
     for (id, e) in &site.entities {
         pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
         if !e.dates.is_empty() {
@@ -207,6 +214,34 @@ pub fn pages(site: &Site) -> Vec<PageId> {
 /// Briefings per page on entity and tag pages. A country in a large archive
 /// has thousands; one page of them all would be slow to render and to read.
 pub const LIST_PAGE_SIZE: usize = 50;
+
+/// A redirect page at the slug of each name and alias of a profile, under
+/// its kind, so an entity renamed (its old name kept in `aliases`) keeps
+/// its old address. A slug that an entity's own page has, or that two
+/// entities' names share, gets none.
+fn alias_redirects(site: &Site) -> Vec<PageId> {
+    let mut claims: BTreeMap<(EntityKind, String), Vec<&EntityId>> = BTreeMap::new();
+    for e in site.entities.values().filter(|e| e.source.is_some()) {
+        for name in std::iter::once(&e.name).chain(&e.aliases) {
+            let slug = slugify(name);
+            let ids = claims.entry((e.id.kind, slug)).or_default();
+            if !ids.contains(&&e.id) {
+                ids.push(&e.id);
+            }
+        }
+    }
+    claims
+        .into_iter()
+        .filter(|((kind, slug), ids)| {
+            ids.len() == 1
+                && !slug.is_empty()
+                && !site
+                    .entities
+                    .contains_key(&EntityId::new(*kind, slug.clone()))
+        })
+        .map(|((_, slug), ids)| PageId::Redirect(ids[0].clone(), slug))
+        .collect()
+}
 
 fn list_pages(count: usize) -> usize {
     count.div_ceil(LIST_PAGE_SIZE).max(1)
@@ -357,6 +392,21 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
             Built::Template(meta(r, page, "Calendar".into(), desc, "calendar"))
         }
         PageId::Ics(only) => Built::Direct(super::dossier::ics(r, only.as_ref())),
+        PageId::Redirect(id, _) => {
+            let name = r.entity_name(id);
+            let target = r.config().absolute_url(&id.path());
+            ctx.insert(
+                "redirect",
+                &serde_json::json!({"name": name, "target": target}),
+            );
+            Built::Template(meta(
+                r,
+                page,
+                format!("{name} has moved"),
+                String::new(),
+                "none",
+            ))
+        }
         PageId::Asset(slug, name) => {
             let asset = r
                 .article(slug)

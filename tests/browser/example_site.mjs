@@ -12,13 +12,17 @@ export const site = join(root, "target", "example-site");
 export const executablePath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".xml": "application/xml", ".ics": "text/calendar", ".txt": "text/plain; charset=utf-8" };
 
-/// Every HTML page's URL path, sorted.
+/// Every HTML page's URL path, sorted. Redirect pages (an entity's old
+/// address) are left out: the browser leaves them at once, and the Nu
+/// checker validates them with the rest.
 export function htmlPages(dir = site) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...htmlPages(path));
-    else if (name.endsWith(".html")) out.push("/" + relative(site, path).replace(/index\.html$/, ""));
+    else if (name.endsWith(".html") && !readFileSync(path, "utf8").includes('http-equiv="refresh"')) {
+      out.push("/" + relative(site, path).replace(/index\.html$/, ""));
+    }
   }
   return out.sort();
 }
