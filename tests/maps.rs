@@ -137,3 +137,41 @@ fn recent_days_sets_the_window_the_shading_counts() {
         .contains("<title>Kenya: 2 briefings in the last 400 days; in an active crisis</title>"));
     assert!(home.contains("Briefings in the last 400 days:"));
 }
+
+/// A crisis that names France hatches metropolitan France, not French
+/// Guiana or Réunion, which Natural Earth draws as parts of France's
+/// shape; the caption says which rule.
+#[test]
+fn a_crisis_hatches_a_countrys_main_territory_not_its_overseas_parts() {
+    let site = TestSite::fixture("maps");
+    site.write(
+        "content/crises/french-crisis.md",
+        "---\nname: French fixture crisis\nstatus: active\ncountries: [France]\n---\nA fixture.\n",
+    );
+    site.build_with(&options()).unwrap();
+    let home = site.page("countries/");
+    let map = map_svg(&home);
+    // Kenya is one piece: its outline is reused.
+    assert!(
+        map.contains(r##"<use href="#map-KE" class="hatch"/>"##),
+        "{map}"
+    );
+    // France is not: the hatching is a path of its own, smaller than the
+    // outline drawn for France.
+    assert!(!map.contains(r##"<use href="#map-FR""##));
+    let france = &map[map.find(r#"id="map-FR""#).expect("France's shape")..];
+    let outline = &france[france.find(" d=\"").unwrap() + 4..];
+    let outline = &outline[..outline.find('"').unwrap()];
+    let hatch = &map[map
+        .find(r#"<path class="hatch" d=""#)
+        .expect("a hatch path")
+        + 24..];
+    let hatch = &hatch[..hatch.find('"').unwrap()];
+    assert!(
+        hatch.matches('M').count() < outline.matches('M').count(),
+        "fewer rings hatched ({}) than drawn ({})",
+        hatch.matches('M').count(),
+        outline.matches('M').count()
+    );
+    assert!(home.contains("main territory"), "the caption says the rule");
+}

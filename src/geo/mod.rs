@@ -82,6 +82,28 @@ impl World {
     }
 }
 
+impl Place {
+    /// The rings of the country's main territory: the mainland and what
+    /// lies near it (Corsica with metropolitan France), not overseas parts
+    /// on other continents (French Guiana, Réunion). Near is within half
+    /// the mainland's larger side of its box.
+    pub fn home_rings(&self) -> Vec<&Vec<Point>> {
+        let Some([x0, y0, x1, y1]) = self.main_bbox else {
+            return self.rings.iter().collect();
+        };
+        let margin = (x1 - x0).max(y1 - y0) / 2.0;
+        let home = [x0 - margin, y0 - margin, x1 + margin, y1 + margin];
+        self.rings
+            .iter()
+            .filter(|r| {
+                bounds(r.iter()).is_some_and(|[a0, b0, a1, b1]| {
+                    a0 <= home[2] && home[0] <= a1 && b0 <= home[3] && home[1] <= b1
+                })
+            })
+            .collect()
+    }
+}
+
 fn parse(text: &str) -> World {
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));
     let frame: Vec<f64> = lines
@@ -185,6 +207,31 @@ fn name_index(places: &[Place]) -> HashMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_countrys_home_leaves_out_its_parts_on_other_continents() {
+        let w = world();
+        let france = w.by_code("FR").unwrap();
+        let home = france.home_rings();
+        assert!(
+            home.len() < france.rings.len(),
+            "overseas rings are left out"
+        );
+        let guiana = w.by_code("GF").map(|p| p.point);
+        // Natural Earth draws French Guiana in France's shape: none of the
+        // home rings reaches South America (far west of the mainland).
+        let [mx0, ..] = france.main_bbox.unwrap();
+        for ring in &home {
+            let [x0, ..] = bounds(ring.iter()).unwrap();
+            assert!(
+                x0 > mx0 - (france.main_bbox.unwrap()[2] - mx0),
+                "{guiana:?}"
+            );
+        }
+        // A country in one piece keeps it.
+        let kenya = w.by_code("KE").unwrap();
+        assert_eq!(kenya.home_rings().len(), kenya.rings.len());
+    }
 
     #[test]
     fn codes_and_names_place_the_same_country() {

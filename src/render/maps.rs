@@ -371,11 +371,7 @@ pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
             .map_or(0, |n| class_of(&bounds, n));
         draw_place(&mut body, place, d, mark, class, &view, days);
         if mark.is_some_and(|m| m.crisis) {
-            let _ = write!(
-                hatched,
-                r##"<use href="#{}" class="hatch"/>"##,
-                hatch_id(&place.alpha2)
-            );
+            hatch(&mut hatched, place, &view);
         }
     }
     // Hatching, not colour alone, marks a country in an active crisis; it
@@ -386,6 +382,26 @@ pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
         );
     }
     svg("world", &view, label, &body)
+}
+
+/// Hatching over a crisis country's main territory only: a crisis that
+/// names France does not mark French Guiana or Réunion. A country whose
+/// shape is all home reuses its drawn outline.
+fn hatch(out: &mut String, place: &Place, view: &View) {
+    let home = place.home_rings();
+    if home.len() == place.rings.len() {
+        let _ = write!(
+            out,
+            r##"<use href="#{}" class="hatch"/>"##,
+            hatch_id(&place.alpha2)
+        );
+        return;
+    }
+    let rings: Vec<Vec<Point>> = home.into_iter().cloned().collect();
+    let d = path_data(&rings, view, None, WORLD_TOLERANCE);
+    if !d.is_empty() {
+        let _ = write!(out, r#"<path class="hatch" d="{d}"/>"#);
+    }
 }
 
 /// A locator map: the highlighted countries in their region, with the
