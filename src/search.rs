@@ -149,13 +149,17 @@ pub fn entity_record(site: &Site, e: &Entity) -> Record {
     let kind = e.id.kind.label().to_string();
     let mut filters = BTreeMap::new();
     filters.insert("type".into(), vec![kind.clone()]);
-    let text = strip_tags(&e.body_html);
+    let body = strip_tags(&e.body_html);
+    let text = match dossier_text(e) {
+        dossier if dossier.is_empty() => body.clone(),
+        dossier => format!("{body} {dossier}"),
+    };
     Record {
         url: site.url(&e.path()),
         title: e.name.clone(),
         kind,
         date: None,
-        summary: text.clone(),
+        summary: body,
         text,
         keywords: e.aliases.join(" "),
         names: std::iter::once(&e.name)
@@ -164,6 +168,37 @@ pub fn entity_record(site: &Site, e: &Entity) -> Record {
             .collect(),
         filters,
     }
+}
+
+/// What the dossier states in words, searched with the entity's page: a
+/// leader's offices, a crisis's monthly notes and figures, and any
+/// profile's key dates. A word from a monthly note finds the crisis.
+fn dossier_text(e: &Entity) -> String {
+    use crate::graph::Details;
+    let mut parts: Vec<String> = Vec::new();
+    match &e.details {
+        Details::Leader(l) => parts.extend(l.positions.iter().map(|p| p.full_title())),
+        Details::Crisis(c) => {
+            for a in &c.assessments {
+                let note = a.note.as_deref().unwrap_or("");
+                parts.push(format!("{}: {}. {note}", a.month.human(), a.trend.label()));
+            }
+            for f in &c.figures {
+                let label = f
+                    .label
+                    .clone()
+                    .unwrap_or_else(|| f.metric.replace(['_', '-'], " "));
+                let value = f.value_text();
+                parts.push(format!("{label}: {value} ({})", f.as_of.human()));
+            }
+        }
+        Details::Country(_) => {}
+    }
+    parts.extend(e.dates.iter().map(|d| match &d.kind {
+        Some(kind) => format!("{} ({kind}, {})", d.title, d.date.format("%-d %B %Y")),
+        None => format!("{} ({})", d.title, d.date.format("%-d %B %Y")),
+    }));
+    parts.join(" · ")
 }
 
 /// Fold one character the way `search.js` does: lower case, combining

@@ -353,3 +353,53 @@ fn the_graph_is_exported_as_json() {
     assert_eq!(list[0]["countries"], serde_json::json!(["cote-divoire"]));
     assert_eq!(list[0]["date"], "2024-01-12");
 }
+
+/// The dossier is searchable with its entity's page: a word from a
+/// monthly note, a figure's label or a key date's title finds the crisis.
+#[test]
+fn dossier_words_find_their_entity_in_the_index() {
+    let site = TestSite::empty();
+    site.write(
+        "content/crises/c.md",
+        "---\nname: Fixture crisis\nstatus: active\nassessments:\n  - month: 2023-09\n    trend: deteriorated\n    note: Cholera outbreaks spread through the camps.\nfigures:\n  - metric: stranded\n    label: Stranded travellers\n    value: 1200\n    unit: people\n    as_of: 2023-09\n    source: {name: S, url: \"https://s.example/\"}\ndates:\n  - date: 2024-03-01\n    title: Mandate renewal vote\n---\nA fixture crisis.\n",
+    );
+    site.write(
+        "content/leaders/l.md",
+        "---\nname: Fixture leader\npositions:\n  - office: Quartermaster General\n    from: 2020\n---\nA fixture leader.\n",
+    );
+    site.build_ok();
+    let meta = index_json(&site, "meta.json");
+    let docs = index_json(&site, "docs/0.json");
+    let doc_of = |url: &str| {
+        docs.as_array()
+            .unwrap()
+            .iter()
+            .position(|d| d[0] == url)
+            .unwrap_or_else(|| panic!("{url} indexed: {docs}")) as u64
+    };
+    let crisis = doc_of("/crises/c/");
+    let leader = doc_of("/leaders/l/");
+    for (stem, doc) in [
+        ("cholera", crisis),
+        ("strand", crisis),
+        ("renew", crisis),
+        ("quartermast", leader),
+    ] {
+        let key = meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .filter(|k| stem.starts_with(k))
+            .max_by_key(|k| k.len())
+            .unwrap();
+        let shard = index_json(
+            &site,
+            &format!("terms/{}.json", briefing::search::shard_file(key)),
+        );
+        assert!(
+            undelta(&shard[stem], 2).contains(&doc),
+            "`{stem}` does not find doc {doc}: {shard}"
+        );
+    }
+}

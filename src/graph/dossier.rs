@@ -168,6 +168,42 @@ pub struct Figure {
     pub source: Option<Source>,
 }
 
+impl Figure {
+    /// The number or range with its unit: "45%", "USD 1,200",
+    /// "150,000–200,000 people".
+    pub fn value_text(&self) -> String {
+        let number = match self.amount {
+            Amount::Exact(v) => number(v),
+            Amount::Range(lo, hi) => format!("{}–{}", number(lo), number(hi)),
+        };
+        match &self.unit {
+            Some(unit) => unit.apply(&number),
+            None => number,
+        }
+    }
+}
+
+/// A number with thousands separators, as written: 200000 as "200,000",
+/// 2.5 as "2.5".
+pub fn number(v: f64) -> String {
+    let text = format!("{v}");
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
 /// What a figure counts, which decides where it is written beside the
 /// number: `%` right after it, a currency code before it, a word after it.
 #[derive(Debug, Clone, Hash, PartialEq, Eq)]

@@ -13,8 +13,8 @@ use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
 use crate::graph::heading_first;
 use crate::graph::{
-    Alert, Amount, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure,
-    KeyDate, Leader, Position, Standing, Tense, Trend,
+    Alert, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure, KeyDate,
+    Leader, Position, Standing, Tense, Trend,
 };
 
 #[derive(Serialize)]
@@ -263,7 +263,7 @@ pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
 
 fn figure_view(f: &Figure) -> FigureView<'_> {
     FigureView {
-        value: figure_value(f),
+        value: f.value_text(),
         as_of: (&f.as_of).into(),
         source: f.source.as_ref().map(source_view),
     }
@@ -272,44 +272,6 @@ fn figure_view(f: &Figure) -> FigureView<'_> {
 /// `displaced_people` as "Displaced people".
 fn sentence(metric: &str) -> String {
     crate::text::capitalise(&metric.replace(['_', '-'], " "))
-}
-
-/// The figure's number or range with its unit: "45%", "USD 1,200",
-/// "150,000–200,000 people".
-pub fn figure_value(f: &Figure) -> String {
-    let number = amount(f.amount);
-    match &f.unit {
-        Some(unit) => unit.apply(&number),
-        None => number,
-    }
-}
-
-pub fn amount(a: Amount) -> String {
-    match a {
-        Amount::Exact(v) => number(v),
-        Amount::Range(lo, hi) => format!("{}–{}", number(lo), number(hi)),
-    }
-}
-
-/// A number with thousands separators, as written: 200000 as "200,000",
-/// 2.5 as "2.5".
-pub fn number(v: f64) -> String {
-    let text = format!("{v}");
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
 }
 
 #[derive(Serialize)]

@@ -418,7 +418,7 @@ fn figure_ld(f: &crate::graph::Figure) -> Value {
         "@type": "PropertyValue",
         "name": name,
         "propertyID": f.metric,
-        "description": format!("{} as of {}", super::dossier::figure_value(f), f.as_of.human()),
+        "description": format!("{} as of {}", f.value_text(), f.as_of.human()),
     });
     let obj = v.as_object_mut().expect("an object");
     match f.amount {
