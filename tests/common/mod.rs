@@ -212,12 +212,20 @@ pub fn crawl(out: &Path, base_path: &str) -> Crawl {
     Crawl { reached, broken }
 }
 
-/// Every HTML file written under `out`.
+/// Every HTML page written under `out`. Redirect pages (an entity's old
+/// addresses, linked from nowhere) are not pages a reader reaches and are
+/// left out; `is_redirect` tells them.
 pub fn html_files(out: &Path) -> BTreeSet<PathBuf> {
     snapshot_dir(out)
-        .into_keys()
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .into_iter()
+        .filter(|(p, bytes)| p.extension().is_some_and(|e| e == "html") && !is_redirect(bytes))
+        .map(|(p, _)| p)
         .collect()
+}
+
+/// Whether a written HTML file is a redirect page.
+pub fn is_redirect(bytes: &[u8]) -> bool {
+    String::from_utf8_lossy(bytes).contains("<meta http-equiv=\"refresh\"")
 }
 
 /// The contents of every `<script>` element, with its opening tag.
