@@ -311,7 +311,7 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Outp
     let texts = text_files(&records);
     let years = year_ranges(&records);
     let encoded = encoded_postings(&mut records, stemmer);
-    let (mut outputs, keys) = term_shards(&encoded)?;
+    let (mut outputs, keys) = term_shards(&encoded.postings, &encoded.forms)?;
     outputs.extend(texts);
     outputs.extend(doc_files(&records)?);
     let (filter_files, counts) = filter_files(&records)?;
@@ -358,6 +358,9 @@ struct Counted {
     weights: HashMap<String, u32>,
     length: u32,
     names: Vec<String>,
+    /// Words of its names and keywords as written, by their folded form:
+    /// "kenya" → "Kenya", "cote" → "Côte".
+    written: Vec<(String, String)>,
 }
 
 fn count(r: &mut Record) -> Counted {
@@ -379,10 +382,20 @@ fn count(r: &mut Record) -> Counted {
     each_term(&r.keywords, |t| add(t, TITLE_WEIGHT, &mut ignore));
     each_term(&r.summary, |t| add(t, 1, &mut length));
     each_term(&std::mem::take(&mut r.text), |t| add(t, 1, &mut length));
+    let names = std::mem::take(&mut r.names);
+    let written = names
+        .iter()
+        .map(String::as_str)
+        .chain([r.keywords.as_str()])
+        .flat_map(|n| n.split(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().nth(1).is_some() && w.chars().any(|c| !c.is_lowercase()))
+        .map(|w| (terms(w).pop().unwrap_or_default(), w.to_string()))
+        .collect();
     Counted {
         weights,
         length,
-        names: std::mem::take(&mut r.names),
+        names,
+        written,
     }
 }
 
@@ -406,7 +419,7 @@ fn name_bonus(names: &[String], stemmer: Option<&Stemmer>) -> HashMap<String, u3
 /// integer, plus a profile's name bonus; the browser multiplies it by the
 /// term's rarity. Each record's text is taken (and dropped) as it is
 /// counted.
-fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(String, String)> {
+fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Encoded {
     // Term weights per document, in parallel, a chunk of documents at a
     // time; then postings per term, in document order. Each document's text
     // is dropped once counted: holding every document's word map and text
@@ -416,11 +429,15 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
     let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
     // Name bonuses by term, then document: only profiles have them.
     let mut bonuses: HashMap<String, HashMap<u32, u32>> = HashMap::new();
+    let mut written: HashMap<String, String> = HashMap::new();
     for (c, chunk) in records.chunks_mut(CHUNK).enumerate() {
         let counted: Vec<Counted> = chunk.par_iter_mut().map(count).collect();
         for (k, counted) in counted.into_iter().enumerate() {
             let doc = (c * CHUNK + k) as u32;
             lengths.push(counted.length);
+            for (folded, word) in counted.written {
+                written.entry(folded).or_insert(word);
+            }
             for (term, bonus) in name_bonus(&counted.names, stemmer) {
                 bonuses.entry(term).or_default().insert(doc, bonus);
             }
@@ -429,7 +446,14 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
             }
         }
     }
-    let postings = stem_postings(postings, stemmer);
+    let (postings, forms) = stem_postings(postings, stemmer);
+    let forms = forms
+        .into_iter()
+        .filter_map(|(stem, form)| {
+            let form = written.get(&form).cloned().unwrap_or(form);
+            (form != stem).then_some((stem, form))
+        })
+        .collect();
     let average = lengths.iter().map(|&l| l as f64).sum::<f64>() / lengths.len().max(1) as f64;
     let bm25 = |weight: u32, doc: u32| {
         let tf = weight as f64;
@@ -438,7 +462,7 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
     };
     let mut postings: Vec<(String, Vec<(u32, u32)>)> = postings.into_iter().collect();
     postings.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    postings
+    let postings = postings
         .into_par_iter()
         .map(|(term, list)| {
             let mut s = String::with_capacity(list.len() * 6);
@@ -454,7 +478,17 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
             }
             (term, s)
         })
-        .collect()
+        .collect();
+    Encoded { postings, forms }
+}
+
+/// The index's terms with their encoded postings, sorted by term, and the
+/// word readers write for a term where it is not the term itself: the
+/// most common word of a stem ("secur" → "security"), with the capitals
+/// and accents a name or tag gives it ("kenya" → "Kenya").
+struct Encoded {
+    postings: Vec<(String, String)>,
+    forms: HashMap<String, String>,
 }
 
 /// Postings keyed by stem: the words of one stem ("deploying",
@@ -463,33 +497,51 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Vec<(S
 fn stem_postings(
     postings: HashMap<String, Vec<(u32, u32)>>,
     stemmer: Option<&Stemmer>,
-) -> HashMap<String, Vec<(u32, u32)>> {
-    if stemmer.is_none() {
-        return postings;
-    }
-    let mut groups: HashMap<String, Vec<Vec<(u32, u32)>>> = HashMap::with_capacity(postings.len());
+) -> (HashMap<String, Vec<(u32, u32)>>, HashMap<String, String>) {
+    let mut groups: HashMap<String, Vec<(String, Vec<(u32, u32)>)>> =
+        HashMap::with_capacity(postings.len());
     for (term, list) in postings {
         let key = stem(stemmer, &term).into_owned();
-        groups.entry(key).or_default().push(list);
+        groups.entry(key).or_default().push((term, list));
     }
     groups
         .into_par_iter()
         .map(|(key, mut lists)| {
-            if lists.len() == 1 {
-                return (key, lists.pop().expect("one list"));
-            }
-            let mut merged: Vec<(u32, u32)> = lists.concat();
-            merged.sort_unstable_by_key(|p| p.0);
-            merged.dedup_by(|b, a| {
-                let same = a.0 == b.0;
-                if same {
-                    a.1 += b.1;
-                }
-                same
-            });
-            (key, merged)
+            // The word in the most documents (the shortest, then the first
+            // in order, on a tie) is how readers write the stem.
+            let form = lists
+                .iter()
+                .max_by(|a, b| {
+                    (
+                        a.1.len(),
+                        std::cmp::Reverse(a.0.len()),
+                        std::cmp::Reverse(&a.0),
+                    )
+                        .cmp(&(
+                            b.1.len(),
+                            std::cmp::Reverse(b.0.len()),
+                            std::cmp::Reverse(&b.0),
+                        ))
+                })
+                .map(|l| l.0.clone())
+                .unwrap_or_default();
+            let merged = if lists.len() == 1 {
+                lists.pop().expect("one list").1
+            } else {
+                let mut merged: Vec<(u32, u32)> = lists.into_iter().flat_map(|(_, l)| l).collect();
+                merged.sort_unstable_by_key(|p| p.0);
+                merged.dedup_by(|b, a| {
+                    let same = a.0 == b.0;
+                    if same {
+                        a.1 += b.1;
+                    }
+                    same
+                });
+                merged
+            };
+            ((key.clone(), merged), (key, form))
         })
-        .collect()
+        .unzip()
 }
 
 /// The stemmer for a site's language: Snowball English for `en` and its
@@ -510,24 +562,38 @@ fn stem<'a>(stemmer: Option<&Stemmer>, term: &'a str) -> std::borrow::Cow<'a, st
     }
 }
 
-/// The term shard files, and their keys.
-fn term_shards(encoded: &[(String, String)]) -> Result<(Vec<Output>, Vec<String>)> {
+/// The term shard files, and their keys; beside each, a forms file with
+/// the word readers write for each of its terms that is not the term, which
+/// the browser fetches only to suggest a query.
+fn term_shards(
+    encoded: &[(String, String)],
+    forms: &HashMap<String, String>,
+) -> Result<(Vec<Output>, Vec<String>)> {
     let mut shards = Vec::new();
     shard(encoded, "", 0, &mut shards);
     let mut outputs = Vec::new();
     let mut keys = Vec::new();
     for (key, range) in shards {
         let mut json = String::from("{");
+        let mut written = serde_json::Map::new();
         for (i, (term, list)) in encoded[range].iter().enumerate() {
             if i > 0 {
                 json.push(',');
             }
             let _ = write!(json, "{}:[{list}]", serde_json::to_string(term)?);
+            if let Some(form) = forms.get(term) {
+                written.insert(term.clone(), form.clone().into());
+            }
         }
         json.push('}');
+        let file = shard_file(&key);
         outputs.push(Output {
-            path: format!("{DIR}/terms/{}.json", shard_file(&key)),
+            path: format!("{DIR}/terms/{file}.json"),
             bytes: json.into_bytes(),
+        });
+        outputs.push(Output {
+            path: format!("{DIR}/forms/{file}.json"),
+            bytes: serde_json::to_vec(&written)?,
         });
         keys.push(key);
     }
@@ -783,7 +849,7 @@ mod tests {
         let mut records = records;
         let urls: Vec<String> = records.iter().map(|r| r.url.clone()).collect();
         let english = stemmer_for("en");
-        let postings = encoded_postings(&mut records, english.as_ref());
+        let postings = encoded_postings(&mut records, english.as_ref()).postings;
         let (_, list) = postings.iter().find(|(t, _)| t == term).expect("the term");
         let numbers: Vec<u32> = list.split(',').map(|n| n.parse().unwrap()).collect();
         let mut doc = 0;
@@ -847,6 +913,35 @@ mod tests {
             "the short document's mention weighs more: {w:?}"
         );
         assert!(stemmer_for("fr").is_none() && stemmer_for("en-GB").is_some());
+    }
+
+    #[test]
+    fn each_stem_keeps_the_word_readers_write() {
+        let records = vec![
+            record(
+                "Security talks",
+                "security secure securities",
+                "Kenya",
+                &["Kenya"],
+            ),
+            record(
+                "More security",
+                "security in Côte d'Ivoire",
+                "Côte d'Ivoire",
+                &[],
+            ),
+        ];
+        let mut records = records;
+        let english = stemmer_for("en");
+        let forms = encoded_postings(&mut records, english.as_ref()).forms;
+        // The word in the most documents, not the stem.
+        assert_eq!(forms["secur"], "security");
+        // Capitals and accents as a name or tag writes them.
+        assert_eq!(forms["kenya"], "Kenya");
+        assert_eq!(forms["cote"], "Côte");
+        // A term that is already the word has no entry.
+        assert!(!forms.contains_key("talk") || forms["talk"] == "talks");
+        assert!(!forms.contains_key("in"));
     }
 
     #[test]

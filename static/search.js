@@ -596,25 +596,34 @@ const briefingSearch = (() => {
 
   // For a query with no results: each word that is not a term replaced by
   // the closest term in the shards already fetched (the most common of the
-  // closest), or null when there is none. Fetches nothing new.
+  // closest), or null when there is none. A term is shown as readers write
+  // it ("security", "Kenya"), from the forms file beside its shard, which
+  // is fetched only here; and a typo is measured against that word too, so
+  // a long inflected word ("deploymnets") finds "deployments".
   async function suggestion(query) {
-    const shards = await Promise.all([...cache].filter(([p]) => p.startsWith("terms/")).map(([, v]) => v.catch(() => ({}))));
+    const paths = [...cache.keys()].filter((p) => p.startsWith("terms/"));
+    const shards = await Promise.all(paths.map(async (p) => [
+      await load(p).catch(() => ({})),
+      await load(p.replace("terms/", "forms/")).catch(() => ({})),
+    ]));
     let changed = false;
     const words = terms(query).map((w) => {
       const k = key(w);
-      if (k.length < 4 || shards.some((sh) => Object.hasOwn(sh, k))) return w;
+      if (k.length < 4 || shards.some(([sh]) => Object.hasOwn(sh, k))) return w;
+      const most = Array.from(w).length > 6 ? 2 : 1;
       let best = null;
-      for (const sh of shards) {
+      for (const [sh, forms] of shards) {
         for (const [term, postings] of Object.entries(sh)) {
-          const d = distance(k, term);
-          if (d <= (k.length > 6 ? 2 : 1) && (!best || d < best.d || (d === best.d && postings.length > best.n))) {
-            best = { term, d, n: postings.length };
+          const form = forms[term] ?? term;
+          const d = Math.min(distance(k, term), distance(w, fold(form)));
+          if (d <= most && (!best || d < best.d || (d === best.d && postings.length > best.n))) {
+            best = { form, d, n: postings.length };
           }
         }
       }
       if (!best) return w;
       changed = true;
-      return best.term;
+      return best.form;
     });
     return changed ? words.join(" ") : null;
   }

@@ -131,12 +131,20 @@ test("filters count what each choice leaves of this search, and narrow by year",
   }
 });
 
-test("a query with no results suggests the nearest word", async () => {
-  await page.goto(`${server.base}/search/?q=Keyna`);
-  await page.waitForFunction(() => /Did you mean/.test(document.querySelector(".search-status")?.textContent || ""));
-  assert.equal(await page.$eval(".search-status a", (a) => a.textContent), "kenya");
+test("a query with no results suggests the nearest word, as readers write it", async () => {
+  const suggested = async (query) => {
+    await page.goto(`${server.base}/search/?q=${encodeURIComponent(query)}`);
+    await page.waitForFunction(() => /Did you mean/.test(document.querySelector(".search-status")?.textContent || ""));
+    return page.$eval(".search-status a", (a) => a.textContent);
+  };
+  // Not the index's stems ("kenya", "secur"): the word as written.
+  assert.equal(await suggested("Keyna"), "Kenya");
+  assert.equal(await suggested("secruity"), "security");
+  // A typo in a long inflected word, whose stem is far from the term's.
+  assert.equal(await suggested("relatoins"), "relations");
+  await suggested("Keyna");
   await page.click(".search-status a");
-  await page.waitForFunction(() => /\d+ results? for “kenya”/.test(document.querySelector(".search-status")?.textContent || ""));
+  await page.waitForFunction(() => /\d+ results? for “Kenya”/.test(document.querySelector(".search-status")?.textContent || ""));
 });
 
 test("the header's search box shows the query on the search page", async () => {
