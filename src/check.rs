@@ -42,6 +42,7 @@ pub fn check(site_dir: &std::path::Path, options: &BuildOptions) -> Result<Vec<D
 /// What is stale is measured from the site's reference date.
 pub fn editorial(site: &Site) -> Vec<Diagnostic> {
     let mut out = article_checks(site);
+    out.extend(base_url_check(site));
     out.extend(profile_checks(site, site.config.today));
     out.extend(map_checks(site));
     out.extend(placeholder_checks(site));
@@ -215,6 +216,20 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
     }
 
     out
+}
+
+/// A site published without its address writes relative URLs where only
+/// absolute ones work: the sitemap's `<loc>`, robots.txt's `Sitemap:`,
+/// calendars' `URL`, feeds' ids and canonical links.
+fn base_url_check(site: &Site) -> Option<Diagnostic> {
+    site.config.origin.is_empty().then(|| {
+        Diagnostic::warning(format!(
+            "`base_url: {}` is not an absolute http(s) URL: the sitemap, robots.txt, feeds and calendars get relative addresses that readers and search engines cannot follow",
+            site.config.site.base_url.trim()
+        ))
+        .in_file(crate::config::SITE_FILE)
+        .with_help("set `base_url:` in site.yaml to the site's address, e.g. `base_url: https://example.org/briefings/`, or pass `--base-url` to check and build")
+    })
 }
 
 /// A briefing dated after the reference date tops the home page of an

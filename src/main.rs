@@ -86,6 +86,9 @@ enum Command {
         /// The reference date for what is current, upcoming or stale (default: today)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+        /// Override `base_url` from site.yaml, as for build
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Write a new briefing or profile stub
     New {
@@ -199,13 +202,14 @@ fn main() -> ExitCode {
             drafts,
             format,
             today,
+            base_url,
         } => check(
             &term,
             site_dir,
             BuildOptions {
                 drafts,
                 strict,
-                base_url: None,
+                base_url,
                 today,
             },
             format,

@@ -167,10 +167,18 @@ fn new_and_init_write_files_that_build() {
         .join("public/countries/cote-divoire/index.html")
         .is_file());
 
-    // The fresh site checks clean; the stubs do not, until they are written.
+    // The fresh site checks clean once it has an address (`init` cannot
+    // know it, and says so through check); the stubs do not, until they
+    // are written.
     let fresh = tempfile::tempdir().unwrap();
     briefing().arg("init").arg(fresh.path()).assert().success();
     let out = check_text(fresh.path(), &["--drafts"]);
+    assert_eq!(out.matches("warning").count(), 1, "{out}");
+    assert!(out.contains("`base_url: /` is not an absolute"), "{out}");
+    let out = check_text(
+        fresh.path(),
+        &["--drafts", "--base-url", "https://example.org/"],
+    );
     assert!(
         out.contains("no problems") || !out.contains("warning"),
         "{out}"
@@ -330,4 +338,38 @@ fn new_articles_are_dated_by_the_reference_date_and_later_ones_are_flagged() {
         line.trim_start().starts_with("3 "),
         "points at the date line: {text}"
     );
+}
+
+/// `base_url: /` (what `init` writes) gives relative addresses in the
+/// sitemap, robots.txt and calendars: `check` warns, so `--strict` fails,
+/// and says how to fix it; `--base-url` fixes it for one run.
+#[test]
+fn check_warns_when_the_site_has_no_absolute_address() {
+    let site = TestSite::empty();
+    site.write("site.yaml", "title: T\nbase_url: /\n");
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: A\ndate: 2024-01-01\n---\nText.\n",
+    );
+    let out = briefing()
+        .args(["check", "--strict"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    assert!(text.contains("site.yaml"), "{text}");
+    assert!(
+        text.contains("`base_url: /` is not an absolute http(s) URL"),
+        "{text}"
+    );
+    assert!(
+        text.contains("base_url: https://example.org/briefings/"),
+        "{text}"
+    );
+    briefing()
+        .args(["check", "--strict", "--base-url", "https://desk.example/"])
+        .arg(site.path())
+        .assert()
+        .code(0);
 }

@@ -136,11 +136,25 @@ fn deploy_workflow_runs_the_readme_commands() {
     let readme = readme();
     let published = commands_under(&readme, "Quick start: your own site");
     let mut briefing_runs = 0;
+    // The workflow passes the address Pages gives; the README an example.
+    let address = |line: &str| {
+        let words = shell_words(line);
+        let at = words.iter().position(|w| w == "--base-url");
+        let words: Vec<String> = match at {
+            Some(i) => [&words[..i], &words[i + 2..]].concat(),
+            None => words,
+        };
+        (words, at.is_some())
+    };
     for run in &runs {
         if run.starts_with("briefing ") {
             briefing_runs += 1;
+            let (words, has_address) = address(run);
+            assert!(has_address, "`{run}` passes the Pages address");
             assert!(
-                published.iter().any(|c| c == run),
+                published
+                    .iter()
+                    .any(|c| address(c) == (words.clone(), true)),
                 "`{run}` is not in the README's quick start"
             );
         } else {
@@ -162,6 +176,24 @@ fn deploy_workflow_runs_the_readme_commands() {
         .map(|s| s["with"]["path"].as_str().unwrap())
         .collect::<Vec<_>>();
     assert_eq!(uploads, ["public"]);
+    let configure = steps
+        .iter()
+        .find(|s| s["id"].as_str() == Some("pages"))
+        .expect("a step asks Pages for the address");
+    assert!(configure["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/configure-pages"));
+    for s in steps.iter().filter(|s| {
+        s["run"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("briefing "))
+    }) {
+        assert_eq!(
+            s["env"]["BASE_URL"].as_str(),
+            Some("${{ steps.pages.outputs.base_url }}/")
+        );
+    }
     assert!(workflow["jobs"]["deploy"]["steps"][0]["uses"]
         .as_str()
         .unwrap()
