@@ -369,37 +369,68 @@ pub fn value_line(yaml: &str, key: &str, value: &str) -> Option<usize> {
 ///
 /// Falls back to the item's first line, then to the list's own line.
 pub fn item_line(yaml: &str, list: &str, index: usize, key: &str) -> Option<usize> {
-    let start = key_line(yaml, list)?;
-    let mut item: Option<usize> = None;
-    let mut indent = None;
-    let mut item_start = None;
-    for (i, line) in yaml.lines().enumerate().skip(start) {
-        if line.starts_with(|c: char| c.is_alphanumeric()) {
-            break;
-        }
-        let trimmed = line.trim_start();
-        let this_indent = line.len() - trimmed.len();
-        let opens_item = (trimmed.starts_with("- ") || trimmed == "-")
-            && indent.is_none_or(|d| d == this_indent);
-        if opens_item {
-            indent = Some(this_indent);
-            item = Some(item.map_or(0, |n| n + 1));
-            if item == Some(index) {
-                item_start = Some(i + 1);
+    ListItems::new(yaml, list).line(index, key)
+}
+
+/// Where each item of a top-level list starts and ends, found in one pass,
+/// so that pointing at every item of a long list costs linear time: 10,000
+/// unsourced figures took 9 s when each warning scanned the YAML again.
+pub struct ListItems<'a> {
+    lines: Vec<&'a str>,
+    /// 1-based line of the list's key, if it is there.
+    list: Option<usize>,
+    /// Each item's lines, 0-based, end exclusive.
+    items: Vec<(usize, usize)>,
+}
+
+impl<'a> ListItems<'a> {
+    pub fn new(yaml: &'a str, list: &str) -> Self {
+        let lines: Vec<&str> = yaml.lines().collect();
+        let start = key_line(yaml, list);
+        let mut items: Vec<(usize, usize)> = Vec::new();
+        let mut indent = None;
+        let mut end = lines.len();
+        for (i, line) in lines.iter().enumerate().skip(start.unwrap_or(lines.len())) {
+            if line.starts_with(|c: char| c.is_alphanumeric()) {
+                end = i;
+                break;
+            }
+            let trimmed = line.trim_start();
+            let this_indent = line.len() - trimmed.len();
+            if (trimmed.starts_with("- ") || trimmed == "-")
+                && indent.is_none_or(|d| d == this_indent)
+            {
+                indent = Some(this_indent);
+                if let Some(last) = items.last_mut() {
+                    last.1 = i;
+                }
+                items.push((i, i));
             }
         }
-        if item != Some(index) {
-            continue;
+        if let Some(last) = items.last_mut() {
+            last.1 = end;
         }
-        let text = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
-        if text
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-        {
-            return Some(i + 1);
+        ListItems {
+            lines,
+            list: start,
+            items,
         }
     }
-    Some(item_start.unwrap_or(start))
+
+    /// 1-based line of `key` in item `index` (0-based), falling back to
+    /// the item's first line, then to the list's own line.
+    pub fn line(&self, index: usize, key: &str) -> Option<usize> {
+        let Some(&(from, to)) = self.items.get(index) else {
+            return self.list;
+        };
+        let found = (from..to).find(|&i| {
+            let trimmed = self.lines[i].trim_start();
+            let text = trimmed.strip_prefix("- ").unwrap_or(trimmed).trim_start();
+            text.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        });
+        Some(found.unwrap_or(from) + 1)
+    }
 }
 
 /// A control character was removed: feeds and sitemaps are XML, which
@@ -431,6 +462,25 @@ mod tests {
         // A key the item lacks: the item's first line.
         assert_eq!(item_line(yaml, "positions", 1, "from"), Some(5));
         assert_eq!(item_line(yaml, "born", 0, "x"), Some(7));
+    }
+
+    #[test]
+    fn one_pass_finds_every_item_of_a_long_list_with_nested_maps() {
+        let mut yaml = String::from("name: X\nfigures:\n");
+        for i in 0..1000 {
+            yaml.push_str(&format!(
+                "  - metric: m{i}\n    source:\n      name: S\n      url: https://s.example/\n    as_of: 2023-09\n"
+            ));
+        }
+        yaml.push_str("dates: []\n");
+        let items = ListItems::new(&yaml, "figures");
+        for i in 0..1000 {
+            assert_eq!(items.line(i, "metric"), Some(3 + 5 * i));
+            assert_eq!(items.line(i, "as_of"), Some(7 + 5 * i));
+        }
+        // Past the last item: the list's own line.
+        assert_eq!(items.line(1000, "metric"), Some(2));
+        assert_eq!(ListItems::new(&yaml, "missing").line(0, "x"), None);
     }
     use crate::content::frontmatter::ArticleFrontMatter;
 

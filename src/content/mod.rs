@@ -132,21 +132,6 @@ impl<T> Document<T> {
         }
     }
 
-    /// A diagnostic pointing at `key` in item `index` of the list `list`.
-    pub fn diag_at_item(
-        &self,
-        diag: Diagnostic,
-        list: &str,
-        index: usize,
-        key: &str,
-    ) -> Diagnostic {
-        let diag = diag.in_file(&self.path);
-        match crate::yaml::item_line(&self.yaml, list, index, key) {
-            Some(l) => diag.at_line(l + self.yaml_line - 1),
-            None => diag,
-        }
-    }
-
     /// A diagnostic pointing at the front-matter line that holds `key`
     /// (and `value`, for list entries).
     pub fn diag_at_key(&self, mut diag: Diagnostic, key: &str, value: Option<&str>) -> Diagnostic {

@@ -269,17 +269,47 @@ fn source(s: &Option<SourceRef>) -> Option<Source> {
     s.as_ref().map(Source::from)
 }
 
-/// Where a list entry is: the list's key and the entry's index, so its
-/// diagnostics point at its line.
+/// A list of a profile's front matter, whose items' lines are found (in
+/// one pass over the YAML) only when a diagnostic first needs them.
+struct List<'a> {
+    yaml: &'a str,
+    name: &'a str,
+    items: std::cell::OnceCell<crate::yaml::ListItems<'a>>,
+}
+
+impl<'a> List<'a> {
+    fn of<T>(doc: &'a Document<T>, name: &'a str) -> Self {
+        List {
+            yaml: &doc.yaml,
+            name,
+            items: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn at(&self, index: usize) -> At<'_, 'a> {
+        At { list: self, index }
+    }
+}
+
+/// Where a list entry is: its list and its index, so its diagnostics
+/// point at its line.
 #[derive(Clone, Copy)]
-struct At<'a> {
-    list: &'a str,
+struct At<'l, 'a> {
+    list: &'l List<'a>,
     index: usize,
 }
 
-impl At<'_> {
+impl At<'_, '_> {
     fn diag<T>(self, doc: &Document<T>, diag: Diagnostic, key: &str) -> Diagnostic {
-        doc.diag_at_item(diag, self.list, self.index, key)
+        let items = self
+            .list
+            .items
+            .get_or_init(|| crate::yaml::ListItems::new(self.list.yaml, self.list.name));
+        let diag = diag.in_file(&doc.path);
+        match items.line(self.index, key) {
+            Some(l) => diag.at_line(l + doc.yaml_line - 1),
+            None => diag,
+        }
     }
 }
 
@@ -328,11 +358,9 @@ pub(super) fn positions(
             });
         }
     }
+    let list_positions = List::of(doc, "positions");
     for (index, p) in f.positions.iter().enumerate() {
-        let at = At {
-            list: "positions",
-            index,
-        };
+        let at = list_positions.at(index);
         let date = |key, v: &Option<String>, diags: &mut Vec<Diagnostic>| {
             let v = v
                 .as_deref()
@@ -381,11 +409,9 @@ pub(super) fn assessments(
 ) -> Vec<Assessment> {
     let mut out: Vec<Assessment> = Vec::new();
     let mut months = Vec::new();
+    let list_assessments = List::of(doc, "assessments");
     for (index, a) in doc.front.assessments.iter().enumerate() {
-        let at = At {
-            list: "assessments",
-            index,
-        };
+        let at = list_assessments.at(index);
         let Some(month) = assessment_month(doc, at, a, diags) else {
             continue;
         };
@@ -477,11 +503,9 @@ pub(super) fn figures(
 ) -> Vec<Figure> {
     let mut out = Vec::new();
     let mut stale = Vec::new();
+    let list_figures = List::of(doc, "figures");
     for (index, f) in doc.front.figures.iter().enumerate() {
-        let at = At {
-            list: "figures",
-            index,
-        };
+        let at = list_figures.at(index);
         let Some(amount) = amount(doc, at, f, diags) else {
             continue;
         };
@@ -563,11 +587,9 @@ pub(super) fn key_dates<T>(
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<KeyDate> {
     let mut out = Vec::new();
+    let list_dates = List::of(doc, "dates");
     for (index, d) in dates.iter().enumerate() {
-        let at = At {
-            list: "dates",
-            index,
-        };
+        let at = list_dates.at(index);
         let Some(day) = entry_date(doc, at, "date", &d.date, diags) else {
             continue;
         };
