@@ -174,16 +174,14 @@ fn front_matter_and_markdown_cannot_inject_script() {
     }
     let article = site.page("articles/hostile/");
     assert!(
-        article.contains(
-            "<h1>&lt;/script&gt;&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;</h1>"
-        ),
+        article.contains("<h1>&lt;/script&gt;&lt;script&gt;alert(‘title’)&lt;/script&gt;</h1>"),
         "title is shown, escaped"
     );
     // Inside JSON-LD the title survives intact, yet cannot end the block.
     let ld = common::json_ld(&article);
     assert_eq!(
         ld[0]["headline"],
-        "</script><script>alert('title')</script>"
+        "</script><script>alert(‘title’)</script>"
     );
     assert!(
         article.contains(r#"href="https://example.org/?a=1&amp;b=&quot;2&quot;""#),
@@ -477,4 +475,36 @@ fn old_names_keep_their_address_as_redirect_pages() {
     assert!(site
         .page("articles/a/")
         .contains("href=\"/leaders/new-name/\""));
+}
+
+/// A card's title and its summary follow one typographic rule: with
+/// `typographic_quotes` on (the default) both get curly quotes and
+/// dashes, as the body does; with it off, neither does.
+#[test]
+fn titles_and_summaries_on_a_card_share_one_typography() {
+    let site = TestSite::empty();
+    site.write(
+        "content/articles/a.md",
+        "---\ntitle: \"Kenya's 'new' deal -- at last\"\nsummary: \"The \\\"deal\\\" isn't final.\"\ndate: 2024-01-01\nkind: UN Security Council readout\n---\nBody's text.\n",
+    );
+    site.build_ok();
+    let list = site.page("articles/");
+    assert!(list.contains("Kenya’s ‘new’ deal – at last"), "{list}");
+    assert!(list.contains("The “deal” isn’t final."), "{list}");
+    // A kind is shown as written, not lowercased after its first letter.
+    assert!(list.contains(">UN Security Council readout<"), "{list}");
+    assert!(site
+        .page("articles/a/")
+        .contains(">UN Security Council readout<"));
+    site.write("site.yaml", "typographic_quotes: false\n");
+    site.build_ok();
+    let list = site.page("articles/");
+    assert!(
+        list.contains("Kenya&#39;s &#39;new&#39; deal -- at last"),
+        "{list}"
+    );
+    assert!(
+        list.contains("The &quot;deal&quot; isn&#39;t final."),
+        "{list}"
+    );
 }

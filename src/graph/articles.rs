@@ -51,18 +51,19 @@ pub(super) fn resolve_article(
     if diags[before..].iter().any(Diagnostic::is_error) {
         return None;
     }
+    // A title and a written summary get the typography the body's text
+    // (and a summary taken from it) gets: one rule for a whole card.
+    let typeset = |text: &str| match config.site.typographic_quotes {
+        true => crate::markdown::typographic(text),
+        false => text.trim().to_string(),
+    };
     Some(Article {
         slug,
         source: doc.path.clone(),
-        title,
+        title: typeset(&title),
         date: date?,
         updated,
-        summary: f
-            .summary
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or("")
-            .to_string(),
+        summary: typeset(f.summary.as_deref().unwrap_or("")),
         body_html: Default::default(),
         headings: Vec::new(),
         entities,

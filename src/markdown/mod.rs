@@ -229,6 +229,36 @@ fn options(typographic: bool) -> Options {
     }
 }
 
+/// A line of front-matter text (a title, a summary) with the typography
+/// body text gets: curly quotes, dashes and ellipses, by the same
+/// smart-punctuation rule, so a card's title and summary agree. Every
+/// other Markdown character is escaped first, so it stays as written.
+pub fn typographic(text: &str) -> String {
+    let text = text.trim();
+    if !text.contains(['\'', '"', '-', '.']) {
+        return text.to_string();
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    // A leading `-` or `1.` would open a list.
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    for (i, c) in text.char_indices() {
+        let marker = (i == 0 && c == '-') || (i == digits && digits > 0 && c == '.');
+        if marker || (c.is_ascii_punctuation() && !matches!(c, '\'' | '"' | '-' | '.')) {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    let mut out = String::with_capacity(text.len());
+    for event in Parser::new_ext(&escaped, Options::ENABLE_SMART_PUNCTUATION) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Render one Markdown body.
 pub fn render(body: &str, doc: &DocContext, index: &LinkIndex) -> Rendered {
     let mut pass = Pass {
@@ -984,6 +1014,25 @@ Text.
         <p>Plain quote.</p>
         </blockquote>
         "#);
+    }
+
+    #[test]
+    fn front_matter_lines_get_the_same_typography_and_keep_their_markup_characters() {
+        assert_eq!(
+            typographic("Kenya's \"new\" deal -- at last..."),
+            "Kenya’s “new” deal – at last…"
+        );
+        for plain in [
+            "*not emphasis* and _not_ either",
+            "<b>tags</b> & [links](x) `code` #hash",
+            "1. Not a list",
+            "- Not a list either",
+            "# Not a heading",
+            "2023: a year | a table? \\ back",
+        ] {
+            assert_eq!(typographic(plain), plain, "{plain}");
+        }
+        assert_eq!(typographic("No quotes at all"), "No quotes at all");
     }
 
     #[test]

@@ -71,7 +71,8 @@ pub struct ArticleCard<'a> {
     pub about: Vec<Link<'a>>,
     /// Marked `draft: true` (shown only under `--drafts`).
     pub draft: bool,
-    pub kind: Option<&'a str>,
+    /// As written, its first letter a capital: "UN Security Council readout".
+    pub kind: Option<String>,
 }
 
 impl<'a> ArticleCard<'a> {
@@ -91,7 +92,7 @@ impl<'a> ArticleCard<'a> {
             summary: a.summary,
             about,
             draft: a.draft,
-            kind: a.kind,
+            kind: a.kind.map(crate::text::capitalise),
         }
     }
 }
@@ -111,8 +112,8 @@ pub struct ArticleView<'a> {
     pub crises: Vec<Link<'a>>,
     pub tags: Vec<Link<'a>>,
     pub sources: Vec<SourceView<'a>>,
-    /// readout, call, analysis…
-    pub kind: Option<&'a str>,
+    /// readout, call, analysis…, as written with a capital first letter.
+    pub kind: Option<String>,
     pub older: Option<Link<'a>>,
     pub newer: Option<Link<'a>>,
     pub related: Vec<ArticleCard<'a>>,
@@ -153,7 +154,7 @@ impl<'a> ArticleView<'a> {
                 .entities_of(EntityKind::Leader)
                 .map(|id| leader_on(r, id, a.date.instant.date_naive()))
                 .collect(),
-            kind: a.kind.as_deref(),
+            kind: a.kind.as_deref().map(crate::text::capitalise),
             crises: links(EntityKind::Crisis),
             tags: a.tags.iter().map(|t| tag_link(r, t)).collect(),
             sources: a.sources.iter().map(source_view).collect(),
