@@ -412,6 +412,10 @@ fn unsafe_source_urls_are_errors_naming_file_line_and_field() {
     }
     // A source written as a bare name says what a source needs.
     assert!(
+        err.contains("content/articles/bare.md:4:11: sources[0]: invalid type: string \"Reuters\", expected a source with `name` and `url`, such as `{name: UN News, url: \"https://news.un.org/\"}`"),
+        "{err}"
+    );
+    assert!(
         err.contains("content/crises/named.md:7:13: assessments[0].source: invalid type: sequence, expected a source with `name` and `url`"),
         "{err}"
     );
