@@ -586,7 +586,7 @@ fn an_office_not_begun_is_upcoming_and_its_holder_neither_current_nor_former() {
                 "{ben}"
             );
             assert!(
-                ben.contains("from <time datetime=\"2024-09-01\">1 September 2024</time>"),
+                ben.contains("From <time datetime=\"2024-09-01\">1 September 2024</time>"),
                 "{ben}"
             );
             assert!(!ben.contains(">Former<"), "{ben}");
