@@ -132,6 +132,23 @@ fn index_json(site: &TestSite, path: &str) -> serde_json::Value {
     serde_json::from_str(&read(site, &format!("search-index/{path}"))).unwrap()
 }
 
+/// The term shard `search.js` would fetch for `term`: the one with the
+/// longest key that prefixes it.
+fn shard_for(site: &TestSite, meta: &serde_json::Value, term: &str) -> serde_json::Value {
+    let key = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .filter(|k| term.starts_with(k))
+        .max_by_key(|k| k.len())
+        .unwrap();
+    index_json(
+        site,
+        &format!("terms/{}.json", briefing::search::shard_file(key)),
+    )
+}
+
 /// Document numbers from a list of gaps, as `search.js` reads them.
 fn undelta(list: &serde_json::Value, step: usize) -> Vec<u64> {
     let mut doc = 0;
@@ -182,18 +199,7 @@ fn the_search_index_is_built_with_entity_filters() {
     // the index keys "resumed" by its stem.
     assert_eq!(meta["stemmer"], "english");
     let word = "resum";
-    let key = meta["shards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k.as_str().unwrap())
-        .filter(|k| word.starts_with(k))
-        .max_by_key(|k| k.len())
-        .unwrap();
-    let shard = index_json(
-        &site,
-        &format!("terms/{}.json", briefing::search::shard_file(key)),
-    );
+    let shard = shard_for(&site, &meta, word);
     assert!(undelta(&shard[word], 2).contains(&n), "{shard}");
 
     // Index pages are not indexed; profiles are.
@@ -385,18 +391,7 @@ fn dossier_words_find_their_entity_in_the_index() {
         ("renew", crisis),
         ("quartermast", leader),
     ] {
-        let key = meta["shards"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|k| k.as_str().unwrap())
-            .filter(|k| stem.starts_with(k))
-            .max_by_key(|k| k.len())
-            .unwrap();
-        let shard = index_json(
-            &site,
-            &format!("terms/{}.json", briefing::search::shard_file(key)),
-        );
+        let shard = shard_for(&site, &meta, stem);
         assert!(
             undelta(&shard[stem], 2).contains(&doc),
             "`{stem}` does not find doc {doc}: {shard}"

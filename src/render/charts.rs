@@ -497,16 +497,21 @@ mod tests {
         assert_eq!(sparkline(&data, day("2027-01-01")), None);
     }
 
-    #[test]
-    fn the_offices_chart_ends_today_and_never_states_a_later_end_as_past() {
-        let pos = |office: &str, from: &str, to: Option<&str>| Position {
+    /// A position of the country's own, from and to as written.
+    fn pos(office: &str, from: &str, to: Option<&str>) -> Position {
+        let date = |d: &str| crate::content::frontmatter::PartialDate::parse(d).unwrap();
+        Position {
             office: office.into(),
-            from: Some(crate::content::frontmatter::PartialDate::parse(from).unwrap()),
-            to: to.map(|t| crate::content::frontmatter::PartialDate::parse(t).unwrap()),
+            from: Some(date(from)),
+            to: to.map(date),
             acting: false,
             body: None,
             primary: false,
-        };
+        }
+    }
+
+    #[test]
+    fn the_offices_chart_ends_today_and_never_states_a_later_end_as_past() {
         let svg = offices(
             &[
                 pos("Chair", "2023-02-01", Some("2024-02-01")),
@@ -541,14 +546,6 @@ mod tests {
 
     #[test]
     fn every_chart_parses_as_xml_and_matches_its_snapshot() {
-        let pos = |office: &str, from: &str, to: Option<&str>| Position {
-            office: office.into(),
-            from: Some(crate::content::frontmatter::PartialDate::parse(from).unwrap()),
-            to: to.map(|t| crate::content::frontmatter::PartialDate::parse(t).unwrap()),
-            acting: false,
-            body: None,
-            primary: false,
-        };
         let charts = [
             coverage(&months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)])).unwrap(),
             sparkline(&months(&[(2023, 1, 2), (2023, 9, 5)]), day("2024-01-15")).unwrap(),

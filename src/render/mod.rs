@@ -232,33 +232,47 @@ pub fn check_static_collisions<'a>(
             (PageId::Asset(..), _) => (page, other),
             _ => (other, page),
         };
-        let PageId::Asset(slug, name) = asset else {
-            unreachable!("generated pages have distinct paths: {path}");
-        };
-        let article = &site.articles[slug];
-        let source = article
-            .assets
-            .iter()
-            .find(|a| &a.name == name)
-            .map_or(Path::new(name), |a| a.source.as_path());
-        diagnostics.push(
-            Diagnostic::error(format!(
-                "{} would be published as {path}, where the page {}{} goes",
-                source.display(),
-                site.url(&generated.path()),
-                from_file(site, generated)
+        diagnostics.push(match asset {
+            PageId::Asset(slug, name) => asset_collision(site, slug, name, &path, generated),
+            // Two generated pages: no input should get here, but if one
+            // does it is a finding, not a crash.
+            _ => Diagnostic::error(format!(
+                "the pages {} and {} would both be written to {path}",
+                site.url(&asset.path()),
+                site.url(&generated.path())
             ))
-            .in_file(&article.source)
-            .with_help(
-                "rename or move the file beside the briefing, or give the briefing another `slug`",
-            ),
-        );
+            .with_help("rename one of the files they come from"),
+        });
     }
     if diagnostics.is_empty() {
         Ok(())
     } else {
         Err(crate::diagnostics::BuildFailed { diagnostics })
     }
+}
+
+/// A file beside a briefing that would be published over a page.
+fn asset_collision(
+    site: &Site,
+    slug: &str,
+    name: &str,
+    path: &str,
+    page: &PageId,
+) -> crate::diagnostics::Diagnostic {
+    let article = &site.articles[slug];
+    let source = article
+        .assets
+        .iter()
+        .find(|a| a.name == name)
+        .map_or(Path::new(name), |a| a.source.as_path());
+    crate::diagnostics::Diagnostic::error(format!(
+        "{} would be published as {path}, where the page {}{} goes",
+        source.display(),
+        site.url(&page.path()),
+        from_file(site, page)
+    ))
+    .in_file(&article.source)
+    .with_help("rename or move the file beside the briefing, or give the briefing another `slug`")
 }
 
 /// " (from content/…)" for a page made from one file.
