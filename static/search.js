@@ -597,15 +597,13 @@ const briefingSearch = (() => {
   // For a query with no results: each word that is not a term replaced by
   // the closest term in the shards already fetched (the most common of the
   // closest), or null when there is none. A term is shown as readers write
-  // it ("security", "Kenya"), from the forms file beside its shard, which
-  // is fetched only here; and a typo is measured against that word too, so
-  // a long inflected word ("deploymnets") finds "deployments".
+  // it ("security", "Kenya"), from forms.json, which is fetched only here;
+  // and a typo is measured against that word too, so a long inflected word
+  // ("deploymnets") finds "deployments".
   async function suggestion(query) {
     const paths = [...cache.keys()].filter((p) => p.startsWith("terms/"));
-    const shards = await Promise.all(paths.map(async (p) => [
-      await load(p).catch(() => ({})),
-      await load(p.replace("terms/", "forms/")).catch(() => ({})),
-    ]));
+    const forms = await load("forms.json").catch(() => ({}));
+    const shards = await Promise.all(paths.map(async (p) => [await load(p).catch(() => ({})), forms]));
     let changed = false;
     const words = terms(query).map((w) => {
       const k = key(w);
