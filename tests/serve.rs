@@ -176,6 +176,51 @@ fn a_failed_rebuild_keeps_the_last_good_site() {
     assert!(project.files == before);
 }
 
+/// A multi-file save (or a `git pull`) that briefly holds one broken file
+/// fails as a whole; once that file is fixed, the other files' edits of
+/// the failed batch must show too, and until then every edit fails with
+/// the same error.
+#[test]
+fn the_files_of_a_failed_batch_are_applied_by_the_next_batch_that_builds() {
+    let site = TestSite::fixture("links");
+    let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    let (article, profile) = (
+        PathBuf::from("content/articles/source.md"),
+        PathBuf::from("content/countries/sudan.md"),
+    );
+    let good_profile = std::fs::read_to_string(site.path().join(&profile)).unwrap();
+    let text = std::fs::read_to_string(site.path().join(&article)).unwrap();
+    site.write(
+        "content/articles/source.md",
+        &text.replacen("title: ", "title: Retitled in a failed batch — ", 1),
+    );
+    site.write(
+        "content/countries/sudan.md",
+        "---
+name: [unclosed
+---
+",
+    );
+    let err = project
+        .rebuild(&[article.clone(), profile.clone()])
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("sudan.md"), "{err:#}");
+    // Another edit while the profile is still broken fails the same way:
+    // the error is not forgotten.
+    site.write(
+        "content/articles/other.md",
+        "---\ntitle: Other\ndate: 2024-01-01\n---\nText.\n",
+    );
+    let err = project
+        .rebuild(&[PathBuf::from("content/articles/other.md")])
+        .unwrap_err();
+    assert!(format!("{err:#}").contains("sudan.md"), "{err:#}");
+    // The fix names only the profile; the article's edit shows too.
+    site.write("content/countries/sudan.md", &good_profile);
+    project.rebuild(&[profile]).unwrap();
+    assert_same_as_full_build(&project, &site);
+}
+
 // ---- The real binary over HTTP ----
 
 struct Server {

@@ -65,6 +65,10 @@ pub struct Project {
     /// How many updates were patched into the kept graph.
     patches: usize,
     pub warnings: Vec<Diagnostic>,
+    /// The files of batches that failed, applied again with the next: a
+    /// save of several files that held one broken file must not lose the
+    /// others' edits, and its error must stand until that file is fixed.
+    retry: BTreeSet<PathBuf>,
 }
 
 /// The static files an edit touched: output name, and the new bytes or
@@ -106,6 +110,7 @@ impl Project {
             stale: HashMap::new(),
             patches: 0,
             warnings,
+            retry: BTreeSet::new(),
         };
         project.records.refresh(&project.site, &project.digests);
         Ok(project)
@@ -139,7 +144,7 @@ impl Project {
     /// digest changed, those whose templates changed, and new ones: what a
     /// full build would render differently, by construction.
     pub fn update(&mut self, changed: &[PathBuf]) -> Result<Change> {
-        let rel: BTreeSet<PathBuf> = changed
+        let mut rel: BTreeSet<PathBuf> = changed
             .iter()
             .map(|p| {
                 crate::source::site_relative(&self.site_dir, p)
@@ -147,6 +152,16 @@ impl Project {
                     .to_path_buf()
             })
             .collect();
+        rel.append(&mut self.retry);
+        let outcome = self.update_files(&rel);
+        if outcome.is_err() {
+            self.retry = rel;
+        }
+        outcome
+    }
+
+    /// [`Project::update`] for site-relative paths, failed batches included.
+    fn update_files(&mut self, rel: &BTreeSet<PathBuf>) -> Result<Change> {
         if rel.iter().any(|p| p == Path::new(SITE_FILE)) {
             let fresh = Project::open(&self.site_dir, &self.options)?;
             let rendered = fresh.reads.pages().count();
