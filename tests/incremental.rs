@@ -146,9 +146,13 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize, kinds: &[usize]) -> (String
             } else {
                 String::new()
             };
-            site.write(f, &format!("---\nname: War in Sudan\nstatus: {status}\ncountries: [Sudan]\n{dossier}---\nThe war, {status}.\n"));
+            // Countries that come and go: Eritrea has no profile anywhere,
+            // so naming it makes a page that dropping it must remove.
+            let countries =
+                ["[Sudan]", "[Sudan]", "[Sudan, Eritrea]", "[Sudan, Chad]"][rng.below(4)];
+            site.write(f, &format!("---\nname: War in Sudan\nstatus: {status}\ncountries: {countries}\n{dossier}---\nThe war, {status}.\n"));
             (
-                format!("profile edit {f} ({status}) {dossier:?}"),
+                format!("profile edit {f} ({status}, {countries}) {dossier:?}"),
                 vec![f.into()],
             )
         }

@@ -221,6 +221,44 @@ name: [unclosed
     assert_same_as_full_build(&project, &site);
 }
 
+/// A profile edit that names a new country, then drops it: the country's
+/// page, feed, index entry, sitemap entry and export record go with it.
+#[test]
+fn a_country_a_profile_adds_then_drops_leaves_no_page_behind() {
+    let site = TestSite::fixture("links");
+    let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    let crisis = PathBuf::from("content/crises/war-in-sudan.md");
+    let text = std::fs::read_to_string(site.path().join(&crisis)).unwrap();
+    for (countries, leader) in [
+        ("[Sudan, Chad]", None),
+        ("[Sudan]", None),
+        ("[Sudan]", Some("Chad")),
+    ] {
+        site.write(
+            "content/crises/war-in-sudan.md",
+            &text.replace("countries: [Sudan]", &format!("countries: {countries}")),
+        );
+        let mut changed = vec![crisis.clone()];
+        if let Some(country) = leader {
+            site.write(
+                "content/leaders/new-leader.md",
+                &format!("---\nname: New Leader\ncountry: {country}\n---\nA profile.\n"),
+            );
+            changed.push(PathBuf::from("content/leaders/new-leader.md"));
+        }
+        project.rebuild(&changed).unwrap();
+        assert_same_as_full_build(&project, &site);
+    }
+    site.write(
+        "content/leaders/new-leader.md",
+        "---\nname: New Leader\n---\nA profile.\n",
+    );
+    project
+        .rebuild(&[PathBuf::from("content/leaders/new-leader.md")])
+        .unwrap();
+    assert_same_as_full_build(&project, &site);
+}
+
 // ---- The real binary over HTTP ----
 
 struct Server {

@@ -38,6 +38,7 @@ pub fn patch_profile(
     let path = entity.source.clone()?;
     let clean = diags.is_empty()
         && old.source.as_ref() == Some(&path)
+        && !refers_to_implicit(site, old)
         && !own_findings(&path, &before)
         && !site
             .entities
@@ -144,6 +145,18 @@ fn unused(site: &Site, parsed: &ParsedCache, old: &Entity, dropped: &[String]) -
 
 /// Resolve the relations the profile states (a leader's country, a
 /// crisis's countries) against profiles; `None` if one names no profile.
+/// Whether the profile's old version names an entity with no profile of
+/// its own: only a full load knows whether that entity stays (another file
+/// names it) or goes with the edit.
+fn refers_to_implicit(site: &Site, old: &Entity) -> bool {
+    let implicit = |id: &EntityId| site.entities.get(id).is_none_or(|e| e.source.is_none());
+    match &old.details {
+        Details::Leader(l) => l.country.as_ref().is_some_and(implicit),
+        Details::Crisis(c) => c.countries.iter().any(implicit),
+        Details::Country(_) => false,
+    }
+}
+
 fn link_references(
     site: &Site,
     registry: &Registry,
