@@ -259,6 +259,44 @@ fn a_country_a_profile_adds_then_drops_leaves_no_page_behind() {
     assert_same_as_full_build(&project, &site);
 }
 
+/// A body-only edit adds a link to another briefing, which is then
+/// deleted (or retitled, for a wikilink to its title): serve must drop the
+/// link and warn, as a build does.
+#[test]
+fn a_link_added_by_a_body_edit_follows_its_target() {
+    for (link, target_edit) in [
+        ("[the other note](other.md)", None),
+        (
+            "[[Another note]]",
+            Some("---\ntitle: Retitled note\ndate: 2024-06-01\n---\nOther.\n"),
+        ),
+    ] {
+        let site = TestSite::fixture("links");
+        site.write(
+            "content/articles/other.md",
+            "---\ntitle: Another note\ndate: 2024-06-01\n---\nOther.\n",
+        );
+        let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+        let source = PathBuf::from("content/articles/source.md");
+        let text = std::fs::read_to_string(site.path().join(&source)).unwrap();
+        site.write(
+            "content/articles/source.md",
+            &format!("{text}\nSee {link}.\n"),
+        );
+        project.rebuild(&[source]).unwrap();
+        assert_same_as_full_build(&project, &site);
+        let other = PathBuf::from("content/articles/other.md");
+        match target_edit {
+            None => std::fs::remove_file(site.path().join(&other)).unwrap(),
+            Some(text) => site.write("content/articles/other.md", text),
+        }
+        project.rebuild(&[other]).unwrap();
+        assert_same_as_full_build(&project, &site);
+        let fresh = Project::open(site.path(), &BuildOptions::default()).unwrap();
+        assert_eq!(project.warnings, fresh.warnings, "{link}");
+    }
+}
+
 // ---- The real binary over HTTP ----
 
 struct Server {

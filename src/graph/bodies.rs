@@ -306,27 +306,52 @@ pub(super) fn render_article_now(
     cache: &mut BodyCache,
     index: &LinkIndex,
 ) -> Arc<markdown::Rendered> {
+    let out = render_kept(a, doc, cache, index);
+    set_article_body(a, &out, index, summary_from_body(doc));
+    out
+}
+
+/// Render an edited briefing's body afresh and keep it, with the links it
+/// looked up: the one way a body is rendered outside a load, shared by the
+/// patches and by `serve`'s body-only edit, so that a later edit elsewhere
+/// knows which bodies link to what it changed.
+pub fn render_edited_body(
+    a: &Article,
+    doc: &Document<ArticleFrontMatter>,
+    caches: &mut super::Caches,
+    index: &LinkIndex,
+) -> Arc<markdown::Rendered> {
+    render_kept(a, doc, &mut caches.bodies, index)
+}
+
+fn render_kept(
+    a: &Article,
+    doc: &Document<ArticleFrontMatter>,
+    cache: &mut BodyCache,
+    index: &LinkIndex,
+) -> Arc<markdown::Rendered> {
     let tagged: HashSet<EntityId> = a.entities.iter().cloned().collect();
     let ctx = DocContext {
         path: &doc.path,
         body_line: doc.body_line,
         tagged: &tagged,
     };
-    let out = cache.render_now(&doc.body, &ctx, index);
-    let from_body = doc
-        .front
+    cache.render_now(&doc.body, &ctx, index)
+}
+
+/// Whether a briefing's summary is its body's first paragraph.
+pub fn summary_from_body(doc: &Document<ArticleFrontMatter>) -> bool {
+    doc.front
         .summary
         .as_deref()
-        .is_none_or(|s| s.trim().is_empty());
-    set_article_body(a, &out, index, from_body);
-    out
+        .is_none_or(|s| s.trim().is_empty())
 }
 
 /// Put a rendered body into its briefing; the summary too if it is the
 /// body's first paragraph. Field by field, leaving the cache's copy whole:
 /// the HTML is shared, and the body's lookups, the largest part, stay
 /// behind.
-pub(super) fn set_article_body(
+pub fn set_article_body(
     a: &mut Article,
     out: &markdown::Rendered,
     index: &LinkIndex,

@@ -30,7 +30,9 @@ use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
 use crate::text::{fold, slugify};
 use articles::*;
 use bodies::render_bodies;
-pub use bodies::{article_assets, link_index, BodyCache};
+pub use bodies::{
+    article_assets, link_index, render_edited_body, set_article_body, summary_from_body, BodyCache,
+};
 pub use dossier::{
     heading_first, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit,
     STALE_FIGURE_MONTHS,

@@ -11,7 +11,7 @@ use crate::config::{BuildOptions, Config, SITE_FILE};
 use crate::content::{EntityKind, Parsed, RawContent};
 use crate::diagnostics::Diagnostic;
 use crate::graph::{digest, link_index, Site};
-use crate::markdown::{self, DocContext, LinkIndex};
+use crate::markdown::{self, LinkIndex};
 use crate::render::reader::{
     article_digests, changed_deps, digests, patch_digests, Dep, ReadIndex,
 };
@@ -423,16 +423,16 @@ impl Project {
         let slugs: Vec<String> = updates.iter().map(|(slug, _, _)| slug.clone()).collect();
         for (slug, path, out) in updates {
             let a = self.site.articles.get_mut(&slug).expect("article exists");
-            a.body_html = out.html;
-            a.headings = out.headings;
-            a.mentions = out.mentions;
-            a.anchors = out.anchors;
+            // Summary and assets were checked unchanged; this sets them as
+            // a patch would.
+            let from_body = a.summary == out.first_paragraph;
+            crate::graph::set_article_body(a, &out, &self.index, from_body);
             // Front-matter findings stay; the body's are replaced.
             let body_line = a.body_line;
             self.warnings.retain(|d| {
                 d.file.as_deref() != Some(path.as_path()) || d.line.is_some_and(|l| l < body_line)
             });
-            self.warnings.extend(out.diagnostics);
+            self.warnings.extend(out.diagnostics.iter().cloned());
             for (dep, digest) in article_digests(&self.site.articles[&slug]) {
                 if self.digests.insert(dep.clone(), digest) != Some(digest) {
                     changed_deps.insert(dep);
@@ -592,7 +592,7 @@ impl Project {
 
     /// Re-render one briefing's body if its front matter is unchanged and
     /// its summary stays the same; `None` otherwise.
-    fn reparse_body(&mut self, path: &Path) -> Option<(String, PathBuf, markdown::Rendered)> {
+    fn reparse_body(&mut self, path: &Path) -> Option<(String, PathBuf, Arc<markdown::Rendered>)> {
         let slug = self.by_source.get(path)?.clone();
         if crate::source::is_linked(&self.site_dir, path) {
             return None;
@@ -610,19 +610,10 @@ impl Project {
         if !same_front || !doc.warnings.is_empty() {
             return None;
         }
-        let tagged: HashSet<_> = old.entities.iter().cloned().collect();
-        let ctx = DocContext {
-            path,
-            body_line: doc.body_line,
-            tagged: &tagged,
-        };
-        let out = markdown::render(&doc.body, &ctx, &self.index);
-        let summary_from_body = doc
-            .front
-            .summary
-            .as_deref()
-            .is_none_or(|s| s.trim().is_empty());
-        if summary_from_body && out.first_paragraph != old.summary {
+        // Rendered and kept the way a patch renders a body, so a later
+        // edit to a file it links to finds this body among its readers.
+        let out = crate::graph::render_edited_body(old, &doc, &mut self.caches.graph, &self.index);
+        if crate::graph::summary_from_body(&doc) && out.first_paragraph != old.summary {
             return None;
         }
         // Files beside it that came or went add or remove pages.
