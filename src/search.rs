@@ -492,14 +492,17 @@ struct Encoded {
     forms: HashMap<String, String>,
 }
 
+/// A term's (document, weight) pairs, in document order.
+type Postings = Vec<(u32, u32)>;
+
 /// Postings keyed by stem: the words of one stem ("deploying",
 /// "deployment") merged, their weights in a document added. Stemming each
 /// distinct word once, not each occurrence, keeps it off the build's time.
 fn stem_postings(
-    postings: HashMap<String, Vec<(u32, u32)>>,
+    postings: HashMap<String, Postings>,
     stemmer: Option<&Stemmer>,
-) -> (HashMap<String, Vec<(u32, u32)>>, HashMap<String, String>) {
-    let mut groups: HashMap<String, Vec<(String, Vec<(u32, u32)>)>> =
+) -> (HashMap<String, Postings>, HashMap<String, String>) {
+    let mut groups: HashMap<String, Vec<(String, Postings)>> =
         HashMap::with_capacity(postings.len());
     for (term, list) in postings {
         let key = stem(stemmer, &term).into_owned();
