@@ -34,8 +34,7 @@ pub use bodies::{
     article_assets, link_index, render_edited_body, set_article_body, summary_from_body, BodyCache,
 };
 pub use dossier::{
-    heading_first, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit,
-    STALE_FIGURE_MONTHS,
+    Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit, STALE_FIGURE_MONTHS,
 };
 use names::*;
 use profiles::*;
@@ -217,6 +216,49 @@ pub struct Leader {
     pub contacts: Vec<Contact>,
 }
 
+/// A leader's positions, judged against a day: the one place the rules for
+/// what is held, what is to come and where a leader stands live, for the
+/// graph's leaders and for the positions a page reads alike.
+#[derive(Clone, Copy)]
+pub struct Offices<'a>(pub &'a [Position]);
+
+impl<'a> Offices<'a> {
+    /// Every office held on `day`, the one that heads the leader's page
+    /// first (see [`dossier::heading_first`]).
+    pub fn held_on(self, day: chrono::NaiveDate) -> Vec<&'a Position> {
+        dossier::heading_first(self.0.iter().filter(|p| p.held_on(day)))
+    }
+
+    /// The office that heads the leader's page on `day`, if any.
+    pub fn head_on(self, day: chrono::NaiveDate) -> Option<&'a Position> {
+        self.held_on(day).into_iter().next()
+    }
+
+    /// Offices that begin after `day`, soonest first.
+    pub fn upcoming_on(self, day: chrono::NaiveDate) -> Vec<&'a Position> {
+        let mut out: Vec<&Position> = self
+            .0
+            .iter()
+            .filter(|p| p.tense(day) == Tense::Upcoming)
+            .collect();
+        out.sort_by_key(|p| p.from);
+        out
+    }
+
+    pub fn standing_on(self, day: chrono::NaiveDate) -> Standing {
+        let tenses: Vec<Tense> = self.0.iter().map(|p| p.tense(day)).collect();
+        if tenses.contains(&Tense::Current) {
+            Standing::InOffice
+        } else if tenses.contains(&Tense::Upcoming) {
+            Standing::Incoming
+        } else if tenses.is_empty() {
+            Standing::Unknown
+        } else {
+            Standing::Former
+        }
+    }
+}
+
 /// Where a leader stands on a day, by the offices they hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
@@ -231,40 +273,9 @@ pub enum Standing {
 }
 
 impl Leader {
-    /// Every office held on `day`, the one that heads the leader's page
-    /// first: an office marked `primary`, then the leader's own country's
-    /// offices before another body's, then the longest held.
-    pub fn offices_on(&self, day: chrono::NaiveDate) -> Vec<&Position> {
-        dossier::heading_first(self.positions.iter().filter(|p| p.held_on(day)))
-    }
-
-    /// The office that heads the leader's page on `day`, if any.
-    pub fn head_office_on(&self, day: chrono::NaiveDate) -> Option<&Position> {
-        self.offices_on(day).into_iter().next()
-    }
-
-    /// Offices that begin after `day`, soonest first.
-    pub fn upcoming_on(&self, day: chrono::NaiveDate) -> Vec<&Position> {
-        let mut out: Vec<&Position> = self
-            .positions
-            .iter()
-            .filter(|p| p.tense(day) == Tense::Upcoming)
-            .collect();
-        out.sort_by_key(|p| p.from);
-        out
-    }
-
-    pub fn standing_on(&self, day: chrono::NaiveDate) -> Standing {
-        let tenses: Vec<Tense> = self.positions.iter().map(|p| p.tense(day)).collect();
-        if tenses.contains(&Tense::Current) {
-            Standing::InOffice
-        } else if tenses.contains(&Tense::Upcoming) {
-            Standing::Incoming
-        } else if tenses.is_empty() {
-            Standing::Unknown
-        } else {
-            Standing::Former
-        }
+    /// The leader's offices, to judge against a day.
+    pub fn offices(&self) -> Offices<'_> {
+        Offices(&self.positions)
     }
 }
 

@@ -11,10 +11,9 @@ use super::ical::Ical;
 use super::links::{article_link, entity_link, source_view, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
-use crate::graph::heading_first;
 use crate::graph::{
     Alert, Assessment, CoMention, Contact, Crisis, Entity, EntityId, EntityKind, Figure, KeyDate,
-    Leader, Position, Standing, Tense, Trend,
+    Leader, Offices, Position, Standing, Tense, Trend,
 };
 
 #[derive(Serialize)]
@@ -59,7 +58,8 @@ pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
     if l.positions.is_empty() {
         return None;
     }
-    let current = l.offices_on(today);
+    let offices = l.offices();
+    let current = offices.held_on(today);
     let view = |p: &Position| PositionView::new(p, today);
     Some(OfficeBox {
         tenure: current
@@ -67,14 +67,14 @@ pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
             .and_then(|p| p.from)
             .map(|f| tenure(f.start(), today)),
         current: current.iter().map(|p| view(p)).collect(),
-        upcoming: l.upcoming_on(today).into_iter().map(view).collect(),
+        upcoming: offices.upcoming_on(today).into_iter().map(view).collect(),
         earlier: l
             .positions
             .iter()
             .filter(|p| p.tense(today) == Tense::Past)
             .map(view)
             .collect(),
-        former: l.standing_on(today) == Standing::Former,
+        former: offices.standing_on(today) == Standing::Former,
     })
 }
 
@@ -105,7 +105,7 @@ pub struct LeaderLink<'a> {
 /// A leader named with every office held on `day`, "President of Kenya
 /// and Chairperson, East African Community".
 pub fn leader_on<'a>(r: &Reader<'a>, id: &EntityId, day: NaiveDate) -> LeaderLink<'a> {
-    let held = heading_first(r.positions(id).iter().filter(|p| p.held_on(day)));
+    let held = Offices(r.positions(id)).held_on(day);
     let office = (!held.is_empty()).then(|| {
         held.iter()
             .map(|p| p.full_title())
@@ -142,7 +142,8 @@ pub fn country_leaders<'a>(
             let Link { name, url } = entity_link(r, id);
             LeaderLink { name, url, office }
         };
-        let held = heading_first(positions.iter().filter(|p| p.held_on(today)));
+        let offices = Offices(positions);
+        let held = offices.held_on(today);
         for p in &held {
             let entry = link(Some(p.full_title()));
             if p.is_own() {
@@ -151,20 +152,16 @@ pub fn country_leaders<'a>(
                 bodies.push(entry);
             }
         }
-        let upcoming: Vec<&Position> = positions
-            .iter()
-            .filter(|p| p.tense(today) == Tense::Upcoming)
-            .collect();
-        if held.is_empty() {
-            if let Some(p) = upcoming.iter().min_by_key(|p| p.from) {
+        match offices.standing_on(today) {
+            Standing::InOffice => {}
+            Standing::Incoming => {
+                let p = offices.upcoming_on(today)[0];
                 let from = p.from.map(|f| f.human()).unwrap_or_default();
                 out.incoming
                     .push(link(Some(format!("{}, from {from}", p.full_title()))));
-            } else if positions.is_empty() {
-                out.other.push(link(None));
-            } else {
-                out.former.push(link(None));
             }
+            Standing::Former => out.former.push(link(None)),
+            Standing::Unknown => out.other.push(link(None)),
         }
     }
     out.in_office.extend(bodies);

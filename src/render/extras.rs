@@ -358,7 +358,7 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
         Details::Leader(l) => {
             // The office that heads the page; every office is in
             // hasOccupation below.
-            if let Some(p) = l.head_office_on(r.config().today) {
+            if let Some(p) = l.offices().head_on(r.config().today) {
                 obj.insert("jobTitle".into(), json!(p.full_title()));
             }
             if let Some(c) = &l.country {

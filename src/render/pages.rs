@@ -708,7 +708,7 @@ fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
                 },
             ),
             Details::Leader(l) => (
-                l.standing_on(today) == crate::graph::Standing::Former,
+                l.offices().standing_on(today) == crate::graph::Standing::Former,
                 match &l.country {
                     Some(c) => (0, r.entity_name(c).to_string()),
                     None => (1, "Country not given".to_string()),

@@ -128,12 +128,13 @@ fn leader_detail(
     in_office: &mut bool,
 ) -> Option<String> {
     use crate::graph::{Standing, Tense};
-    match l.standing_on(today) {
+    let offices = l.offices();
+    match offices.standing_on(today) {
         Standing::InOffice => {
             *in_office = true;
-            l.head_office_on(today).map(|p| p.full_title())
+            offices.head_on(today).map(|p| p.full_title())
         }
-        Standing::Incoming => l.upcoming_on(today).first().map(|p| {
+        Standing::Incoming => offices.upcoming_on(today).first().map(|p| {
             let from = p.from.map(|f| f.human()).unwrap_or_default();
             format!("{} from {from}", p.full_title())
         }),
