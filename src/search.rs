@@ -187,7 +187,7 @@ fn dossier_text(e: &Entity) -> String {
                 let label = f
                     .label
                     .clone()
-                    .unwrap_or_else(|| f.metric.replace(['_', '-'], " "));
+                    .unwrap_or_else(|| crate::graph::metric_label(&f.metric));
                 let value = f.value_text();
                 parts.push(format!("{label}: {value} ({})", f.as_of.human()));
             }

@@ -168,6 +168,12 @@ pub struct Figure {
     pub source: Option<Source>,
 }
 
+/// A metric key as words, where no figure gives a label:
+/// `displaced_people` as "Displaced people".
+pub fn metric_label(metric: &str) -> String {
+    crate::text::capitalise(&metric.replace(['_', '-'], " "))
+}
+
 impl Figure {
     /// The number or range with its unit: "45%", "USD 1,200",
     /// "150,000–200,000 people".

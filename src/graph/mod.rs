@@ -34,7 +34,8 @@ pub use bodies::{
     article_assets, link_index, render_edited_body, set_article_body, summary_from_body, BodyCache,
 };
 pub use dossier::{
-    Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit, STALE_FIGURE_MONTHS,
+    metric_label, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit,
+    STALE_FIGURE_MONTHS,
 };
 use names::*;
 use profiles::*;

@@ -242,7 +242,7 @@ pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
             let label = values.iter().find_map(|f| f.label.clone());
             FigureGroup {
                 metric,
-                label: label.unwrap_or_else(|| sentence(metric)),
+                label: label.unwrap_or_else(|| crate::graph::metric_label(metric)),
                 latest: values
                     .iter()
                     .filter(|f| f.as_of == newest)
@@ -264,11 +264,6 @@ fn figure_view(f: &Figure) -> FigureView<'_> {
         as_of: (&f.as_of).into(),
         source: f.source.as_ref().map(source_view),
     }
-}
-
-/// `displaced_people` as "Displaced people".
-fn sentence(metric: &str) -> String {
-    crate::text::capitalise(&metric.replace(['_', '-'], " "))
 }
 
 #[derive(Serialize)]
