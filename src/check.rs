@@ -238,7 +238,9 @@ fn future_date(site: &Site, a: &crate::graph::Article) -> Option<Diagnostic> {
     let today = site.config.today;
     let day = a.date.instant.date_naive();
     (day > today).then(|| {
-        // The front matter starts on line 2, after its `---`.
+        // The file's own `date:` line (the front matter is its first
+        // block, so the first such line is the key); else the line after
+        // the opening `---`.
         let line = std::fs::read_to_string(site.config.site_dir.join(&a.source))
             .ok()
             .and_then(|text| crate::yaml::key_line(&text, "date"))

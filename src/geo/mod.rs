@@ -95,11 +95,7 @@ impl Place {
         let home = [x0 - margin, y0 - margin, x1 + margin, y1 + margin];
         self.rings
             .iter()
-            .filter(|r| {
-                bounds(r.iter()).is_some_and(|[a0, b0, a1, b1]| {
-                    a0 <= home[2] && home[0] <= a1 && b0 <= home[3] && home[1] <= b1
-                })
-            })
+            .filter(|r| bounds(r.iter()).is_some_and(|b| overlaps(b, home)))
             .collect()
     }
 }
@@ -176,6 +172,11 @@ fn area(ring: &[Point]) -> f64 {
         .sum::<f64>()
         .abs()
         / 2.0
+}
+
+/// Whether two boxes (min x, min y, max x, max y) meet.
+pub fn overlaps(a: [f64; 4], b: [f64; 4]) -> bool {
+    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
 /// The bounding box of some points: min x, min y, max x, max y.

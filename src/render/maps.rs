@@ -171,7 +171,7 @@ fn path_data(
         let clipped;
         let ring: &[Point] = match clip_to.map(|rect| (rect, geo::bounds(ring))) {
             Some((_, None)) => continue,
-            Some((rect, Some(b))) if !overlaps(b, rect) => continue,
+            Some((rect, Some(b))) if !geo::overlaps(b, rect) => continue,
             Some((rect, Some(b))) if !inside(b, rect) => {
                 clipped = clip(ring, rect);
                 &clipped
@@ -443,8 +443,8 @@ fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64) -> Stri
     let mut shown = Vec::new();
     for place in &geo::world().places {
         let visible = match (place.bbox, place.point) {
-            (Some(b), _) => overlaps(b, rect),
-            (None, Some(p)) => overlaps([p.0, p.1, p.0, p.1], rect),
+            (Some(b), _) => geo::overlaps(b, rect),
+            (None, Some(p)) => geo::overlaps([p.0, p.1, p.0, p.1], rect),
             _ => false,
         };
         if !visible {
@@ -475,10 +475,6 @@ fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64) -> Stri
 /// Whether box `a` lies wholly within box `b`.
 fn inside(a: [f64; 4], b: [f64; 4]) -> bool {
     a[0] >= b[0] && a[1] >= b[1] && a[2] <= b[2] && a[3] <= b[3]
-}
-
-fn overlaps(a: [f64; 4], b: [f64; 4]) -> bool {
-    a[0] <= b[2] && b[0] <= a[2] && a[1] <= b[3] && b[1] <= a[3]
 }
 
 /// The region around some places: their mainlands' bounding box with room
