@@ -379,12 +379,19 @@ fn serve_answers_pages_and_picks_up_edits() {
     assert!(body.contains("/__briefing/livereload.js"));
     let (status, head, _) = request(&server.addr, "HEAD", "/style.css");
     assert_eq!(status, 200);
-    assert!(head.contains("Content-Type: text/css"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("content-type: text/css"),
+        "{head}"
+    );
     let (status, _, _) = request(&server.addr, "POST", "/");
     assert_eq!(status, 405);
     let (status, head, _) = request(&server.addr, "GET", "/countries/sudan");
     assert_eq!(status, 301);
-    assert!(head.contains("Location: /countries/sudan/"), "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("location: /countries/sudan/"),
+        "{head}"
+    );
     let (status, body) = get(&server.addr, "/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("Page not found"));
@@ -654,4 +661,153 @@ fn a_content_folder_deleted_and_recreated_is_watched_again() {
     wait_for("the new briefing", || {
         get(&server.addr, "/articles/fresh/").0 == 200
     });
+}
+
+/// Send `bytes` as they are and read what comes back until the server
+/// closes the connection (or 8 s pass).
+fn exchange(addr: &str, bytes: &[u8]) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    s.write_all(bytes).unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+fn statuses(replies: &str) -> Vec<&str> {
+    replies
+        .split("HTTP/1.1 ")
+        .skip(1)
+        .map(|r| &r[..3])
+        .collect()
+}
+
+/// A body is refused unread and ends the connection, so a request hidden
+/// in it is never answered; conflicting or differing lengths get 400.
+#[test]
+fn request_bodies_and_conflicting_framing_are_refused() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let a = &server.addr;
+    let hidden = format!("GET /hidden HTTP/1.1\r\nHost: {a}\r\n\r\n");
+    let smuggled = format!(
+        "POST / HTTP/1.1\r\nHost: {a}\r\nContent-Length: {}\r\n\r\n{hidden}",
+        hidden.len()
+    );
+    assert_eq!(statuses(&exchange(a, smuggled.as_bytes())), ["405"]);
+    let get_with_body = format!(
+        "GET / HTTP/1.1\r\nHost: {a}\r\nContent-Length: {}\r\n\r\n{hidden}",
+        hidden.len()
+    );
+    assert_eq!(statuses(&exchange(a, get_with_body.as_bytes())), ["400"]);
+    let chunked = format!(
+        "GET / HTTP/1.1\r\nHost: {a}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n{hidden}"
+    );
+    assert_eq!(statuses(&exchange(a, chunked.as_bytes())), ["400"]);
+    let both = format!(
+        "GET / HTTP/1.1\r\nHost: {a}\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    );
+    assert_eq!(statuses(&exchange(a, both.as_bytes())), ["400"]);
+    let differing = format!(
+        "GET / HTTP/1.1\r\nHost: {a}\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\nhello"
+    );
+    assert_eq!(statuses(&exchange(a, differing.as_bytes())), ["400"]);
+    // Two requests without bodies on one connection are both answered.
+    let two = format!("GET / HTTP/1.1\r\nHost: {a}\r\n\r\nGET /nope/ HTTP/1.1\r\nHost: {a}\r\nConnection: close\r\n\r\n");
+    assert_eq!(statuses(&exchange(a, two.as_bytes())), ["200", "404"]);
+}
+
+/// A client that sends its request head slowly, or never finishes it, is
+/// cut off at the deadline rather than holding its connection for ever.
+#[test]
+fn a_slow_request_head_is_cut_off() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let started = Instant::now();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: ").unwrap();
+    let mut rest = Vec::new();
+    // Trickle a header byte a second: each arrives well inside any
+    // per-read timeout, but the whole head never does.
+    let trickle = std::thread::spawn({
+        let mut s = s.try_clone().unwrap();
+        move || {
+            for _ in 0..20 {
+                std::thread::sleep(Duration::from_secs(1));
+                if s.write_all(b"x").is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    let _ = s.read_to_end(&mut rest);
+    let took = started.elapsed();
+    assert!(
+        took < briefing::serve::http::HEAD_DEADLINE + Duration::from_secs(3),
+        "the connection stayed open {took:?}"
+    );
+    assert!(took >= briefing::serve::http::HEAD_DEADLINE - Duration::from_millis(100));
+    drop(trickle);
+}
+
+/// The redirect to a folder's page keeps the query; calendars are served
+/// as text/calendar.
+#[test]
+fn redirects_keep_the_query_and_types_come_from_the_table() {
+    let site = TestSite::fixture("calendar-text");
+    let server = start(&site);
+    let (status, head, _) = request(&server.addr, "GET", "/articles?from=search");
+    assert_eq!(status, 301, "{head}");
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("location: /articles/?from=search"),
+        "{head}"
+    );
+    let (status, head, body) = request(&server.addr, "GET", "/calendar.ics");
+    assert_eq!(status, 200);
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("content-type: text/calendar; charset=utf-8"),
+        "{head}"
+    );
+    assert!(body.starts_with("BEGIN:VCALENDAR"));
+}
+
+/// Closed live-reload streams give their place back at once: a tab
+/// reloaded many times never finds the server full.
+#[test]
+fn closed_streams_are_freed_at_once() {
+    let site = TestSite::fixture("links");
+    let server = start(&site);
+    let open_stream = || {
+        let mut s = TcpStream::connect(&server.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(
+            s,
+            "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let mut head = [0u8; 12];
+        s.read_exact(&mut head).unwrap();
+        (s, String::from_utf8_lossy(&head).into_owned())
+    };
+    for round in 0..3 {
+        let streams: Vec<TcpStream> = (0..briefing::serve::http::MAX_STREAMS)
+            .map(|_| {
+                let (s, head) = open_stream();
+                assert_eq!(head, "HTTP/1.1 200", "round {round}");
+                s
+            })
+            .collect();
+        drop(streams);
+        // Well under the keep-alive ping: the server noticed the close.
+        wait_for("the streams to be freed", || {
+            let (s, head) = open_stream();
+            drop(s);
+            head == "HTTP/1.1 200"
+        });
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

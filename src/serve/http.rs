@@ -1,19 +1,33 @@
 //! The preview HTTP server: serves the in-memory site read-only (GET and HEAD
-//! only, no directory listings, nothing outside the site, only to `Host`s
-//! that name this machine), and pushes live-reload events to open pages over
-//! server-sent events.
+//! only, no request bodies, no directory listings, nothing outside the
+//! site, only to `Host`s that name this machine), and pushes live-reload
+//! events to open pages over server-sent events.
 //!
-//! It is small on purpose: a thread per connection, bounded in number, and
-//! one thread for every live-reload stream together. No request, and no
-//! shortage of threads, can take the listener down: a connection that
-//! cannot be served is answered 503 or closed, and the next is accepted.
+//! HTTP itself is hyper's: request framing, conflicting lengths and the
+//! head deadline. What is ours is the policy: which requests are answered,
+//! and bounds on connections and streams so that no number of idle, slow
+//! or streaming clients can exhaust the server or stall a rebuild. Events
+//! go out through a broadcast channel: the rebuild loop never waits for a
+//! tab, and a stalled tab holds up no other.
 
 use std::collections::HashSet;
-use std::io::{Read, Write};
-use std::net::{IpAddr, TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::IpAddr;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{Either, Full};
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, TRANSFER_ENCODING};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::sync::{broadcast, oneshot};
 
 use super::project::Files;
 
@@ -24,29 +38,39 @@ pub const EVENTS_PATH: &str = "/__briefing/events";
 pub const MAX_CONNECTIONS: usize = 256;
 /// Live-reload streams held open at once (one per open tab).
 pub const MAX_STREAMS: usize = 64;
-/// An idle keep-alive connection is closed after this long.
-const IDLE: Duration = Duration::from_secs(30);
-/// The most a request's head may take.
+/// The most a request's head may take to arrive, counted from the moment
+/// the server starts waiting for it: slow senders and idle keep-alive
+/// connections are closed after it.
+pub const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+/// The most a request's head may weigh (hyper answers 431 past it).
 const MAX_HEAD: usize = 16 * 1024;
+/// How often an open stream gets a comment, so proxies keep it open.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How long a request waits for the rebuild loop to render its stale page.
+const RENDER_WAIT: Duration = Duration::from_secs(60);
 
-/// Renders the stale page at an output path and returns once it is
-/// published.
-pub type Renderer = Box<dyn Fn(&str) + Send + Sync>;
+/// Asks the rebuild loop to render the stale page at an output path; the
+/// receiver hears once it is published.
+pub type Renderer = Box<dyn Fn(&str) -> Option<oneshot::Receiver<()>> + Send + Sync>;
+
+/// The body of every response: a whole file, or a live-reload stream.
+type ResponseBody = Either<Full<Bytes>, EventStream>;
 
 /// What the server shares with the rebuild loop.
 pub struct Shared {
     /// The site's files, and the output paths of pages that changed but are
     /// not rendered yet: swapped together, so a request sees one build.
     files: RwLock<(Arc<Files>, Arc<HashSet<String>>)>,
-    /// Asks the rebuild loop to render one stale page now, and returns once
-    /// it is published.
+    /// Asks the rebuild loop to render one stale page now.
     renderer: OnceLock<Renderer>,
     /// The search index, rebuilt in the background after edits; kept apart
     /// so publishing pages never waits for it.
     search: RwLock<(u64, Arc<Files>)>,
     error: RwLock<Option<String>>,
-    /// Open live-reload streams, written to by whoever broadcasts.
-    streams: Mutex<Vec<TcpStream>>,
+    /// Every open stream subscribes; sending never blocks, and a stream
+    /// that falls behind is told to reload rather than holding anyone up.
+    events: broadcast::Sender<Event>,
+    streams: AtomicUsize,
     connections: AtomicUsize,
     port: u16,
 }
@@ -86,7 +110,8 @@ impl Shared {
             renderer: OnceLock::new(),
             search: RwLock::new((0, Arc::new(Files::new()))),
             error: RwLock::new(None),
-            streams: Mutex::new(Vec::new()),
+            events: broadcast::channel(16).0,
+            streams: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
             port,
         }
@@ -99,7 +124,8 @@ impl Shared {
         *self.files.write().expect("files lock") = (Arc::new(files), Arc::new(stale));
         if let Some(event) = event {
             *self.error.write().expect("error lock") = None;
-            self.broadcast(&event.to_sse());
+            // No stream open is no error.
+            let _ = self.events.send(event);
         }
     }
 
@@ -110,7 +136,7 @@ impl Shared {
 
     /// If the page at request path `path` changed but is not rendered yet,
     /// have it rendered before answering.
-    fn render_if_stale(&self, path: &str) {
+    async fn render_if_stale(&self, path: &str) {
         let Some(render) = self.renderer.get() else {
             return;
         };
@@ -129,7 +155,9 @@ impl Shared {
             vec![rel.to_string(), format!("{rel}/index.html")]
         };
         for key in keys.iter().filter(|k| stale.contains(*k)) {
-            render(key);
+            if let Some(done) = render(key) {
+                let _ = tokio::time::timeout(RENDER_WAIT, done).await;
+            }
         }
     }
 
@@ -145,37 +173,12 @@ impl Shared {
     /// Keep serving the last good site and tell open pages what went wrong.
     pub fn fail(&self, message: String) {
         *self.error.write().expect("error lock") = Some(message.clone());
-        self.broadcast(&Event::BuildError(message).to_sse());
+        let _ = self.events.send(Event::BuildError(message));
     }
 
-    /// Write `chunk` to every open stream, dropping those that are gone.
-    /// Streams have a short write timeout, so a stalled browser cannot hold
-    /// the others up for long.
-    fn broadcast(&self, chunk: &str) {
-        self.streams.lock().expect("streams lock").retain_mut(|s| {
-            s.write_all(chunk.as_bytes())
-                .and_then(|()| s.flush())
-                .is_ok()
-        });
-    }
-
-    /// Take over a connection as a live-reload stream; false if there are
-    /// too many already.
-    fn add_stream(&self, mut stream: TcpStream) -> bool {
-        let mut streams = self.streams.lock().expect("streams lock");
-        if streams.len() >= MAX_STREAMS {
-            return false;
-        }
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-        let mut first = head.to_string();
-        if let Some(err) = self.error.read().expect("error lock").clone() {
-            first.push_str(&Event::BuildError(err).to_sse());
-        }
-        let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-        if stream.write_all(first.as_bytes()).is_ok() {
-            streams.push(stream);
-        }
-        true
+    /// How many live-reload streams are open: for tests and the terminal.
+    pub fn open_streams(&self) -> usize {
+        self.streams.load(Ordering::Acquire)
     }
 
     fn files(&self) -> Arc<Files> {
@@ -187,219 +190,384 @@ impl Shared {
     }
 }
 
-/// Accept connections until the listener fails for good. Each connection
-/// gets a thread of its own, up to [`MAX_CONNECTIONS`]; past that, or when
-/// the system will not give a thread, it is answered 503 and closed.
-pub fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
-    // One thread keeps every live-reload stream alive (and notices closed
-    // ones); if it cannot start, streams still work, just without pings.
-    let pinger = Arc::clone(&shared);
-    let _ = std::thread::Builder::new()
-        .name("briefing-sse".into())
-        .spawn(move || loop {
-            std::thread::sleep(Duration::from_secs(15));
-            pinger.broadcast(": keep-alive\n\n");
-        });
-    for stream in listener.incoming() {
-        let stream = match stream {
-            Ok(s) => s,
+/// Serve HTTP on `listener` until the process ends, on a runtime of its
+/// own: two workers are plenty for one person's browser tabs.
+pub fn run(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("briefing-http")
+        .enable_io()
+        .enable_time()
+        .build()?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener)?;
+        accept_loop(listener, shared).await;
+        Ok(())
+    })
+}
+
+/// Accept connections for ever. Each is served by a task of its own, up
+/// to [`MAX_CONNECTIONS`]; past that it is answered 503 and closed.
+async fn accept_loop(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEAD_DEADLINE)
+        .max_buf_size(MAX_HEAD);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((s, _)) => s,
             // Out of file descriptors, or a connection reset before it was
             // accepted: wait a moment and carry on.
             Err(_) => {
-                std::thread::sleep(Duration::from_millis(20));
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
             }
         };
         let _ = stream.set_nodelay(true);
-        if shared.connections.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
-            shared.connections.fetch_sub(1, Ordering::AcqRel);
-            busy(stream);
+        let Some(slot) = Slot::take(&shared, Bound::Connections) else {
+            tokio::spawn(busy(stream));
             continue;
-        }
-        let guard = ConnectionSlot(Arc::clone(&shared));
-        let spawned = std::thread::Builder::new()
-            .name("briefing-http".into())
-            .stack_size(256 * 1024)
-            .spawn(move || serve_connection(stream, &guard.0));
-        // On failure the closure, with its stream and slot, is dropped:
-        // the connection closes and the slot is given back.
-        drop(spawned);
+        };
+        let for_requests = Arc::clone(&shared);
+        let service = hyper::service::service_fn(move |request| {
+            let shared = Arc::clone(&for_requests);
+            async move { Ok::<_, Infallible>(answer(request, shared).await) }
+        });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            let _slot = slot;
+            let _ = connection.await;
+        });
     }
 }
 
-/// Gives its connection slot back when the connection's thread ends.
-struct ConnectionSlot(Arc<Shared>);
+/// What a [`Slot`] counts against.
+#[derive(Clone, Copy)]
+enum Bound {
+    Connections,
+    Streams,
+}
 
-impl Drop for ConnectionSlot {
+impl Bound {
+    fn count(self, shared: &Shared) -> &AtomicUsize {
+        match self {
+            Bound::Connections => &shared.connections,
+            Bound::Streams => &shared.streams,
+        }
+    }
+
+    fn most(self) -> usize {
+        match self {
+            Bound::Connections => MAX_CONNECTIONS,
+            Bound::Streams => MAX_STREAMS,
+        }
+    }
+}
+
+/// A place counted against a bound, given back when dropped: a connection
+/// when its task ends, a stream when hyper drops its body (at once when
+/// the client goes, since hyper watches for the end of input meanwhile).
+struct Slot(Arc<Shared>, Bound);
+
+impl Slot {
+    fn take(shared: &Arc<Shared>, bound: Bound) -> Option<Slot> {
+        let count = bound.count(shared);
+        if count.fetch_add(1, Ordering::AcqRel) >= bound.most() {
+            count.fetch_sub(1, Ordering::AcqRel);
+            return None;
+        }
+        Some(Slot(Arc::clone(shared), bound))
+    }
+}
+
+impl Drop for Slot {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::AcqRel);
+        self.1.count(&self.0).fetch_sub(1, Ordering::AcqRel);
     }
 }
 
 /// Answer 503 and close. The request is read first (briefly), since
 /// closing a socket with unread bytes resets it and the client would see
 /// a reset instead of the answer.
-fn busy(mut stream: TcpStream) {
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
-    let _ = stream.read(&mut [0u8; 4096]);
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(200)));
-    let _ = stream.write_all(
-        b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-    );
+async fn busy(mut stream: tokio::net::TcpStream) {
+    let mut buf = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_millis(50), stream.read(&mut buf)).await;
+    let reply = b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    let _ = tokio::time::timeout(Duration::from_millis(200), stream.write_all(reply)).await;
 }
 
-/// One request's head, as far as the server cares.
-struct Request {
-    method: String,
-    target: String,
-    host: Option<String>,
-    keep_alive: bool,
-    body_len: usize,
-}
-
-/// Read requests from one connection and answer them until it closes, goes
-/// idle, or becomes a live-reload stream.
-fn serve_connection(mut stream: TcpStream, shared: &Arc<Shared>) {
-    let _ = stream.set_read_timeout(Some(IDLE));
-    let _ = stream.set_write_timeout(Some(IDLE));
-    let mut buf: Vec<u8> = Vec::with_capacity(1024);
-    loop {
-        let request = match read_request(&mut stream, &mut buf) {
-            Ok(Some(r)) => r,
-            Ok(None) => return,
-            Err(status) => {
-                let _ = write_response(
-                    &mut stream,
-                    status,
-                    "text/plain; charset=utf-8",
-                    b"Bad request\n",
-                    &[],
-                    false,
-                    false,
-                );
-                return;
-            }
-        };
-        if !host_allowed(request.host.as_deref(), shared.port) {
-            let _ = write_response(
-                &mut stream,
-                403,
-                "text/plain; charset=utf-8",
-                b"Forbidden: this preview answers only to localhost and IP addresses\n",
-                &[],
-                false,
-                false,
-            );
-            return;
-        }
-        let path = request
-            .target
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .to_string();
-        let head_only = request.method == "HEAD";
-        if request.method != "GET" && !head_only {
-            let _ = write_response(
-                &mut stream,
-                405,
-                "text/plain; charset=utf-8",
-                b"Only GET and HEAD are allowed.\n",
-                &[("Allow", "GET, HEAD")],
-                false,
-                request.keep_alive,
-            );
-            if !request.keep_alive || request.body_len > 0 {
-                return;
-            }
-            continue;
-        }
-        if path == EVENTS_PATH {
-            // The stream is handed to the broadcaster and this thread ends.
-            if !stream.try_clone().is_ok_and(|s| shared.add_stream(s)) {
-                busy(stream);
-            }
-            return;
-        }
-        let (status, mime, body, location) = if path == RELOAD_SCRIPT_PATH {
-            (
-                200,
-                "text/javascript; charset=utf-8",
-                RELOAD_JS.as_bytes().to_vec(),
-                None,
-            )
-        } else if path.starts_with(&format!("/{}/", crate::search::DIR)) {
-            resolve(&path, &shared.search())
-        } else {
-            shared.render_if_stale(&path);
-            resolve(&path, &shared.files())
-        };
-        let extra: Vec<(&str, &str)> = location
-            .as_deref()
-            .map(|l| ("Location", l))
-            .into_iter()
-            .collect();
-        let ok = write_response(
-            &mut stream,
-            status,
-            mime,
-            &body,
-            &extra,
-            head_only,
-            request.keep_alive,
+/// Answer one request.
+async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> Response<ResponseBody> {
+    let host = request
+        .headers()
+        .get(hyper::header::HOST)
+        .map(|h| h.to_str().unwrap_or("\u{0}"));
+    if !host_allowed(host, shared.port) {
+        let text = "Forbidden: this preview answers only to localhost and IP addresses\n";
+        return closing(plain(StatusCode::FORBIDDEN, text));
+    }
+    let head_only = request.method() == Method::HEAD;
+    if request.method() != Method::GET && !head_only {
+        let mut r = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only GET and HEAD are allowed.\n",
         );
-        if ok.is_err() || !request.keep_alive || request.body_len > 0 {
-            return;
+        r.headers_mut()
+            .insert(hyper::header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return if has_body(&request) { closing(r) } else { r };
+    }
+    // The preview takes no bodies. One is refused, unread, and the
+    // connection closed, so its bytes are never taken for a request.
+    if has_body(&request) {
+        return closing(plain(
+            StatusCode::BAD_REQUEST,
+            "Bad request: this server takes no request bodies\n",
+        ));
+    }
+    let (path, query) = (request.uri().path(), request.uri().query());
+    let mut response = if path == EVENTS_PATH {
+        match event_stream(&shared) {
+            Some(r) => return r,
+            None => {
+                return closing(plain(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Too many open tabs\n",
+                ))
+            }
         }
+    } else if path == RELOAD_SCRIPT_PATH {
+        file(
+            StatusCode::OK,
+            "text/javascript; charset=utf-8".into(),
+            RELOAD_JS.into(),
+        )
+    } else if path.starts_with(&format!("/{}/", crate::search::DIR)) {
+        resolve(path, query, &shared.search()).into_response()
+    } else {
+        shared.render_if_stale(path).await;
+        resolve(path, query, &shared.files()).into_response()
+    };
+    if head_only {
+        let len = response.body().size_hint().exact().unwrap_or(0);
+        *response.body_mut() = Either::Left(Full::new(Bytes::new()));
+        response.headers_mut().insert(CONTENT_LENGTH, len.into());
+    }
+    response
+}
+
+/// Whether a request says it carries a body: a `Transfer-Encoding` (hyper
+/// keeps it over a conflicting `Content-Length`) or a length above zero.
+fn has_body<B>(request: &Request<B>) -> bool {
+    let h = request.headers();
+    h.contains_key(TRANSFER_ENCODING)
+        || h.get_all(CONTENT_LENGTH)
+            .iter()
+            .any(|v| v.as_bytes() != b"0")
+}
+
+/// Subscribe a new live-reload stream; `None` if too many are open.
+fn event_stream(shared: &Arc<Shared>) -> Option<Response<ResponseBody>> {
+    let slot = Slot::take(shared, Bound::Streams)?;
+    let mut first = String::from("retry: 500\n\n");
+    if let Some(err) = shared.error.read().expect("error lock").clone() {
+        first.push_str(&Event::BuildError(err).to_sse());
+    }
+    let events = shared.events.subscribe();
+    let stream = EventStream {
+        first: Some(Bytes::from(first)),
+        next: Box::pin(next_event(events)),
+        ping: tokio::time::interval_at(tokio::time::Instant::now() + KEEP_ALIVE, KEEP_ALIVE),
+        _slot: slot,
+    };
+    let mut r = Response::new(Either::Right(stream));
+    let h = r.headers_mut();
+    h.insert(
+        hyper::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
+    h.insert(
+        hyper::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    Some(r)
+}
+
+type NextEvent = Pin<
+    Box<
+        dyn Future<
+                Output = (
+                    Result<Event, broadcast::error::RecvError>,
+                    broadcast::Receiver<Event>,
+                ),
+            > + Send,
+    >,
+>;
+
+/// The next event on `events`, handing the receiver back for the one after.
+async fn next_event(
+    mut events: broadcast::Receiver<Event>,
+) -> (
+    Result<Event, broadcast::error::RecvError>,
+    broadcast::Receiver<Event>,
+) {
+    (events.recv().await, events)
+}
+
+/// One tab's live-reload stream: a greeting (with the standing error, if
+/// any), then each event, and a comment every so often.
+struct EventStream {
+    first: Option<Bytes>,
+    next: NextEvent,
+    ping: tokio::time::Interval,
+    _slot: Slot,
+}
+
+impl Body for EventStream {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = &mut *self;
+        if let Some(first) = this.first.take() {
+            return Poll::Ready(Some(Ok(Frame::data(first))));
+        }
+        if let Poll::Ready((event, events)) = this.next.as_mut().poll(cx) {
+            this.next = Box::pin(next_event(events));
+            let text = match event {
+                Ok(e) => e.to_sse(),
+                // Fell behind: whatever was missed, a reload catches up.
+                Err(broadcast::error::RecvError::Lagged(_)) => Event::Reload.to_sse(),
+                Err(broadcast::error::RecvError::Closed) => return Poll::Ready(None),
+            };
+            return Poll::Ready(Some(Ok(Frame::data(Bytes::from(text)))));
+        }
+        if this.ping.poll_tick(cx).is_ready() {
+            return Poll::Ready(Some(Ok(Frame::data(Bytes::from_static(
+                b": keep-alive\n\n",
+            )))));
+        }
+        Poll::Pending
     }
 }
 
-/// Read one request head from `stream` into `buf` (which may already hold
-/// bytes of it). `Ok(None)` when the connection closed or went idle.
-fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<Option<Request>, u16> {
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; 64];
-        let mut parsed = httparse::Request::new(&mut headers);
-        match parsed.parse(buf) {
-            Ok(httparse::Status::Complete(len)) => {
-                let header = |name: &str| {
-                    parsed
-                        .headers
-                        .iter()
-                        .find(|h| h.name.eq_ignore_ascii_case(name))
-                        .and_then(|h| std::str::from_utf8(h.value).ok())
-                        .map(str::to_string)
-                };
-                let connection = header("connection")
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
-                let keep_alive = if parsed.version == Some(0) {
-                    connection.contains("keep-alive")
-                } else {
-                    !connection.contains("close")
-                };
-                let request = Request {
-                    method: parsed.method.unwrap_or("").to_string(),
-                    target: parsed.path.unwrap_or("/").to_string(),
-                    host: header("host"),
-                    keep_alive,
-                    body_len: header("content-length")
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(0),
-                };
-                buf.drain(..len);
-                return Ok(Some(request));
-            }
-            Ok(httparse::Status::Partial) if buf.len() < MAX_HEAD => {}
-            Ok(httparse::Status::Partial) => return Err(431),
-            Err(_) => return Err(400),
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Ok(None),
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
+/// A plain-text response.
+fn plain(status: StatusCode, text: &'static str) -> Response<ResponseBody> {
+    file(
+        status,
+        "text/plain; charset=utf-8".into(),
+        text.as_bytes().to_vec(),
+    )
+}
+
+/// A response that ends its connection.
+fn closing(mut r: Response<ResponseBody>) -> Response<ResponseBody> {
+    r.headers_mut()
+        .insert(hyper::header::CONNECTION, HeaderValue::from_static("close"));
+    r
+}
+
+/// A whole file as a response, never cached or sniffed.
+fn file(status: StatusCode, mime: String, body: Vec<u8>) -> Response<ResponseBody> {
+    let mut r = Response::new(Either::Left(Full::new(Bytes::from(body))));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&mime) {
+        h.insert(hyper::header::CONTENT_TYPE, v);
     }
+    h.insert(
+        hyper::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    );
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    r
+}
+
+/// What a path resolves to.
+#[derive(Debug)]
+pub struct Resolved {
+    pub status: u16,
+    pub mime: String,
+    pub body: Vec<u8>,
+    /// Where a redirect points.
+    pub location: Option<String>,
+}
+
+impl Resolved {
+    fn into_response(self) -> Response<ResponseBody> {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut r = file(status, self.mime, self.body);
+        if let Some(v) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            r.headers_mut().insert(hyper::header::LOCATION, v);
+        }
+        r
+    }
+}
+
+/// Map a request path (and its query, kept by a redirect) to a response.
+pub fn resolve(raw_path: &str, query: Option<&str>, files: &Files) -> Resolved {
+    let text = |status, body: &[u8]| Resolved {
+        status,
+        mime: "text/plain; charset=utf-8".into(),
+        body: body.to_vec(),
+        location: None,
+    };
+    let not_found = || Resolved {
+        status: 404,
+        mime: "text/html; charset=utf-8".into(),
+        body: files
+            .get("404.html")
+            .map(|b| inject_reload(b))
+            .unwrap_or_else(|| b"Not found\n".to_vec()),
+        location: None,
+    };
+    let Some(path) = percent_decode(raw_path) else {
+        return text(400, b"Bad request\n");
+    };
+    if !path.starts_with('/') || path.contains(['\\', '\0']) || path.starts_with("//") {
+        return text(403, b"Forbidden\n");
+    }
+    if path.split('/').any(|seg| seg == ".." || seg == ".") {
+        return text(403, b"Forbidden\n");
+    }
+    let rel = path.trim_start_matches('/');
+    // Hidden files (the output marker, editors' leftovers) are never served.
+    if rel.split('/').any(|seg| seg.starts_with('.')) {
+        return not_found();
+    }
+    let key = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    if let Some(bytes) = files.get(&key) {
+        let mime = mime_type(&key);
+        let body = if mime.starts_with("text/html") {
+            inject_reload(bytes)
+        } else {
+            bytes.to_vec()
+        };
+        return Resolved {
+            status: 200,
+            mime,
+            body,
+            location: None,
+        };
+    }
+    if !rel.is_empty() && !rel.ends_with('/') && files.contains_key(&format!("{rel}/index.html")) {
+        let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+        return Resolved {
+            location: Some(format!("{raw_path}/{query}")),
+            ..text(301, b"")
+        };
+    }
+    not_found()
 }
 
 /// Whether a request's `Host` names this machine: `localhost` or an IP
@@ -419,108 +587,6 @@ pub fn host_allowed(host: Option<&str>, port: u16) -> bool {
     let port_ok = given_port.map_or(port == 80, |p| p == port);
     let name = name.trim_start_matches('[').trim_end_matches(']');
     port_ok && (name.eq_ignore_ascii_case("localhost") || name.parse::<IpAddr>().is_ok())
-}
-
-fn status_text(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        301 => "Moved Permanently",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        _ => "Service Unavailable",
-    }
-}
-
-/// Write one response, head and body in a single write.
-fn write_response(
-    stream: &mut TcpStream,
-    status: u16,
-    mime: &str,
-    body: &[u8],
-    extra: &[(&str, &str)],
-    head_only: bool,
-    keep_alive: bool,
-) -> std::io::Result<()> {
-    let mut out = format!(
-        "HTTP/1.1 {status} {}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: {}\r\n",
-        status_text(status),
-        body.len(),
-        if keep_alive { "keep-alive" } else { "close" }
-    )
-    .into_bytes();
-    for (name, value) in extra {
-        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
-    }
-    out.extend_from_slice(b"\r\n");
-    if !head_only {
-        out.extend_from_slice(body);
-    }
-    stream.write_all(&out)?;
-    stream.flush()
-}
-
-/// Map a request path to (status, content type, body, redirect location).
-pub fn resolve(raw_path: &str, files: &Files) -> (u16, &'static str, Vec<u8>, Option<String>) {
-    let not_found = || {
-        let body = files
-            .get("404.html")
-            .map(|b| inject_reload(b))
-            .unwrap_or_else(|| b"Not found\n".to_vec());
-        (404, "text/html; charset=utf-8", body, None)
-    };
-    let forbidden = || {
-        (
-            403,
-            "text/plain; charset=utf-8",
-            b"Forbidden\n".to_vec(),
-            None,
-        )
-    };
-    let Some(path) = percent_decode(raw_path) else {
-        return (
-            400,
-            "text/plain; charset=utf-8",
-            b"Bad request\n".to_vec(),
-            None,
-        );
-    };
-    if !path.starts_with('/') || path.contains(['\\', '\0']) || path.starts_with("//") {
-        return forbidden();
-    }
-    if path.split('/').any(|seg| seg == ".." || seg == ".") {
-        return forbidden();
-    }
-    let rel = path.trim_start_matches('/');
-    // Hidden files (the output marker, editors' leftovers) are never served.
-    if rel.split('/').any(|seg| seg.starts_with('.')) {
-        return not_found();
-    }
-    let key = if rel.is_empty() || rel.ends_with('/') {
-        format!("{rel}index.html")
-    } else {
-        rel.to_string()
-    };
-    if let Some(bytes) = files.get(&key) {
-        let mime = mime_type(&key);
-        let body = if mime.starts_with("text/html") {
-            inject_reload(bytes)
-        } else {
-            bytes.to_vec()
-        };
-        return (200, mime, body, None);
-    }
-    if !rel.is_empty() && !rel.ends_with('/') && files.contains_key(&format!("{rel}/index.html")) {
-        return (
-            301,
-            "text/plain; charset=utf-8",
-            Vec::new(),
-            Some(format!("{raw_path}/")),
-        );
-    }
-    not_found()
 }
 
 /// Decode `%XX` escapes once. Returns `None` for malformed escapes or bytes
@@ -543,36 +609,19 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub fn mime_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => {
-            if path.ends_with("atom.xml") {
-                "application/atom+xml; charset=utf-8"
-            } else {
-                "application/xml; charset=utf-8"
-            }
-        }
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+/// The content type of an output file, from mime_guess's table; text is
+/// UTF-8, as every file the site writes.
+pub fn mime_type(path: &str) -> String {
+    if path.ends_with("atom.xml") {
+        return "application/atom+xml; charset=utf-8".into();
+    }
+    let guess = mime_guess::from_path(path).first_or_octet_stream();
+    let textual = guess.type_() == mime_guess::mime::TEXT
+        || matches!(guess.subtype().as_str(), "javascript" | "xml" | "json");
+    if textual && guess.get_param("charset").is_none() {
+        format!("{guess}; charset=utf-8")
+    } else {
+        guess.to_string()
     }
 }
 
@@ -657,20 +706,28 @@ mod tests {
 
     #[test]
     fn serves_pages_with_the_reload_script() {
-        let (status, mime, body, _) = resolve("/countries/kenya/", &files());
-        assert_eq!((status, mime), (200, "text/html; charset=utf-8"));
+        let r = resolve("/countries/kenya/", None, &files());
         assert_eq!(
-            String::from_utf8(body).unwrap(),
+            (r.status, r.mime.as_str()),
+            (200, "text/html; charset=utf-8")
+        );
+        assert_eq!(
+            String::from_utf8(r.body).unwrap(),
             "<body>kenya<script src=\"/__briefing/livereload.js\"></script></body>"
         );
-        assert_eq!(resolve("/style.css", &files()).1, "text/css; charset=utf-8");
+        assert_eq!(
+            resolve("/style.css", None, &files()).mime,
+            "text/css; charset=utf-8"
+        );
     }
 
     #[test]
     fn directories_without_a_slash_redirect() {
-        let (status, _, _, location) = resolve("/countries/kenya", &files());
-        assert_eq!(status, 301);
-        assert_eq!(location.as_deref(), Some("/countries/kenya/"));
+        let r = resolve("/countries/kenya", None, &files());
+        assert_eq!(r.status, 301);
+        assert_eq!(r.location.as_deref(), Some("/countries/kenya/"));
+        let r = resolve("/countries/kenya", Some("q=ruto&x=1"), &files());
+        assert_eq!(r.location.as_deref(), Some("/countries/kenya/?q=ruto&x=1"));
     }
 
     #[test]
@@ -683,18 +740,18 @@ mod tests {
             "//etc/passwd",
             "/%00",
         ] {
-            let status = resolve(path, &files()).0;
+            let status = resolve(path, None, &files()).status;
             assert!(
                 status == 403 || status == 404 || status == 400,
                 "{path} gave {status}"
             );
         }
-        assert_eq!(resolve("/.briefing-output", &files()).0, 404);
+        assert_eq!(resolve("/.briefing-output", None, &files()).status, 404);
         // No directory listings: a folder without an index is simply missing.
-        assert_eq!(resolve("/countries/", &files()).0, 404);
-        let (status, _, body, _) = resolve("/nope/", &files());
-        assert_eq!(status, 404);
-        assert!(String::from_utf8(body).unwrap().contains("missing"));
+        assert_eq!(resolve("/countries/", None, &files()).status, 404);
+        let r = resolve("/nope/", None, &files());
+        assert_eq!(r.status, 404);
+        assert!(String::from_utf8(r.body).unwrap().contains("missing"));
     }
 
     #[test]
@@ -720,6 +777,24 @@ mod tests {
         }
         assert!(host_allowed(Some("localhost"), 80));
         assert!(host_allowed(None, 1111));
+    }
+
+    #[test]
+    fn content_types_come_from_the_table_with_text_in_utf8() {
+        for (path, mime) in [
+            ("a/index.html", "text/html; charset=utf-8"),
+            ("calendar.ics", "text/calendar; charset=utf-8"),
+            ("atom.xml", "application/atom+xml; charset=utf-8"),
+            ("sitemap.xml", "text/xml; charset=utf-8"),
+            ("search.js", "text/javascript; charset=utf-8"),
+            ("api/countries.json", "application/json; charset=utf-8"),
+            ("map.svg", "image/svg+xml"),
+            ("photo.JPG", "image/jpeg"),
+            ("font.woff2", "font/woff2"),
+            ("no-extension", "application/octet-stream"),
+        ] {
+            assert_eq!(mime_type(path), mime, "{path}");
+        }
     }
 
     #[test]

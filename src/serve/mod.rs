@@ -74,7 +74,11 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     let acceptor = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("briefing-accept".into())
-        .spawn(move || http::accept_loop(listener, acceptor))
+        .spawn(move || {
+            if let Err(e) = http::run(listener, acceptor) {
+                eprintln!("error: the preview server stopped: {e}");
+            }
+        })
         .context("could not start the server thread")?;
     println!(
         "Serving {} at {url} (press Ctrl-C to stop)",
@@ -117,17 +121,19 @@ struct Loop {
 /// is published).
 enum Message {
     Fs(notify::Result<notify::Event>),
-    Render(String, mpsc::Sender<()>),
+    Render(String, Done),
 }
 
-/// How the server asks the rebuild loop for a stale page: it waits until
-/// the page is published, or for at most a minute if the loop is stuck.
+/// Tells a waiting request that its page is published.
+type Done = tokio::sync::oneshot::Sender<()>;
+
+/// How the server asks the rebuild loop for a stale page: the request
+/// waits (without holding a thread) until the page is published.
 fn renderer(tx: mpsc::Sender<Message>) -> http::Renderer {
     Box::new(move |path: &str| {
-        let (done, wait) = mpsc::channel();
-        if tx.send(Message::Render(path.to_string(), done)).is_ok() {
-            let _ = wait.recv_timeout(Duration::from_secs(60));
-        }
+        let (done, wait) = tokio::sync::oneshot::channel();
+        tx.send(Message::Render(path.to_string(), done)).ok()?;
+        Some(wait)
     })
 }
 
@@ -439,7 +445,7 @@ fn next_changes(
     rx: &mpsc::Receiver<Message>,
     site_dir: &Path,
     term: &Terminal,
-    waiting: &mut Vec<(String, mpsc::Sender<()>)>,
+    waiting: &mut Vec<(String, Done)>,
 ) -> Option<Vec<PathBuf>> {
     const QUIET: Duration = Duration::from_millis(15);
     let mut changed: Vec<PathBuf> = Vec::new();
