@@ -94,7 +94,7 @@ fn serve_follows_added_changed_and_removed_files() {
     let mut project = Project::open(site.path(), &options).unwrap();
     let bundle = "content/articles/2023/ruto-unga";
     let file = |p: &Project| {
-        p.files
+        p.files()
             .get("articles/ruto-unga/extra.txt")
             .map(|b| b.to_vec())
     };
@@ -142,15 +142,15 @@ fn serve_follows_added_changed_and_removed_files() {
 /// `Ok` when both hold the same files with the same bytes.
 fn same_files(a: &Project, b: &Project) -> Result<(), Vec<String>> {
     let mut out = Vec::new();
-    for (path, bytes) in &b.files {
-        if a.files.get(path) != Some(bytes) {
+    for (path, bytes) in b.files() {
+        if a.files().get(path) != Some(bytes) {
             out.push(format!("differs or missing: {path}"));
         }
     }
     out.extend(
-        a.files
+        a.files()
             .keys()
-            .filter(|p| !b.files.contains_key(*p))
+            .filter(|p| !b.files().contains_key(*p))
             .map(|p| format!("extra: {p}")),
     );
     if out.is_empty() {

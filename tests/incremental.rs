@@ -116,20 +116,53 @@ fn articles(site: &TestSite) -> Vec<String> {
 }
 
 /// Every kind of edit.
-const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
 /// Edits to one file at a time that `serve` may patch into its graph:
 /// briefings (body, front matter, new, removed, renamed) and profiles (a
 /// crisis's status and dossier, an alias, a leader's new name, a leader's
 /// aliases coming and going while briefings may use them).
-const PATCHABLE_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6, 2, 3, 12];
+const PATCHABLE_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6, 2, 3, 12, 13];
+
+/// What a batch of several files breaks, and how the next batch fixes it.
+struct Broken {
+    path: String,
+    fixed: String,
+}
+
+/// A save of several files at once (a `git pull`, a search and replace)
+/// that leaves one of them briefly broken: the batch must fail, and the
+/// next batch, which fixes that file, must apply the others' edits too.
+fn broken_batch(site: &TestSite, rng: &mut Rng, step: usize) -> (String, Vec<PathBuf>, Broken) {
+    let files = articles(site);
+    let mut paths = Vec::new();
+    for name in files.iter().take(1 + rng.below(2)) {
+        let f = format!("content/articles/{name}");
+        site.write(&f, &article(rng, step * 5 + paths.len()));
+        paths.push(PathBuf::from(f));
+    }
+    let target = format!("content/articles/{}", files[files.len() - 1]);
+    let fixed = article(rng, step * 3);
+    let bad = fixed.replacen("date: ", "date: not a date ", 1);
+    site.write(&target, &bad);
+    paths.push(target.clone().into());
+    let what = format!("batch of {} files, {target} broken", paths.len());
+    (
+        what,
+        paths,
+        Broken {
+            path: target,
+            fixed,
+        },
+    )
+}
 
 /// Apply one random edit of the `kinds` given; returns a description and
 /// the paths it touched.
-fn edit(site: &TestSite, rng: &mut Rng, step: usize, kinds: &[usize]) -> (String, Vec<PathBuf>) {
+fn edit(site: &TestSite, rng: &mut Rng, step: usize, kind: usize) -> (String, Vec<PathBuf>) {
     let files = articles(site);
     let some = |rng: &mut Rng| format!("content/articles/{}", files[rng.below(files.len())]);
     let read = |rel: &str| std::fs::read_to_string(site.path().join(rel)).unwrap();
-    match kinds[rng.below(kinds.len())] {
+    match kind {
         0 => {
             let f = some(rng);
             let text = format!("{}\n{}\n", read(&f), rng.pick(SENTENCES));
@@ -270,15 +303,15 @@ fn png_header(w: u32, h: u32) -> Vec<u8> {
 
 fn differences(project: &Project, fresh: &Project) -> Vec<String> {
     let mut out = Vec::new();
-    for (path, bytes) in &fresh.files {
-        match project.files.get(path) {
+    for (path, bytes) in fresh.files() {
+        match project.files().get(path) {
             None => out.push(format!("missing {path}")),
             Some(b) if b != bytes => out.push(format!("differs {path}")),
             _ => {}
         }
     }
-    for path in project.files.keys() {
-        if !fresh.files.contains_key(path) {
+    for path in project.files().keys() {
+        if !fresh.files().contains_key(path) {
             out.push(format!("extra {path}"));
         }
     }
@@ -315,9 +348,13 @@ fn patched_edits_equal_full_builds() {
 }
 
 /// Run seeded sequences of 10 edits of the `kinds` given, checking each
-/// against a fresh build. Returns the patched updates and the edits made.
+/// against a fresh build. Returns the patched updates and the edits made
+/// other than broken batches.
 fn run_sequences(sequences: u64, every_profile: bool, kinds: &[usize]) -> (usize, usize) {
     let mut patched = 0;
+    // Broken batches, which are never patched and are left out of the
+    // share of edits patched.
+    let mut batches = 0;
     // A reference date among the generated dates, so offices, key dates
     // and assessments fall on both sides of it.
     let options = BuildOptions {
@@ -331,12 +368,41 @@ fn run_sequences(sequences: u64, every_profile: bool, kinds: &[usize]) -> (usize
         let mut project = Project::open(site.path(), &options).unwrap();
         let mut done = Vec::new();
         for step in 0..10 {
-            let (what, paths) = edit(&site, &mut rng, step, kinds);
-            done.push(what);
+            let kind = kinds[rng.below(kinds.len())];
+            let paths = if kind == 13 {
+                let (what, paths, broken) = broken_batch(&site, &mut rng, step);
+                batches += 1;
+                done.push(what);
+                let before = project.files().clone();
+                assert!(
+                    project.rebuild(&paths).is_err(),
+                    "seed {seed}: the broken batch built\nedits: {done:#?}"
+                );
+                assert!(
+                    *project.files() == before,
+                    "seed {seed}: a failed batch changed the site"
+                );
+                site.write(&broken.path, &broken.fixed);
+                done.push(format!("fix {}", broken.path));
+                vec![PathBuf::from(broken.path)]
+            } else {
+                let (what, paths) = edit(&site, &mut rng, step, kind);
+                done.push(what);
+                paths
+            };
             if let Err(e) = project.rebuild(&paths) {
                 panic!("seed {seed}: rebuild failed: {e:#}\nedits: {done:#?}");
             }
+            // The graph the edits made, item by item, and the findings
+            // shown, against a full load of the same files.
+            let inconsistent = project.verify().unwrap();
+            assert!(inconsistent.is_empty(), "seed {seed}: after {} edits the graph differs from a full load: {inconsistent:#?}\nedits: {done:#?}", done.len());
             let fresh = Project::open(site.path(), &options).unwrap();
+            assert_eq!(
+                project.warnings(),
+                fresh.warnings(),
+                "seed {seed}: findings differ\nedits: {done:#?}"
+            );
             let diff = differences(&project, &fresh);
             assert!(diff.is_empty(), "seed {seed}: after {} edits the incremental build differs: {diff:#?}\nedits: {done:#?}", done.len());
             // The search index is built from the kept records: they too must
@@ -350,5 +416,5 @@ fn run_sequences(sequences: u64, every_profile: bool, kinds: &[usize]) -> (usize
         }
         patched += project.patches();
     }
-    (patched, sequences as usize * 10)
+    (patched, sequences as usize * 10 - batches)
 }

@@ -16,14 +16,14 @@ use common::TestSite;
 
 fn assert_same_as_full_build(project: &Project, site: &TestSite) {
     let fresh = Project::open(site.path(), &BuildOptions::default()).unwrap();
-    let mut a: Vec<_> = project.files.keys().collect();
-    let mut b: Vec<_> = fresh.files.keys().collect();
+    let mut a: Vec<_> = project.files().keys().collect();
+    let mut b: Vec<_> = fresh.files().keys().collect();
     a.sort();
     b.sort();
     assert_eq!(a, b, "different files");
-    for (path, bytes) in &fresh.files {
+    for (path, bytes) in fresh.files() {
         assert!(
-            project.files[path] == *bytes,
+            project.files()[path] == *bytes,
             "{path} differs from a full build"
         );
     }
@@ -49,7 +49,7 @@ fn incremental_rebuilds_match_a_full_build() {
         }
     );
     assert!(
-        String::from_utf8_lossy(&project.files["articles/source/index.html"])
+        String::from_utf8_lossy(&project.files()["articles/source/index.html"])
             .contains("One more sentence.")
     );
     assert_same_as_full_build(&project, &site);
@@ -62,7 +62,7 @@ fn incremental_rebuilds_match_a_full_build() {
     .unwrap();
     project.rebuild(&p("content/articles/source.md")).unwrap();
     assert!(
-        String::from_utf8_lossy(&project.files["countries/sudan/index.html"])
+        String::from_utf8_lossy(&project.files()["countries/sudan/index.html"])
             .contains("Retitled briefing")
     );
     assert_same_as_full_build(&project, &site);
@@ -74,7 +74,7 @@ fn incremental_rebuilds_match_a_full_build() {
     std::fs::write(&src, t).unwrap();
     project.rebuild(&p("content/articles/source.md")).unwrap();
     assert!(
-        !String::from_utf8_lossy(&project.files["crises/war-in-sudan/index.html"])
+        !String::from_utf8_lossy(&project.files()["crises/war-in-sudan/index.html"])
             .contains("Retitled briefing")
     );
     assert_same_as_full_build(&project, &site);
@@ -85,7 +85,7 @@ fn incremental_rebuilds_match_a_full_build() {
         "---\ntitle: Brand new\ndate: 2030-01-01\ncountries: [Chad]\n---\nHello.\n",
     );
     project.rebuild(&p("content/articles/new.md")).unwrap();
-    assert!(project.files.contains_key("countries/chad/index.html"));
+    assert!(project.files().contains_key("countries/chad/index.html"));
     assert_same_as_full_build(&project, &site);
     std::fs::remove_file(site.path().join("content/articles/new.md")).unwrap();
     let change = project.rebuild(&p("content/articles/new.md")).unwrap();
@@ -93,7 +93,7 @@ fn incremental_rebuilds_match_a_full_build() {
         matches!(change, Change::Pages { removed, .. } if removed >= 2),
         "{change:?}"
     );
-    assert!(!project.files.contains_key("countries/chad/index.html"));
+    assert!(!project.files().contains_key("countries/chad/index.html"));
     assert_same_as_full_build(&project, &site);
 
     // A profile edit.
@@ -115,7 +115,7 @@ fn incremental_rebuilds_match_a_full_build() {
         project.rebuild(&p("static/style.css")).unwrap(),
         Change::Css { files: 1 }
     );
-    assert_eq!(&*project.files["style.css"], b"body { color: red }");
+    assert_eq!(&*project.files()["style.css"], b"body { color: red }");
     assert_same_as_full_build(&project, &site);
     // Deleting the override brings back the theme's stylesheet.
     std::fs::remove_file(site.path().join("static/style.css")).unwrap();
@@ -145,7 +145,7 @@ fn update_leaves_changed_pages_to_render_on_request() {
     assert_eq!(stale.len(), rendered, "{stale:?}");
     assert!(stale.contains(page), "{stale:?}");
     let shows =
-        |p: &Project, path: &str| String::from_utf8_lossy(&p.files[path]).contains("Retitled");
+        |p: &Project, path: &str| String::from_utf8_lossy(&p.files()[path]).contains("Retitled");
     assert!(!shows(&project, page), "not rendered yet");
 
     assert!(project.render_path(page).unwrap());
@@ -164,7 +164,7 @@ fn update_leaves_changed_pages_to_render_on_request() {
 fn a_failed_rebuild_keeps_the_last_good_site() {
     let site = TestSite::fixture("links");
     let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
-    let before = project.files.clone();
+    let before = project.files().clone();
     site.write("content/articles/source.md", "---\ntitle: [unclosed\n---\n");
     let err = project
         .rebuild(&[PathBuf::from("content/articles/source.md")])
@@ -173,7 +173,7 @@ fn a_failed_rebuild_keeps_the_last_good_site() {
         format!("{err:#}").contains("content/articles/source.md:2"),
         "{err:#}"
     );
-    assert!(project.files == before);
+    assert!(*project.files() == before);
 }
 
 /// A multi-file save (or a `git pull`) that briefly holds one broken file
@@ -293,7 +293,7 @@ fn a_link_added_by_a_body_edit_follows_its_target() {
         project.rebuild(&[other]).unwrap();
         assert_same_as_full_build(&project, &site);
         let fresh = Project::open(site.path(), &BuildOptions::default()).unwrap();
-        assert_eq!(project.warnings, fresh.warnings, "{link}");
+        assert_eq!(project.warnings(), fresh.warnings(), "{link}");
     }
 }
 
@@ -312,11 +312,16 @@ impl Drop for Server {
 }
 
 fn start(site: &TestSite) -> Server {
+    start_logging(site, Stdio::null())
+}
+
+/// [`start`], with the server's terminal output going to `log`.
+fn start_logging(site: &TestSite, log: Stdio) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
         .args(["serve", "--port", "0"])
         .arg(site.path())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(log)
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -810,4 +815,115 @@ fn closed_streams_are_freed_at_once() {
         });
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// Wait until the server has taken in more than `seen` batches of edits
+/// and checked the last against a full load; returns how many it took in.
+fn converged(addr: &str, seen: u64) -> u64 {
+    let mut edits = 0;
+    wait_for("the preview to converge", || {
+        let (status, body) = get(addr, "/__briefing/status");
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        edits = json["edits"].as_u64().unwrap();
+        status == 200 && edits > seen && json["checked"].as_u64() == Some(edits)
+    });
+    edits
+}
+
+/// The property serve is built for, end to end: after edits, once the
+/// server says it has converged, every file a fresh `build` of the same
+/// sources writes is served with the same bytes, pages that build no
+/// longer writes are gone, and the server found nothing inconsistent.
+#[test]
+fn served_files_converge_to_what_build_writes() {
+    let site = TestSite::fixture("links");
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let server = start_logging(&site, Stdio::from(log.reopen().unwrap()));
+    let source = "content/articles/source.md";
+    let original = std::fs::read_to_string(site.path().join(source)).unwrap();
+    let target = "content/articles/2024/target.md";
+    let target_text = std::fs::read_to_string(site.path().join(target)).unwrap();
+    let edits: Vec<Box<dyn Fn()>> = vec![
+        // A body edit that links to another briefing by file and by title.
+        Box::new(|| {
+            site.write(
+                source,
+                &format!(
+                    "{original}\nSee [the target](2024/target.md) and [[The target briefing]].\n"
+                ),
+            )
+        }),
+        // The target retitled, then deleted: the links must follow.
+        Box::new(|| {
+            site.write(
+                target,
+                &target_text.replacen("title:", "title: Renamed,", 1),
+            )
+        }),
+        Box::new(|| std::fs::remove_file(site.path().join(target)).unwrap()),
+        // A new briefing, and a country named only by it.
+        Box::new(|| {
+            site.write(
+                "content/articles/new.md",
+                "---\ntitle: A new one\ndate: 2024-07-01\ncountries: [Chad]\n---\nNew.\n",
+            )
+        }),
+    ];
+    let mut seen = 0;
+    for edit in &edits {
+        edit();
+        seen = converged(&server.addr, seen);
+    }
+    let options = BuildOptions {
+        base_url: Some(format!("http://{}/", server.addr)),
+        ..BuildOptions::default()
+    };
+    let out = tempfile::tempdir().unwrap();
+    briefing::build(site.path(), Some(out.path()), &options).unwrap();
+    let reload = "<script src=\"/__briefing/livereload.js\"></script>";
+    let built = common::snapshot_dir(out.path());
+    let mut compared = 0;
+    for (path, bytes) in &built {
+        let url = format!("/{}", path.to_string_lossy().replace('\\', "/"));
+        if url.starts_with("/.") || url.starts_with("/search-index/") {
+            continue;
+        }
+        let (status, _, body) = request(&server.addr, "GET", &url);
+        assert_eq!(status, 200, "{url}");
+        let body = body.replacen(reload, "", 1);
+        assert!(
+            body.as_bytes() == &bytes[..],
+            "{url} differs from the build's"
+        );
+        compared += 1;
+    }
+    assert!(compared > 20, "only {compared} files compared");
+    assert_eq!(get(&server.addr, "/articles/2024/target/").0, 404);
+    assert!(built.keys().any(|p| p.starts_with("countries/chad")));
+    let log = std::fs::read_to_string(log.path()).unwrap();
+    assert!(!log.contains("internal inconsistency"), "{log}");
+}
+
+/// The check against a full load sees what the kept project missed (here
+/// an edit it was never told of, standing for a fast path's mistake),
+/// names it, and repairs it: afterwards the project equals a fresh one.
+#[test]
+fn the_full_load_check_finds_and_repairs_a_difference() {
+    let site = TestSite::fixture("links");
+    let mut project = Project::open(site.path(), &BuildOptions::default()).unwrap();
+    assert_eq!(project.verify().unwrap(), Vec::<String>::new());
+    site.write(
+        "content/articles/2024/target.md",
+        "---\ntitle: Changed behind its back\ndate: 2024-06-01\ncountries: [Chad]\n---\n[broken](nowhere.md)\n",
+    );
+    let differences = project.verify().unwrap();
+    let all = differences.join("\n");
+    assert!(all.contains("graph items differ"), "{all}");
+    assert!(
+        all.contains("pages a build would write: countries/chad/"),
+        "{all}"
+    );
+    assert!(all.contains("findings differ"), "{all}");
+    assert_same_as_full_build(&project, &site);
+    assert_eq!(project.verify().unwrap(), Vec::<String>::new());
 }

@@ -199,7 +199,8 @@ enum Source {
 /// Parsed files kept by `serve` between loads. A file is parsed again only
 /// when the watcher names it or its size or modification time changed.
 /// Off (the default) for a one-shot build, which would only pay to fill it.
-#[derive(Default)]
+/// Cheap to clone: documents are shared.
+#[derive(Default, Clone)]
 pub struct Cache {
     enabled: bool,
     files: HashMap<PathBuf, (Stamp, Result<Parsed, Diagnostic>)>,

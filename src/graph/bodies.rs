@@ -174,6 +174,13 @@ impl BodyCache {
         }
     }
 
+    /// What rendering each kept body found: a load's body-phase findings.
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.entries
+            .values()
+            .flat_map(|(_, out)| out.diagnostics.iter())
+    }
+
     /// The files whose bodies are kept.
     pub(super) fn paths(&self) -> impl Iterator<Item = &PathBuf> {
         self.entries.keys()

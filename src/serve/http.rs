@@ -15,7 +15,7 @@ use std::convert::Infallible;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -33,6 +33,10 @@ use super::project::Files;
 
 pub const RELOAD_SCRIPT_PATH: &str = "/__briefing/livereload.js";
 pub const EVENTS_PATH: &str = "/__briefing/events";
+/// How far the preview has caught up: `{"edits": n, "checked": m}`, where
+/// `checked` is the last batch of edits checked against a full load. The
+/// preview has converged when they are equal.
+pub const STATUS_PATH: &str = "/__briefing/status";
 
 /// Connections served at once; more are answered 503 until one closes.
 pub const MAX_CONNECTIONS: usize = 256;
@@ -72,6 +76,9 @@ pub struct Shared {
     events: broadcast::Sender<Event>,
     streams: AtomicUsize,
     connections: AtomicUsize,
+    /// Batches of edits seen, and the last one checked against a full load.
+    edits: AtomicU64,
+    checked: AtomicU64,
     port: u16,
 }
 
@@ -113,6 +120,8 @@ impl Shared {
             events: broadcast::channel(16).0,
             streams: AtomicUsize::new(0),
             connections: AtomicUsize::new(0),
+            edits: AtomicU64::new(0),
+            checked: AtomicU64::new(0),
             port,
         }
     }
@@ -174,6 +183,16 @@ impl Shared {
     pub fn fail(&self, message: String) {
         *self.error.write().expect("error lock") = Some(message.clone());
         let _ = self.events.send(Event::BuildError(message));
+    }
+
+    /// Note that batch of edits number `n` has come.
+    pub fn edited(&self, n: u64) {
+        self.edits.store(n, Ordering::Release);
+    }
+
+    /// Note that batch `n` has been checked against a full load.
+    pub fn checked(&self, n: u64) {
+        self.checked.store(n, Ordering::Release);
     }
 
     /// How many live-reload streams are open: for tests and the terminal.
@@ -336,6 +355,17 @@ async fn answer(request: Request<Incoming>, shared: Arc<Shared>) -> Response<Res
                 ))
             }
         }
+    } else if path == STATUS_PATH {
+        let status = format!(
+            "{{\"edits\": {}, \"checked\": {}}}\n",
+            shared.edits.load(Ordering::Acquire),
+            shared.checked.load(Ordering::Acquire)
+        );
+        file(
+            StatusCode::OK,
+            "application/json".into(),
+            status.into_bytes(),
+        )
     } else if path == RELOAD_SCRIPT_PATH {
         file(
             StatusCode::OK,

@@ -57,19 +57,20 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
     let started = Instant::now();
     // The first build must succeed: there is no previous site to fall back on.
     let project = Project::open(&opts.site_dir, &options)?;
-    for w in &project.warnings {
+    for w in &project.warnings() {
         term.diagnostic(w);
     }
     term.summary(&format!(
         "built {} files in {:.0?}, {} warning{}",
-        project.files.len(),
+        project.files().len(),
         started.elapsed(),
-        project.warnings.len(),
-        crate::diagnostics::plural(project.warnings.len())
+        project.warnings().len(),
+        crate::diagnostics::plural(project.warnings().len())
     ));
-    let shared = Arc::new(Shared::new(project.files.clone(), addr.port()));
-    shared.set_renderer(renderer(tx));
+    let shared = Arc::new(Shared::new(project.files().clone(), addr.port()));
+    shared.set_renderer(renderer(tx.clone()));
     let indexer = spawn_indexer(&shared, *term);
+    let verifier = spawn_verifier(tx.clone());
     let _ = indexer.send((0, project.search_records()));
     let acceptor = Arc::clone(&shared);
     std::thread::Builder::new()
@@ -89,11 +90,13 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         open_browser(&url);
     }
     let mut rebuilder = Rebuilder {
-        shown: project.warnings.clone(),
+        shown: project.warnings().clone(),
         project,
         options,
         broken: false,
         generation: 0,
+        edits: 0,
+        last_edit: Vec::new(),
         published_at: Instant::now(),
     };
     let mut loop_state = Loop {
@@ -101,6 +104,7 @@ pub fn serve(opts: &ServeOptions, term: &Terminal) -> Result<()> {
         watcher,
         shared,
         indexer,
+        verifier,
         site_dir: opts.site_dir.clone(),
     };
     rebuilder.run(&mut loop_state, term);
@@ -113,6 +117,7 @@ struct Loop {
     watcher: notify::RecommendedWatcher,
     shared: Arc<Shared>,
     indexer: mpsc::Sender<(u64, crate::search::IndexJob)>,
+    verifier: mpsc::Sender<(u64, project::Job)>,
     site_dir: PathBuf,
 }
 
@@ -122,6 +127,8 @@ struct Loop {
 enum Message {
     Fs(notify::Result<notify::Event>),
     Render(String, Done),
+    /// A full load made after edit number `.0`, to check the project by.
+    Verified(u64, Box<Result<project::FullLoad>>),
 }
 
 /// Tells a waiting request that its page is published.
@@ -201,6 +208,11 @@ struct Rebuilder {
     broken: bool,
     /// Counts published builds, so the search index never goes back.
     generation: u64,
+    /// Counts batches of edits, so a check made for an older one is
+    /// dropped.
+    edits: u64,
+    /// The files of the last batch, to name in a report.
+    last_edit: Vec<PathBuf>,
     /// The warnings the terminal has shown, so an edit prints only new ones
     /// rather than every warning of the site again.
     shown: Vec<Diagnostic>,
@@ -236,6 +248,10 @@ impl Rebuilder {
                     let _ = done.send(());
                     continue;
                 }
+                Message::Verified(edit, load) => {
+                    self.verified(edit, *load, shared, &l.indexer, term);
+                    continue;
+                }
                 Message::Fs(event) => event,
             };
             let mut waiting = Vec::new();
@@ -243,7 +259,15 @@ impl Rebuilder {
                 continue;
             };
             watch_new_folders(&mut l.watcher, site_dir, &changed, term);
-            self.apply(&changed, site_dir, shared, &l.indexer, term);
+            self.edits += 1;
+            shared.edited(self.edits);
+            self.last_edit = changed.clone();
+            if self.apply(&changed, site_dir, shared, &l.indexer, term) {
+                let _ = l.verifier.send((self.edits, self.project.full_load_job()));
+            } else {
+                // Serve shows the error a build would stop with.
+                shared.checked(self.edits);
+            }
             for (path, done) in waiting {
                 self.render_path(&path, shared, term);
                 let _ = done.send(());
@@ -252,6 +276,7 @@ impl Rebuilder {
     }
 
     /// Rebuild after `changed`, then publish the result or the error.
+    /// Returns whether it built.
     fn apply(
         &mut self,
         changed: &[PathBuf],
@@ -259,34 +284,90 @@ impl Rebuilder {
         shared: &Shared,
         indexer: &mpsc::Sender<(u64, crate::search::IndexJob)>,
         term: &Terminal,
-    ) {
+    ) -> bool {
         let started = Instant::now();
         match self.rebuild(changed, site_dir) {
-            Ok(Change::Nothing) => {}
             Ok(change) => {
-                let event = if matches!(change, Change::Css { .. }) {
-                    Event::Css
-                } else {
-                    Event::Reload
-                };
-                self.publish(shared, Some(event));
-                self.generation += 1;
-                let _ = indexer.send((self.generation, self.project.search_records()));
-                let elapsed = started.elapsed();
-                let warnings = self.show_new_warnings(term);
-                term.summary(&format!("{} in {elapsed:.0?}{warnings}", describe(&change)));
+                self.published_change(&change, shared, indexer, term, started);
+                true
             }
             Err(e) => {
                 term.error(&e);
                 shared.fail(error_text(&e));
+                false
             }
         }
+    }
+
+    /// Publish what a rebuild changed, and say so.
+    fn published_change(
+        &mut self,
+        change: &Change,
+        shared: &Shared,
+        indexer: &mpsc::Sender<(u64, crate::search::IndexJob)>,
+        term: &Terminal,
+        started: Instant,
+    ) {
+        let event = match change {
+            Change::Nothing => return,
+            Change::Css { .. } => Event::Css,
+            Change::Pages { .. } => Event::Reload,
+        };
+        self.publish(shared, Some(event));
+        self.generation += 1;
+        let _ = indexer.send((self.generation, self.project.search_records()));
+        let elapsed = started.elapsed();
+        let warnings = self.show_new_warnings(term);
+        term.summary(&format!("{} in {elapsed:.0?}{warnings}", describe(change)));
+    }
+
+    /// Compare the project with a full load made after edit number `edit`
+    /// (unless a newer edit came since): any difference is a bug of the
+    /// fast paths, reported as one, and the full load's graph is taken so
+    /// the preview still ends equal to what `build` makes.
+    fn verified(
+        &mut self,
+        edit: u64,
+        load: Result<project::FullLoad>,
+        shared: &Shared,
+        indexer: &mpsc::Sender<(u64, crate::search::IndexJob)>,
+        term: &Terminal,
+    ) {
+        if edit != self.edits {
+            return;
+        }
+        let started = Instant::now();
+        let edited = self
+            .last_edit
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let report = |what: &str| {
+            format!("internal inconsistency after editing {edited}: {what}; the preview now shows what a full build makes. This is a bug: please report it with the edit")
+        };
+        match load {
+            Ok(load) => {
+                let differences = self.project.differences(&load);
+                if !differences.is_empty() {
+                    term.warn(&report(&differences.join("; ")));
+                    let change = self.project.adopt(load);
+                    self.published_change(&change, shared, indexer, term, started);
+                }
+            }
+            Err(e) => {
+                term.warn(&report("the edit was served, but a full build fails"));
+                term.error(&e);
+                shared.fail(error_text(&e));
+            }
+        }
+        shared.checked(edit);
     }
 
     /// Print the warnings not shown before; returns a note for the summary
     /// line: how many warnings stand, and how many are new.
     fn show_new_warnings(&mut self, term: &Terminal) -> String {
-        let all = &self.project.warnings;
+        let all = &self.project.warnings();
         let new: Vec<&Diagnostic> = all.iter().filter(|w| !self.shown.contains(w)).collect();
         for w in &new {
             term.diagnostic(w);
@@ -308,7 +389,7 @@ impl Rebuilder {
     fn publish(&mut self, shared: &Shared, event: Option<Event>) {
         self.published_at = Instant::now();
         shared.publish(
-            self.project.files.clone(),
+            self.project.files().clone(),
             self.project.stale_paths(),
             event,
         );
@@ -371,7 +452,7 @@ impl Rebuilder {
         let outcome = self.guard(|project| {
             if broken {
                 *project = Project::open(site_dir, &options)?;
-                let rendered = project.files.len();
+                let rendered = project.files().len();
                 Ok(Change::Pages {
                     rendered,
                     removed: 0,
@@ -435,6 +516,36 @@ fn spawn_indexer(
     tx
 }
 
+/// A thread that makes the full loads serve checks itself against, from
+/// the newest job it is sent: a load made stale by a newer edit is
+/// dropped by the rebuild loop, and a burst of edits costs one load.
+fn spawn_verifier(tx: mpsc::Sender<Message>) -> mpsc::Sender<(u64, project::Job)> {
+    let (jobs, rx) = mpsc::channel::<(u64, project::Job)>();
+    let _ = std::thread::Builder::new()
+        .name("briefing-verify".into())
+        .spawn(move || {
+            while let Ok(mut job) = rx.recv() {
+                while let Ok(newer) = rx.try_recv() {
+                    job = newer;
+                }
+                let (edit, job) = job;
+                let load = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    project::FullLoad::run(job)
+                }))
+                .unwrap_or_else(|panic| {
+                    Err(anyhow::anyhow!(
+                        "loading crashed: {}",
+                        panic_message(&panic)
+                    ))
+                });
+                if tx.send(Message::Verified(edit, Box::new(load))).is_err() {
+                    return;
+                }
+            }
+        });
+    jobs
+}
+
 /// The batch of edits starting with event `first`: it and any that follow
 /// within a short quiet period (editors often write a file in several
 /// steps). Reads are ignored: the rebuild itself reads every file. Pages
@@ -473,6 +584,8 @@ fn next_changes(
         match message {
             Message::Fs(event) => take(event, &mut changed),
             Message::Render(path, done) => waiting.push((path, done)),
+            // Made before this batch: a check of this batch follows.
+            Message::Verified(..) => {}
         }
     }
     Some(changed)
