@@ -10,10 +10,13 @@ first build and its search index are ready, then:
   (and so its place in the timeline); renames a leader's profile; adds a
   new briefing; deletes that briefing again.
 For each edit it measures from the file write to the first GET of the
-affected page that shows the change (or, for a deletion, answers 404).
+affected page that shows the change (or, for a deletion, answers 404),
+and, where the server has /__briefing/status, to the end of its check
+against a full load (convergence); the next edit waits for that.
 All files are restored at the end.
 """
 import http.client
+import json
 import os
 import re
 import statistics
@@ -63,20 +66,22 @@ def main():
         new_dir = os.path.join(articles, year)
         results = []
         try:
-            results.append(("body edit", timed(host, port, page, edits,
-                lambda i: append(path, f"Benchmark edit number {i} at {time.time_ns()}."))))
-            results.append(("title change", timed(host, port, page, front,
-                lambda i: rewrite(path, original, "title", f"Retitled for benchmark {i} at {time.time_ns()}"))))
-            results.append(("tag added", timed(host, port, page, front,
-                lambda i: add_tag(path, original, f"benchtag{i}x{time.time_ns()}"))))
-            results.append(("date change", timed(host, port, page, front,
-                lambda i: rewrite(path, original, "date", f"2001-02-{i + 10:02}", marker=f"2001-02-{i + 10:02}"))))
-            results.append(("profile name change", timed(host, port, leader_page, front,
-                lambda i: rewrite(leader, leader_original, "name", f"Renamed Leader {i} {time.time_ns()}"))))
-            results.append(("new briefing", timed_status(host, port, front,
-                lambda i: new_briefing(new_dir, i), 200)))
-            results.append(("deleted briefing", timed_status(host, port, front,
-                lambda i: delete_briefing(new_dir, i), 404)))
+            def run(what, measure, *args):
+                results.append((what, measure(*args, what)))
+            run("body edit", timed, host, port, page, edits,
+                lambda i: append(path, f"Benchmark edit number {i} at {time.time_ns()}."))
+            run("title change", timed, host, port, page, front,
+                lambda i: rewrite(path, original, "title", f"Retitled for benchmark {i} at {time.time_ns()}"))
+            run("tag added", timed, host, port, page, front,
+                lambda i: add_tag(path, original, f"benchtag{i}x{time.time_ns()}"))
+            run("date change", timed, host, port, page, front,
+                lambda i: rewrite(path, original, "date", f"2001-02-{i + 10:02}", marker=f"2001-02-{i + 10:02}"))
+            run("profile name change", timed, host, port, leader_page, front,
+                lambda i: rewrite(leader, leader_original, "name", f"Renamed Leader {i} {time.time_ns()}"))
+            run("new briefing", timed_status, host, port, front,
+                lambda i: new_briefing(new_dir, i), 200)
+            run("deleted briefing", timed_status, host, port, front,
+                lambda i: delete_briefing(new_dir, i), 404)
         finally:
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
@@ -88,6 +93,8 @@ def main():
                     os.remove(p)
         for what, times in results:
             report(what, times)
+        for what, times in results:
+            report(f"converged after {what}", CONVERGED.get(what, []))
     finally:
         server.terminate()
         server.wait()
@@ -126,10 +133,38 @@ def delete_briefing(folder, i):
     return f"/articles/zz-bench-new-{i}/", None
 
 
-def timed_status(host, port, n, make_edit, status):
+CONVERGED = {}
+
+
+def edits_seen(host, port):
+    """(edits, checked) from the server, or None if it cannot say."""
+    status, body = get(host, port, "/__briefing/status")
+    if status != 200:
+        return None
+    j = json.loads(body)
+    return j["edits"], j["checked"]
+
+
+def wait_converged(host, port, before, start, what):
+    """Milliseconds from `start` until the server took in an edit after
+    `before` and checked it against a full load."""
+    if before is None:
+        return
+    while True:
+        edits, checked = edits_seen(host, port)
+        if edits > before[0] and checked == edits:
+            break
+        if time.perf_counter() - start > 120:
+            sys.exit("the preview never converged")
+        time.sleep(0.01)
+    CONVERGED.setdefault(what, []).append((time.perf_counter() - start) * 1000)
+
+
+def timed_status(host, port, n, make_edit, status, what):
     """Milliseconds from each edit to its page answering `status`."""
     times = []
     for i in range(n):
+        before = edits_seen(host, port)
         page, marker = make_edit(i)
         start = time.perf_counter()
         while True:
@@ -140,14 +175,16 @@ def timed_status(host, port, n, make_edit, status):
                 sys.exit(f"{page} never answered {status}")
             time.sleep(0.002)
         times.append((time.perf_counter() - start) * 1000)
+        wait_converged(host, port, before, start, what)
         time.sleep(0.3)
     return times
 
 
-def timed(host, port, page, n, make_edit):
+def timed(host, port, page, n, make_edit, what):
     """Milliseconds from each edit to the page showing its marker."""
     times = []
     for i in range(n):
+        before = edits_seen(host, port)
         marker = make_edit(i)
         start = time.perf_counter()
         while marker not in get(host, port, page)[1]:
@@ -155,6 +192,7 @@ def timed(host, port, page, n, make_edit):
                 sys.exit("the edit never appeared")
             time.sleep(0.002)
         times.append((time.perf_counter() - start) * 1000)
+        wait_converged(host, port, before, start, what)
         time.sleep(0.3)
     return times
 

@@ -1,7 +1,17 @@
 //! Briefings: front matter resolved into articles, their entities and
 //! tags looked up (or created) by name.
 
-use super::*;
+use super::{
+    digest, Article, ArticleFrontMatter, ArticleId, Date, EntityId, EntityKind, Resolver, Source,
+    Tag,
+};
+use crate::config::Config;
+use crate::content::{Document, RawContent};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Unpublished;
+use crate::text::slugify;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// An article's slug: `slug:` from front matter, else the file stem.
 pub(super) fn article_slug(doc: &Document<ArticleFrontMatter>) -> String {

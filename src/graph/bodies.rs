@@ -1,9 +1,21 @@
 //! The link index that Markdown bodies resolve against: every name,
 //! alias, title and path a body may link to.
 
-use super::*;
+use super::{
+    article_slug, profile_relations, Article, ArticleAsset, ArticleFrontMatter, ArticleId, Entity,
+    EntityId, EntityKind, ProfileBody,
+};
+use crate::config::Config;
+use crate::content::Document;
+use crate::diagnostics::Diagnostic;
+use crate::markdown;
 use crate::markdown::Lookup;
+use crate::markdown::{DocContext, LinkIndex, Unpublished};
+use crate::text::fold;
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The link index Markdown bodies resolve against. `serve` keeps one to

@@ -4,11 +4,15 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::*;
+use super::{profiles, Details, Entity, EntityId, PartialDate, Source};
 use crate::content::frontmatter::{
     AssessmentFrontMatter, CrisisFrontMatter, FigureFrontMatter, KeyDateFrontMatter,
     LeaderFrontMatter, SourceRef,
 };
+use crate::content::Document;
+use crate::diagnostics::{nearest, Diagnostic};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// An office a leader held, from `positions:` (or `office:` and `term:`).
 #[derive(Debug, Clone, Hash, PartialEq, Eq)]

@@ -13,22 +13,18 @@ pub mod patch_profile;
 mod profiles;
 mod relations;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
-use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use crate::config::Config;
 use crate::content::frontmatter::{
     ArticleFrontMatter, Date, Extra, PartialDate, SourceRef, WebUrl,
 };
 pub use crate::content::EntityKind;
-use crate::content::{Document, RawContent};
-use crate::diagnostics::{nearest, Diagnostic};
-use crate::markdown::{self, DocContext, LinkIndex, Unpublished};
-use crate::text::{fold, slugify};
-use articles::*;
+use crate::content::RawContent;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{self, Unpublished};
+use articles::{article_slug, resolve_article, resolve_articles};
 use bodies::render_bodies;
 pub use bodies::{
     article_assets, link_index, render_edited_body, set_article_body, summary_from_body, BodyCache,
@@ -37,9 +33,11 @@ pub use dossier::{
     metric_label, Alert, Amount, Assessment, Figure, KeyDate, Position, Tense, Trend, Unit,
     STALE_FIGURE_MONTHS,
 };
-use names::*;
-use profiles::*;
-use relations::*;
+use names::{register_profile_names, Registry, Resolver};
+use profiles::{
+    add_all_profiles, check_across, link_profile_references, profile_relations, ProfileBody,
+};
+use relations::link_relations;
 pub use relations::{RelationsCache, Touched};
 
 /// An article's id is its slug, unique across the site.

@@ -1,7 +1,12 @@
 //! The name registry: every name, alias and slug an entity answers to,
 //! folded, and references resolved against them (with "did you mean").
 
-use super::*;
+use super::{Entity, EntityId, EntityKind};
+use crate::content::Document;
+use crate::diagnostics::{nearest, Diagnostic};
+use crate::text::fold;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 
 /// Names and aliases of entities, folded, so references match across case
 /// and accents.

@@ -6,10 +6,19 @@
 //! a draft, a finding in the edited file), the patch declines and `serve`
 //! loads the site again.
 
-use super::*;
+use super::relations::{patch_relations, Touched};
+use super::{
+    bodies, resolve_article, Article, ArticleFrontMatter, ArticleId, Caches, EntityId, EntityKind,
+    Registry, Resolver, Site, Tag,
+};
 use crate::content::Cache as ParsedCache;
-use relations::{patch_relations, Touched};
+use crate::content::Document;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::LinkIndex;
+use crate::text::slugify;
 use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// One edited briefing file.

@@ -7,10 +7,19 @@
 //! declines.
 
 use super::patch::Patched;
-use super::*;
+use super::{
+    add_all_profiles, bodies, link_index, profiles, relations, ArticleFrontMatter, ArticleId,
+    Caches, Details, Entity, EntityId, EntityKind, Registry, Resolver, Site,
+};
 use crate::content::Cache as ParsedCache;
+use crate::content::{Document, RawContent};
+use crate::diagnostics::Diagnostic;
+use crate::markdown::{DocContext, LinkIndex};
+use crate::text::fold;
 use aho_corasick::AhoCorasick;
 use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Apply the edit of one profile file, parsed again as `raw` holds it, or

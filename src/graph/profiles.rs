@@ -1,7 +1,15 @@
 //! Profiles: the country, leader and crisis files turned into entities,
 //! each with its kind's details.
 
-use super::*;
+use super::{
+    dossier, Country, Crisis, Details, Entity, EntityId, EntityKind, Extra, Leader, PartialDate,
+    Resolver,
+};
+use crate::content::{Document, RawContent};
+use crate::diagnostics::Diagnostic;
+use crate::text::slugify;
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 impl Entity {

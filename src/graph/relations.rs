@@ -1,8 +1,14 @@
 //! Derived, two-way relations: entity and tag article lists, the
 //! timeline and its neighbours, related briefings, co-mention.
 
-use super::*;
+use super::{
+    Article, ArticleId, CoMention, Contact, Date, Details, EntityId, EntityKind, Leader,
+    MonthCount, Site,
+};
+use crate::config::Config;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Fill in the derived, two-way relations: entity and tag article lists,
 /// timeline neighbours, related briefings, and who appears with whom.

@@ -7,36 +7,16 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::page_id::{list_slice, FeedScope, PageId};
 use super::reader::Reader;
 use super::views::ArticleCard;
 use crate::content::frontmatter::{Date, MONTHS};
-use crate::graph::{Article, ArticleId, Details, Entity, EntityId, EntityKind, Site};
+use crate::graph::{Article, ArticleId, Details, Entity, EntityId, EntityKind};
 
 /// Entries per feed.
 pub const FEED_LENGTH: usize = 20;
 
-/// Which briefings a feed follows.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FeedScope {
-    Site,
-    Entity(EntityId),
-    Tag(String),
-}
-
 impl FeedScope {
-    /// Site path of the HTML page the feed belongs to.
-    pub fn page_path(&self) -> String {
-        match self {
-            FeedScope::Site => String::new(),
-            FeedScope::Entity(id) => id.path(),
-            FeedScope::Tag(slug) => format!("tags/{slug}/"),
-        }
-    }
-
-    pub fn path(&self) -> String {
-        format!("{}atom.xml", self.page_path())
-    }
-
     /// Newest first.
     pub fn articles<'a>(&self, r: &Reader<'a>) -> &'a [String] {
         match self {
@@ -208,12 +188,12 @@ impl<'a> LastModified<'a> {
 
     /// `lastmod` for a page: a briefing's own date, else its newest
     /// briefing's.
-    pub fn of(&self, r: &Reader, page: &super::PageId) -> Option<Date> {
-        use super::PageId::*;
+    pub fn of(&self, r: &Reader, page: &PageId) -> Option<Date> {
+        use PageId::*;
         match page {
             Article(slug) => Some(self.changed[slug.as_str()]),
-            Entity(id, n) => self.newest(super::list_slice(&r.entity(id).articles, *n)),
-            Tag(slug, n) => self.newest(super::list_slice(&r.tag(slug).articles, *n)),
+            Entity(id, n) => self.newest(list_slice(&r.entity(id).articles, *n)),
+            Tag(slug, n) => self.newest(list_slice(&r.tag(slug).articles, *n)),
             ArchiveYear(y) => self.by_year.get(y).copied(),
             EntityIndex(kind) => r
                 .entity_ids(*kind)
@@ -275,14 +255,6 @@ pub fn archive<'a>(r: &Reader<'a>, only: Option<i32>, with_articles: bool) -> Ve
                 .collect(),
         })
         .collect()
-}
-
-/// Years that have briefings, newest first.
-pub fn archive_years(site: &Site) -> Vec<i32> {
-    let mut years: Vec<i32> = site.articles.values().map(|a| a.date.year()).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    years
 }
 
 // ---- JSON-LD ----

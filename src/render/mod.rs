@@ -8,8 +8,10 @@ pub mod extras;
 pub mod ical;
 pub mod links;
 pub mod maps;
+pub mod page_id;
 pub mod pages;
 pub mod reader;
+pub mod reads;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -22,8 +24,8 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::graph::Site;
-pub use extras::FeedScope;
-pub use pages::{list_slice, pages, render_page, PageId, LIST_PAGE_SIZE};
+pub use page_id::{list_slice, pages, FeedScope, PageId, LIST_PAGE_SIZE};
+pub use pages::render_page;
 pub use reader::Dep;
 
 /// A file of the finished site, held in memory.

@@ -3,8 +3,11 @@
 
 use serde::Serialize;
 
-use super::dossier::*;
-pub use super::links::*;
+use super::dossier::{
+    contacts, country_leaders, figure_groups, key_dates, leader_on, mentioned_with, office_box,
+    strip, AssessmentView, ContactView, FigureGroup, KeyDates, LeaderLink, MentionView, OfficeBox,
+};
+use super::links::{article_link, entity_link, source_view, tag_link, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::Extra;
 use crate::graph::{Article, Details, Entity, EntityId, EntityKind};

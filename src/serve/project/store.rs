@@ -7,7 +7,8 @@ use anyhow::Result;
 
 use super::Files;
 use crate::graph::Site;
-use crate::render::reader::{Dep, ReadIndex};
+use crate::render::reader::Dep;
+use crate::render::reads::ReadIndex;
 use crate::render::{self, PageId, Theme};
 
 #[derive(Default)]

@@ -12,7 +12,8 @@ use super::findings::Findings;
 use super::{Change, Project};
 use crate::config::Config;
 use crate::graph::Site;
-use crate::render::reader::{digests, Dep};
+use crate::render::reader::Dep;
+use crate::render::reads::digests;
 use crate::render::{self, PageId};
 
 /// A full load, with everything the comparison needs worked out on the
