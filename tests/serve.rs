@@ -587,19 +587,7 @@ fn requests_for_other_hosts_are_refused() {
 fn too_many_connections_are_turned_away_and_the_server_survives() {
     let site = TestSite::fixture("links");
     let server = start(&site);
-    let open_stream = || {
-        let mut s = TcpStream::connect(&server.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(
-            s,
-            "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-            server.addr
-        )
-        .unwrap();
-        let mut head = [0u8; 12];
-        s.read_exact(&mut head).unwrap();
-        (s, String::from_utf8_lossy(&head).into_owned())
-    };
+    let open_stream = || open_stream(&server.addr);
     let mut streams = Vec::new();
     for _ in 0..briefing::serve::http::MAX_STREAMS {
         let (s, head) = open_stream();
@@ -785,19 +773,7 @@ fn redirects_keep_the_query_and_types_come_from_the_table() {
 fn closed_streams_are_freed_at_once() {
     let site = TestSite::fixture("links");
     let server = start(&site);
-    let open_stream = || {
-        let mut s = TcpStream::connect(&server.addr).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(
-            s,
-            "GET /__briefing/events HTTP/1.1\r\nHost: {}\r\n\r\n",
-            server.addr
-        )
-        .unwrap();
-        let mut head = [0u8; 12];
-        s.read_exact(&mut head).unwrap();
-        (s, String::from_utf8_lossy(&head).into_owned())
-    };
+    let open_stream = || open_stream(&server.addr);
     for round in 0..3 {
         let streams: Vec<TcpStream> = (0..briefing::serve::http::MAX_STREAMS)
             .map(|_| {
@@ -926,4 +902,14 @@ fn the_full_load_check_finds_and_repairs_a_difference() {
     assert!(all.contains("findings differ"), "{all}");
     assert_same_as_full_build(&project, &site);
     assert_eq!(project.verify().unwrap(), Vec::<String>::new());
+}
+
+/// Open a live-reload stream; returns it and its status line's start.
+fn open_stream(addr: &str) -> (TcpStream, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    write!(s, "GET /__briefing/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut head = [0u8; 12];
+    s.read_exact(&mut head).unwrap();
+    (s, String::from_utf8_lossy(&head).into_owned())
 }

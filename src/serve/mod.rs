@@ -262,15 +262,17 @@ impl Rebuilder {
             self.edits += 1;
             shared.edited(self.edits);
             self.last_edit = changed.clone();
-            if self.apply(&changed, site_dir, shared, &l.indexer, term) {
+            let built = self.apply(&changed, site_dir, shared, &l.indexer, term);
+            for (path, done) in waiting {
+                self.render_path(&path, shared, term);
+                let _ = done.send(());
+            }
+            // After the pages asked for: the job copies the kept parses.
+            if built {
                 let _ = l.verifier.send((self.edits, self.project.full_load_job()));
             } else {
                 // Serve shows the error a build would stop with.
                 shared.checked(self.edits);
-            }
-            for (path, done) in waiting {
-                self.render_path(&path, shared, term);
-                let _ = done.send(());
             }
         }
     }
