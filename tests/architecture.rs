@@ -45,7 +45,7 @@ fn imports(from: &Module, text: &str, all: &BTreeMap<Module, String>) -> BTreeSe
     while let Some(at) = rest.find(['c', 's']) {
         let tail = &rest[at..];
         rest = &rest[at + 1..];
-        let start_ok = at == 0 || !rest_char_before(text, tail).is_some_and(is_ident);
+        let start_ok = !rest_char_before(text, tail).is_some_and(is_ident);
         if !start_ok
             || !(tail.starts_with("crate::")
                 || tail.starts_with("super::")
