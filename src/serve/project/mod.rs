@@ -207,14 +207,13 @@ impl Project {
         let all = render::pages(site);
         let theme = new_theme.as_ref().unwrap_or(&self.theme);
         check_collisions(site, &all, theme, &static_files)?;
-        let all: BTreeSet<PageId> = all.into_iter().collect();
         let mut todo: BTreeSet<PageId> = BTreeSet::new();
         if let Some((site, found)) = new_site {
             let general = self.findings.general();
             self.findings = Findings::from_load(found, self.graph.caches.graph.bodies.findings());
             self.findings.add_general(general);
             let new_digests = digests(&site);
-            todo.extend(self.swap_graph(site, new_digests, &all));
+            todo.extend(self.swap_graph(site, new_digests));
         }
         if let Some(theme) = new_theme {
             let names = template_names(&templates);
@@ -222,7 +221,7 @@ impl Project {
             self.findings.set_theme(&theme.warnings);
             self.theme = theme;
         }
-        let (rendered, removed) = self.pages.mark_stale(todo, &all);
+        let (rendered, removed) = self.pages.mark_stale(todo, all);
         let copied = static_files.len();
         let css_only = copied > 0 && static_files.iter().all(|(n, _)| n.ends_with(".css"));
         for (name, bytes) in static_files {
@@ -255,17 +254,11 @@ impl Project {
     }
 
     /// Take a freshly loaded graph, with its digests; returns the pages
-    /// that must be rendered again: those that read an item that changed,
-    /// and new ones.
-    fn swap_graph(
-        &mut self,
-        site: Site,
-        new_digests: HashMap<Dep, u64>,
-        all: &BTreeSet<PageId>,
-    ) -> BTreeSet<PageId> {
+    /// that must be rendered again: those that read an item that changed.
+    fn swap_graph(&mut self, site: Site, new_digests: HashMap<Dep, u64>) -> BTreeSet<PageId> {
         let mut t = crate::Timings::from_env();
         let changed = changed_deps(&self.graph.digests, &new_digests);
-        let todo = self.pages.to_render(&changed, all);
+        let todo = self.pages.readers(&changed);
         self.graph.index = load_index(&mut self.graph.caches, &self.config, &site);
         self.graph.by_source = by_source(&site);
         self.records.refresh_changed(&site, &new_digests, &changed);
@@ -386,11 +379,7 @@ impl Project {
         self.records
             .refresh_articles(&self.graph.site, &self.graph.digests, &slugs);
         // A body edit changes no page's existence: only re-render readers.
-        let todo: Vec<PageId> = self
-            .pages
-            .to_render(&changed_deps, &BTreeSet::new())
-            .into_iter()
-            .collect();
+        let todo: Vec<PageId> = self.pages.readers(&changed_deps).into_iter().collect();
         let rendered = self.pages.render(&self.graph.site, &self.theme, &todo)?;
         Ok(Some(Change::Pages {
             rendered,
@@ -522,11 +511,10 @@ impl Project {
             &mut self.graph.digests,
         );
         t.lap("digests");
-        let all: BTreeSet<PageId> = pages.into_iter().collect();
-        let todo = self.pages.to_render(&changed, &all);
+        let todo = self.pages.readers(&changed);
         self.records
             .refresh_changed(&self.graph.site, &self.graph.digests, &changed);
-        let (rendered, removed) = self.pages.mark_stale(todo, &all);
+        let (rendered, removed) = self.pages.mark_stale(todo, pages);
         t.lap("records and pages");
         self.graph.patches += 1;
         Change::Pages { rendered, removed }

@@ -46,11 +46,18 @@ impl Records {
     ) {
         let profile =
             |id: &crate::graph::EntityId| site.entities.get(id).is_some_and(|e| e.source.is_some());
-        self.0.retain(|d, _| match d {
-            Dep::Article(id) => site.articles.contains_key(id),
-            Dep::Entity(id) => profile(id),
-            _ => false,
-        });
+        // An item that went, or a profile that became a bare name, changed
+        // its digest: only those records can have to go.
+        for dep in changed {
+            let kept = match dep {
+                Dep::Article(id) => site.articles.contains_key(id),
+                Dep::Entity(id) => profile(id),
+                _ => true,
+            };
+            if !kept {
+                self.0.remove(dep);
+            }
+        }
         let mut ids: BTreeSet<&str> = BTreeSet::new();
         let mut wanted: Vec<(Dep, u64)> = Vec::new();
         for dep in changed {

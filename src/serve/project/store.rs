@@ -21,6 +21,10 @@ pub(super) struct PageStore {
     /// the rest in the background, so an edit is served without waiting for
     /// every page it touched.
     stale: HashMap<String, PageId>,
+    /// The page list the store was last given, as [`render::pages`] lists
+    /// it: every page of it rendered or stale, and no other. `None` when
+    /// that may not hold (a render failed, or a check found a difference).
+    list: Option<Vec<PageId>>,
 }
 
 impl PageStore {
@@ -28,7 +32,10 @@ impl PageStore {
     pub fn render_all(site: &Site, theme: &Theme) -> Result<PageStore> {
         let all = render::pages(site);
         render::check_static_collisions(site, &all, theme.site_statics())?;
-        let mut store = PageStore::default();
+        let mut store = PageStore {
+            list: Some(all.clone()),
+            ..PageStore::default()
+        };
         for (page, o, read) in render::render_pages_recorded(site, theme, &all)? {
             store.files.insert(o.path, o.bytes.into());
             store.reads.set(page, read);
@@ -39,12 +46,9 @@ impl PageStore {
         Ok(store)
     }
 
-    /// The pages that read one of `changed`, and those of `all` never
-    /// rendered: what must be rendered again.
-    pub fn to_render(&self, changed: &BTreeSet<Dep>, all: &BTreeSet<PageId>) -> BTreeSet<PageId> {
-        let mut todo = self.reads.readers(changed);
-        todo.extend(all.iter().filter(|p| !self.reads.contains(p)).cloned());
-        todo
+    /// The pages that read one of `changed`.
+    pub fn readers(&self, changed: &BTreeSet<Dep>) -> BTreeSet<PageId> {
+        self.reads.readers(changed)
     }
 
     /// Every page the store holds, rendered or waiting to be.
@@ -56,25 +60,49 @@ impl PageStore {
             .collect()
     }
 
-    /// Mark `todo` (those of `all` the site has) stale and drop the files
-    /// of pages it no longer has. Returns (marked, removed).
-    pub fn mark_stale(&mut self, todo: BTreeSet<PageId>, all: &BTreeSet<PageId>) -> (usize, usize) {
-        let gone: Vec<PageId> = self
-            .reads
-            .pages()
-            .filter(|p| !all.contains(*p))
-            .cloned()
-            .collect();
+    /// Forget the page list last given, so the next [`PageStore::mark_stale`]
+    /// compares with what the store holds, page by page: the repair after
+    /// a check found the project wrong trusts nothing kept.
+    pub fn forget_list(&mut self) {
+        self.list = None;
+    }
+
+    /// Take the site's page list, `all` as [`render::pages`] lists it:
+    /// mark stale the pages of `todo` and the new pages, and drop the
+    /// files of pages the site no longer has. Returns (marked, removed).
+    pub fn mark_stale(&mut self, mut todo: BTreeSet<PageId>, all: Vec<PageId>) -> (usize, usize) {
+        let (added, gone) = match self.list.take() {
+            Some(old) => list_changes(&old, &all),
+            None => self.changes_from_reads(&all),
+        };
+        let gone_set: HashSet<&PageId> = gone.iter().collect();
         for page in &gone {
             self.files.remove(&page.output_path());
             self.reads.remove(page);
+            self.stale.remove(&page.output_path());
         }
-        self.stale.retain(|_, p| all.contains(p));
-        let todo: Vec<PageId> = todo.into_iter().filter(|p| all.contains(p)).collect();
+        todo.retain(|p| !gone_set.contains(p));
+        todo.extend(added);
         let marked = todo.len();
         self.stale
             .extend(todo.into_iter().map(|p| (p.output_path(), p)));
+        self.list = Some(all);
         (marked, gone.len())
+    }
+
+    /// The pages of `all` neither rendered nor stale, and those rendered or
+    /// stale that `all` lacks: the slow way, for when the list the store
+    /// was last given may not say what it holds.
+    fn changes_from_reads(&self, all: &[PageId]) -> (Vec<PageId>, Vec<PageId>) {
+        let set: HashSet<&PageId> = all.iter().collect();
+        let held = self.reads.pages().chain(self.stale.values());
+        let gone: HashSet<&PageId> = held.filter(|p| !set.contains(*p)).collect();
+        let added = all
+            .iter()
+            .filter(|p| !self.reads.contains(p) && !self.stale.contains_key(&p.output_path()))
+            .cloned()
+            .collect();
+        (added, gone.into_iter().cloned().collect())
     }
 
     /// The output paths of the pages not yet rendered since they changed.
@@ -110,7 +138,10 @@ impl PageStore {
             self.stale.remove(&page.output_path());
         }
         let mut t = crate::Timings::from_env();
+        // Pages that fail are neither rendered nor stale.
+        let list = self.list.take();
         let outputs = render::render_pages_recorded(site, theme, todo)?;
+        self.list = list;
         t.lap(&format!("render {} pages", outputs.len()));
         let rendered = outputs.len();
         for (page, o, read) in outputs {
@@ -123,9 +154,9 @@ impl PageStore {
     /// Pages whose templates (or the templates those extend or import)
     /// are named in `names`; every page if one is not a template the theme
     /// knows (a new file may be included anywhere).
-    pub fn using_templates(theme: &Theme, names: &[String], all: &BTreeSet<PageId>) -> Vec<PageId> {
+    pub fn using_templates(theme: &Theme, names: &[String], all: &[PageId]) -> Vec<PageId> {
         if !names.iter().all(|n| theme.tera.get_template(n).is_ok()) {
-            return all.iter().cloned().collect();
+            return all.to_vec();
         }
         let templates: BTreeSet<&'static str> = all.iter().filter_map(|p| p.template()).collect();
         let closures: HashMap<&'static str, Vec<String>> = templates
@@ -141,4 +172,33 @@ impl PageStore {
             .cloned()
             .collect()
     }
+}
+
+/// The pages of `new` not in `old`, and those of `old` not in `new`, for
+/// lists without repeats in [`render::pages`] order. Both lists agree up to
+/// the first difference and after the last, and an edit changes a short
+/// stretch between: only that stretch is compared by set.
+fn list_changes(old: &[PageId], new: &[PageId]) -> (Vec<PageId>, Vec<PageId>) {
+    let start = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let (old, new) = (&old[start..], &new[start..]);
+    let end = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old, new) = (&old[..old.len() - end], &new[..new.len() - end]);
+    let in_old: HashSet<&PageId> = old.iter().collect();
+    let in_new: HashSet<&PageId> = new.iter().collect();
+    let added = new
+        .iter()
+        .filter(|p| !in_old.contains(p))
+        .cloned()
+        .collect();
+    let gone = old
+        .iter()
+        .filter(|p| !in_new.contains(p))
+        .cloned()
+        .collect();
+    (added, gone)
 }

@@ -22,7 +22,9 @@ pub struct FullLoad {
     site: Site,
     findings: Findings,
     digests: HashMap<Dep, u64>,
-    pages: BTreeSet<PageId>,
+    /// The page list as [`render::pages`] gives it, and as a set.
+    pages: Vec<PageId>,
+    page_set: BTreeSet<PageId>,
     caches: crate::Caches,
 }
 
@@ -44,9 +46,11 @@ impl FullLoad {
         caches.parsed = job.parsed;
         let (site, found) = crate::load_cached(&job.config, &mut caches, &Default::default())?;
         let findings = Findings::from_load(found, caches.graph.bodies.findings());
+        let pages = render::pages(&site);
         Ok(FullLoad {
             digests: digests(&site),
-            pages: render::pages(&site).into_iter().collect(),
+            page_set: pages.iter().cloned().collect(),
+            pages,
             site,
             findings,
             caches,
@@ -77,11 +81,11 @@ impl Project {
         }
         let pages = self.pages.pages();
         let extra: Vec<String> = pages
-            .difference(&load.pages)
+            .difference(&load.page_set)
             .map(|p| p.output_path())
             .collect();
         let missing: Vec<String> = load
-            .pages
+            .page_set
             .difference(&pages)
             .map(|p| p.output_path())
             .collect();
@@ -114,9 +118,9 @@ impl Project {
         self.graph.caches = load.caches;
         self.findings = load.findings;
         self.findings.add_general(general);
-        let all = load.pages;
-        let todo = self.swap_graph(load.site, load.digests, &all);
-        let (rendered, removed) = self.pages.mark_stale(todo, &all);
+        let todo = self.swap_graph(load.site, load.digests);
+        self.pages.forget_list();
+        let (rendered, removed) = self.pages.mark_stale(todo, load.pages);
         Change::Pages { rendered, removed }
     }
 
