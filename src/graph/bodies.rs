@@ -31,18 +31,40 @@ pub fn link_index(
         .values()
         .map(|a| (a.source.clone(), config.url(&a.path())))
         .collect();
-    let mut wiki: HashMap<String, (String, Option<EntityId>)> = HashMap::new();
-    let mut names = Vec::new();
-    // Countries first, then leaders, then crises, then briefings: when one
-    // name means two things, the wikilink goes to the first.
+    let mut wiki = HashMap::new();
+    // The first briefing, in slug order, whose title or slug folds to a key.
+    for a in articles.values() {
+        let url = config.url(&a.path());
+        wiki.entry(fold(&a.title)).or_insert_with(|| url.clone());
+        wiki.entry(fold(&a.slug)).or_insert(url);
+    }
+    let links = entity_links(config, entities);
+    let mut index = LinkIndex::new(config.site.raw_html, articles_by_path, wiki, links);
+    index.unpublished = unpublished.clone();
+    index.assets = assets.clone();
+    index.typographic = config.site.typographic_quotes;
+    index
+}
+
+/// What entities add to the link index: their wikilink keys, and the
+/// names and aliases to recognise in prose.
+pub(super) fn entity_links(
+    config: &Config,
+    entities: &BTreeMap<EntityId, Entity>,
+) -> markdown::EntityLinks {
+    let mut links = markdown::EntityLinks::default();
+    // Countries first, then leaders, then crises: when one name means two
+    // things, the wikilink goes to the first.
     for kind in EntityKind::ALL {
         for e in entities.values().filter(|e| e.id.kind == kind) {
             let url = config.url(&e.path());
-            for key in std::iter::once(&e.name).chain(std::iter::once(&e.id.slug)) {
-                wiki.entry(fold(key))
-                    .or_insert_with(|| (url.clone(), Some(e.id.clone())));
+            for key in [&e.name, &e.id.slug] {
+                links
+                    .wiki
+                    .entry(fold(key))
+                    .or_insert_with(|| (url.clone(), e.id.clone()));
             }
-            names.push((e.name.clone(), e.id.clone(), url));
+            links.names.push((e.name.clone(), e.id.clone(), url));
         }
     }
     // Aliases after every name, so that, as in resolution, a name beats
@@ -51,25 +73,17 @@ pub fn link_index(
         for e in entities.values().filter(|e| e.id.kind == kind) {
             let url = config.url(&e.path());
             for alias in &e.aliases {
-                wiki.entry(fold(alias))
-                    .or_insert_with(|| (url.clone(), Some(e.id.clone())));
-                names.push((alias.clone(), e.id.clone(), url.clone()));
+                links
+                    .wiki
+                    .entry(fold(alias))
+                    .or_insert_with(|| (url.clone(), e.id.clone()));
+                links.names.push((alias.clone(), e.id.clone(), url.clone()));
             }
         }
     }
     let mut seen = HashSet::new();
-    names.retain(|(n, _, _)| seen.insert(n.clone()));
-    for a in articles.values() {
-        let url = config.url(&a.path());
-        wiki.entry(fold(&a.title))
-            .or_insert_with(|| (url.clone(), None));
-        wiki.entry(fold(&a.slug)).or_insert_with(|| (url, None));
-    }
-    let mut index = LinkIndex::new(config.site.raw_html, articles_by_path, wiki, names);
-    index.unpublished = unpublished.clone();
-    index.assets = assets.clone();
-    index.typographic = config.site.typographic_quotes;
-    index
+    links.names.retain(|(n, _, _)| seen.insert(n.clone()));
+    links
 }
 
 /// Rendered bodies kept by `serve` between loads, by source file. A kept
@@ -225,7 +239,7 @@ impl BodyCache {
     ) -> Vec<PathBuf> {
         let may_change = |l: &Lookup| match l {
             Lookup::Path(p) => paths.contains(p),
-            Lookup::Wiki(k) => keys.contains(k) || !index.wiki.contains_key(k),
+            Lookup::Wiki(k) => keys.contains(k) || index.wiki(k).is_none(),
             Lookup::Asset(_) => false,
         };
         self.entries
@@ -457,27 +471,23 @@ pub(super) fn relink_articles(
         paths.insert(a.source.clone());
         keys.extend([fold(&a.title), fold(&a.slug)]);
     }
-    // A key an entity holds stays its; any other goes to the first briefing,
-    // in slug order, whose title or slug folds to it, as `link_index` does.
-    let open: HashSet<&String> = keys
-        .iter()
-        .filter(|k| !index.wiki.get(*k).is_some_and(|(_, id)| id.is_some()))
-        .collect();
+    // Each key goes to the first briefing, in slug order, whose title or
+    // slug folds to it, as `link_index` does.
     let mut owners: HashMap<&String, String> = HashMap::new();
     for a in articles.values() {
-        if owners.len() == open.len() {
+        if owners.len() == keys.len() {
             break;
         }
         for key in [fold(&a.title), fold(&a.slug)] {
-            if let Some(k) = open.get(&key) {
-                owners.entry(*k).or_insert_with(|| config.url(&a.path()));
+            if let Some(k) = keys.get(&key) {
+                owners.entry(k).or_insert_with(|| config.url(&a.path()));
             }
         }
     }
-    for k in open {
+    for k in &keys {
         match owners.remove(k) {
-            Some(url) => index.wiki.insert(k.clone(), (url, None)),
-            None => index.wiki.remove(k),
+            Some(url) => index.wiki_articles.insert(k.clone(), url),
+            None => index.wiki_articles.remove(k),
         };
     }
     (paths, keys)

@@ -8,8 +8,8 @@
 
 use super::patch::Patched;
 use super::{
-    add_all_profiles, bodies, link_index, profiles, relations, ArticleFrontMatter, ArticleId,
-    Caches, Details, Entity, EntityId, EntityKind, Registry, Resolver, Site,
+    add_all_profiles, bodies, bodies::entity_links, profiles, relations, ArticleFrontMatter,
+    ArticleId, Caches, Details, Entity, EntityId, EntityKind, Registry, Resolver, Site,
 };
 use crate::content::Cache as ParsedCache;
 use crate::content::{Document, RawContent};
@@ -17,6 +17,7 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::{DocContext, LinkIndex};
 use crate::text::fold;
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -82,13 +83,8 @@ pub fn patch_profile(
         .touched
         .entities
         .extend(site.entities_of(EntityKind::Country).map(|e| e.id.clone()));
-    *index = link_index(
-        &site.config,
-        &site.entities,
-        &site.articles,
-        &site.unpublished,
-        &site.assets,
-    );
+    // Briefings' paths, titles and files are as they were.
+    index.set_entities(entity_links(&site.config, &site.entities));
     patched.bodies = render_affected(site, caches, index, parsed, &old, &path, &mut patched);
     caches.bodies.checked_names(index);
     Some((patched, before, after))
@@ -230,17 +226,18 @@ fn render_affected(
     // kept body is rendered again.
     if let Some(finder) = (!names.is_empty()).then(|| AhoCorasick::new(&names).ok()) {
         let site_dir = &site.config.site_dir;
-        todo.extend(
-            caches
-                .bodies
-                .paths()
-                .filter(|p| {
-                    parsed
-                        .body(&site_dir.join(p))
-                        .is_some_and(|(body, _)| finder.as_ref().is_none_or(|f| f.is_match(body)))
-                })
-                .cloned(),
-        );
+        // Every kept body is scanned: in parallel, as a load renders them.
+        let paths: Vec<&PathBuf> = caches.bodies.paths().collect();
+        let found: Vec<PathBuf> = paths
+            .into_par_iter()
+            .filter(|p| {
+                parsed
+                    .body(&site_dir.join(p))
+                    .is_some_and(|(body, _)| finder.as_ref().is_none_or(|f| f.is_match(body)))
+            })
+            .cloned()
+            .collect();
+        todo.extend(found);
     }
     let mut keys: HashSet<String> = keys_of(old).into_iter().collect();
     keys.extend(keys_of(&site.entities[&old.id]));

@@ -34,9 +34,11 @@ pub struct LinkIndex {
     pub typographic: bool,
     /// Site-relative source path (`content/articles/a.md`) to article URL.
     pub articles_by_path: HashMap<PathBuf, String>,
-    /// Folded name, alias, slug or title to URL (and the entity, if it is
-    /// one), for `[[wikilinks]]`.
-    pub wiki: HashMap<String, (String, Option<EntityId>)>,
+    /// Folded name, alias or slug of an entity to its URL and id, for
+    /// `[[wikilinks]]`. An entity's key wins over a briefing's.
+    wiki_entities: HashMap<String, (String, EntityId)>,
+    /// Folded title or slug of a briefing to its URL, for `[[wikilinks]]`.
+    pub wiki_articles: HashMap<String, String>,
     /// Briefing files with no page, so a link to one can say why.
     pub unpublished: std::collections::BTreeMap<PathBuf, Unpublished>,
     /// Every other file under `content/`, by site-relative path.
@@ -63,19 +65,47 @@ pub enum Lookup {
     Asset(PathBuf),
 }
 
+/// What entities add to the link index: wikilink keys, and every name or
+/// alias to recognise in prose with its entity and URL.
+#[derive(Default)]
+pub struct EntityLinks {
+    pub wiki: HashMap<String, (String, EntityId)>,
+    pub names: Vec<(String, EntityId, String)>,
+}
+
 impl LinkIndex {
-    /// `names` lists every entity with each name or alias that should be
-    /// recognised in prose, and the entity's URL.
+    /// `articles_by_path` and `wiki_articles` are what briefings add:
+    /// their paths, and their folded titles and slugs.
     pub fn new(
         raw_html: bool,
         articles_by_path: HashMap<PathBuf, String>,
-        wiki: HashMap<String, (String, Option<EntityId>)>,
-        names: Vec<(String, EntityId, String)>,
+        wiki_articles: HashMap<String, String>,
+        entities: EntityLinks,
     ) -> Self {
+        let mut index = LinkIndex {
+            raw_html,
+            articles_by_path,
+            wiki_entities: HashMap::new(),
+            wiki_articles,
+            unpublished: Default::default(),
+            assets: Default::default(),
+            typographic: true,
+            mentions: None,
+            mention_targets: Vec::new(),
+            names_digest: 0,
+        };
+        index.set_entities(entities);
+        index
+    }
+
+    /// Take what entities add anew, keeping what briefings add: what a
+    /// profile edit changes.
+    pub fn set_entities(&mut self, entities: EntityLinks) {
         // One automaton over every name and alias: a body is scanned once,
         // however many entities the site knows. Matching is case-sensitive so
         // the alias "US" does not fire on the word "us".
-        let mut names: Vec<_> = names
+        let mut names: Vec<_> = entities
+            .names
             .into_iter()
             .filter(|(n, _, _)| n.chars().count() >= 2)
             .collect();
@@ -96,33 +126,34 @@ impl LinkIndex {
             })
             .collect();
         names.extend(variants);
-        let mentions = if names.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
-                    .build(names.iter().map(|(n, _, _)| n.as_str()))
-                    .expect("entity names form a valid automaton"),
-            )
-        };
-        let names_digest = {
+        self.mentions = (!names.is_empty()).then(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(names.iter().map(|(n, _, _)| n.as_str()))
+                .expect("entity names form a valid automaton")
+        });
+        self.names_digest = {
             use std::hash::{Hash, Hasher};
             let mut h = xxhash_rust::xxh3::Xxh3::new();
             names.hash(&mut h);
             h.finish()
         };
-        LinkIndex {
-            raw_html,
-            articles_by_path,
-            wiki,
-            unpublished: Default::default(),
-            assets: Default::default(),
-            typographic: true,
-            mentions,
-            mention_targets: names,
-            names_digest,
+        self.mention_targets = names;
+        self.wiki_entities = entities.wiki;
+    }
+
+    /// Where a `[[wikilink]]`'s folded key goes: an entity's page (with
+    /// the entity) before a briefing's.
+    pub fn wiki(&self, key: &str) -> Option<(&str, Option<&EntityId>)> {
+        match self.wiki_entities.get(key) {
+            Some((url, id)) => Some((url, Some(id))),
+            None => self.wiki_articles.get(key).map(|url| (url.as_str(), None)),
         }
+    }
+
+    /// Whether an entity answers to the folded key.
+    pub fn is_entity_key(&self, key: &str) -> bool {
+        self.wiki_entities.contains_key(key)
     }
 
     /// A digest of the index's answer to `lookup`.
@@ -130,7 +161,7 @@ impl LinkIndex {
         use std::hash::{Hash, Hasher};
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         match lookup {
-            Lookup::Wiki(key) => match self.wiki.get(key) {
+            Lookup::Wiki(key) => match self.wiki(key) {
                 Some(target) => Some(target).hash(&mut h),
                 // A miss's warning names the nearest match, which is part
                 // of the answer: a new near name must refresh the warning.
@@ -148,7 +179,8 @@ impl LinkIndex {
     /// For a `[[wikilink]]` that matches nothing: the name it was probably
     /// meant to be, as written in a profile (or the slug of a briefing).
     pub fn nearest_wiki(&self, key: &str) -> Option<String> {
-        let near = crate::diagnostics::nearest(key, self.wiki.keys().map(String::as_str))?;
+        let keys = self.wiki_entities.keys().chain(self.wiki_articles.keys());
+        let near = crate::diagnostics::nearest(key, keys.map(String::as_str))?;
         let name = self
             .mention_targets
             .iter()
@@ -762,8 +794,8 @@ fn resolve_link(
         let (name, fragment) = split_fragment(dest);
         let key = slugify(name);
         ask(Lookup::Wiki(key.clone()));
-        return match index.wiki.get(&key) {
-            Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.clone()),
+        return match index.wiki(&key) {
+            Some((url, entity)) => LinkTarget::Url(format!("{url}{fragment}"), entity.cloned()),
             None => LinkTarget::Drop(match index.nearest_wiki(&key) {
                 Some(near) => Diagnostic::warning(format!(
                     "[[{dest}]] matches no country, leader, crisis or briefing; did you mean [[{near}]]?"
@@ -971,16 +1003,16 @@ Text.
         let sudan = EntityId::new(EntityKind::Country, "sudan");
         let war = EntityId::new(EntityKind::Crisis, "war-in-sudan");
         let turkey = EntityId::new(EntityKind::Country, "turkey");
-        LinkIndex::new(
-            false,
-            HashMap::new(),
-            HashMap::new(),
-            vec![
-                ("Sudan".into(), sudan, "/countries/sudan/".into()),
-                ("War in Sudan".into(), war, "/crises/war-in-sudan/".into()),
-                ("Turkey".into(), turkey, "/countries/turkey/".into()),
-            ],
-        )
+        let names = vec![
+            ("Sudan".into(), sudan, "/countries/sudan/".into()),
+            ("War in Sudan".into(), war, "/crises/war-in-sudan/".into()),
+            ("Turkey".into(), turkey, "/countries/turkey/".into()),
+        ];
+        let entities = EntityLinks {
+            names,
+            ..EntityLinks::default()
+        };
+        LinkIndex::new(false, HashMap::new(), HashMap::new(), entities)
     }
 
     fn render_with(body: &str, tagged: &[(&str, EntityKind)]) -> Rendered {

@@ -12,7 +12,7 @@ use briefing::content::frontmatter::{
 };
 use briefing::content::{parse_document, EntityKind};
 use briefing::graph::EntityId;
-use briefing::markdown::{self, DocContext, LinkIndex};
+use briefing::markdown::{self, DocContext, EntityLinks, LinkIndex};
 
 use super::invariants;
 
@@ -36,32 +36,29 @@ fn link_index(raw_html: bool) -> LinkIndex {
     let kenya = EntityId::new(EntityKind::Country, "kenya");
     let ruto = EntityId::new(EntityKind::Leader, "william-ruto");
     let sudan = EntityId::new(EntityKind::Crisis, "war-in-sudan");
-    let mut wiki = HashMap::new();
-    wiki.insert(
+    let mut entities = EntityLinks::default();
+    entities.wiki.insert(
         "kenya".to_string(),
-        ("/countries/kenya/".to_string(), Some(kenya.clone())),
+        ("/countries/kenya/".to_string(), kenya.clone()),
     );
-    wiki.insert("other".to_string(), ("/articles/other/".to_string(), None));
+    let mut wiki = HashMap::new();
+    wiki.insert("other".to_string(), "/articles/other/".to_string());
     let mut by_path = HashMap::new();
     by_path.insert(
         PathBuf::from("content/articles/other.md"),
         "/articles/other/".to_string(),
     );
-    LinkIndex::new(
-        raw_html,
-        by_path,
-        wiki,
-        vec![
-            ("Kenya".into(), kenya, "/countries/kenya/".into()),
-            (
-                "William Ruto".into(),
-                ruto.clone(),
-                "/leaders/william-ruto/".into(),
-            ),
-            ("Ruto".into(), ruto, "/leaders/william-ruto/".into()),
-            ("War in Sudan".into(), sudan, "/crises/war-in-sudan/".into()),
-        ],
-    )
+    entities.names = vec![
+        ("Kenya".into(), kenya, "/countries/kenya/".into()),
+        (
+            "William Ruto".into(),
+            ruto.clone(),
+            "/leaders/william-ruto/".into(),
+        ),
+        ("Ruto".into(), ruto, "/leaders/william-ruto/".into()),
+        ("War in Sudan".into(), sudan, "/crises/war-in-sudan/".into()),
+    ];
+    LinkIndex::new(raw_html, by_path, wiki, entities)
 }
 
 /// The Markdown pipeline (links, wikilinks, mentions, heading ids): with
