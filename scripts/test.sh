@@ -38,6 +38,8 @@ pages=$(find "$site" -name '*.html' | wc -l)
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html "$site"
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --css "$site/style.css"
 echo "html: $pages passed, 0 failed"
+# The browser test of pictures also looks at a site of long names.
+cargo run --quiet --locked -- build tests/fixtures/pictures-long-names --output target/fixture-pictures --strict
 
 echo "== end-to-end test in headless Chromium"
 cargo build --quiet --locked

@@ -199,10 +199,59 @@ pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
         .collect();
     let start = dated.iter().map(|d| d.1).min()?;
     let end = dated.iter().map(|d| d.2).max()?.max(start.succ_opt()?);
-    let (width, row) = (600.0, 34.0);
-    let height = row * dated.len() as f64 + 22.0;
+    let width = 600.0;
     let span = (end - start).num_days() as f64;
     let x = |d: NaiveDate| (d - start).num_days() as f64 * width / span;
+    let text = escape_html(&format!(
+        "Offices: {}",
+        offices_text(positions, &dated, today)
+    ));
+    // Each office: its name above its bar, wrapped to the picture's width.
+    let per_line = (width / (0.6 * LABEL_SIZE)) as usize;
+    let labels: Vec<Vec<String>> = dated
+        .iter()
+        .map(|(p, _, _)| wrap(&p.title(), per_line, 2))
+        .collect();
+    // Room over the first label for the tallest of the theme's fonts.
+    let mut y = 6.0;
+    let mut rows = String::new();
+    for ((p, f, t), lines) in dated.iter().zip(&labels) {
+        let class = if p.held_on(today) {
+            "bar current"
+        } else {
+            "bar"
+        };
+        // From the bar's start if the label fits there, else as far left
+        // as it must be to end inside the picture.
+        let wide = lines.iter().map(|l| label_width(l)).fold(0.0, f64::max);
+        let at = x(*f).min(width - wide).max(0.0);
+        let bar = y + LINE * lines.len() as f64 + 4.0;
+        rows.push_str(&label_text("label", (at, y), 1.0, "start", lines));
+        let _ = write!(
+            rows,
+            r#"<rect class="{class}" x="{:.1}" y="{bar:.1}" width="{:.1}" height="12"/>"#,
+            x(*f),
+            (x(*t) - x(*f)).max(2.0),
+        );
+        y = bar + 12.0 + 8.0;
+    }
+    let height = y + LABEL_SIZE + 6.0;
+    Some(format!(
+        r#"<svg class="chart offices" viewBox="0 0 {width} {height:.0}" role="img" aria-label="{text}"><title>{text}</title>{rows}<text class="tick" x="0" y="{:.1}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{:.1}" text-anchor="end">{}</text></svg>"#,
+        height - 6.0,
+        start.year(),
+        height - 6.0,
+        end.year()
+    ))
+}
+
+/// What the offices chart states: each office drawn with its dates, then
+/// those not begun by `today`.
+fn offices_text(
+    positions: &[Position],
+    dated: &[(&Position, NaiveDate, NaiveDate)],
+    today: NaiveDate,
+) -> String {
     let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
     let mut text: Vec<String> = dated
         .iter()
@@ -218,43 +267,7 @@ pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
         let from = p.from?.start();
         (from > today).then(|| format!("{} from {} (not yet begun)", p.title(), day(from)))
     }));
-    let text = escape_html(&format!("Offices: {}", text.join("; ")));
-    let mut svg = format!(
-        r#"<svg class="chart offices" viewBox="0 0 {width} {height}" role="img" aria-label="{text}"><title>{text}</title>"#
-    );
-    for (i, (p, f, t)) in dated.iter().enumerate() {
-        let y = i as f64 * row;
-        let class = if p.held_on(today) {
-            "bar current"
-        } else {
-            "bar"
-        };
-        // A label starting late in the span is set flush right, so it stays
-        // inside the picture.
-        let (anchor, at) = if x(*f) > width * 0.5 {
-            ("end", x(*t))
-        } else {
-            ("start", x(*f))
-        };
-        let _ = write!(
-            svg,
-            r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="{:.1}" height="12"/><text class="label" x="{at:.1}" y="{:.1}" text-anchor="{anchor}">{}</text>"#,
-            x(*f),
-            y + 16.0,
-            (x(*t) - x(*f)).max(2.0),
-            y + 11.0,
-            escape_html(&p.title())
-        );
-    }
-    let _ = write!(
-        svg,
-        r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
-        height - 4.0,
-        start.year(),
-        height - 4.0,
-        end.year()
-    );
-    Some(svg)
+    text.join("; ")
 }
 
 /// What the crisis timeline draws: plain data, gathered by the view.
@@ -322,7 +335,9 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
         let _ = write!(
             svg,
             r#"<text class="trend-mark {class}{alert}" x="{:.1}" y="30" text-anchor="middle">{glyph}<title>{}: {}</title></text>"#,
-            x(mid),
+            // Half a glyph in from either end, so a mark at the edge stays
+            // inside the picture.
+            x(mid).clamp(8.0, width - 8.0),
             a.month,
             a.trend.word()
         );
@@ -368,6 +383,68 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
     Some(svg)
 }
 
+/// The largest size, in picture units, the stylesheet sets chart labels in
+/// (on a phone, where a 600-unit picture is drawn about 350 px wide). Labels
+/// are laid out for it, so they fit at every smaller size too.
+pub const LABEL_SIZE: f64 = 20.0;
+/// Baseline to baseline, for labels of more than one line.
+const LINE: f64 = LABEL_SIZE * 1.2;
+
+/// A generous width for `text` at [`LABEL_SIZE`]: 0.6 em a character is
+/// wider than the average of the sans-serif faces the theme asks for.
+fn label_width(text: &str) -> f64 {
+    text.chars().count() as f64 * 0.6 * LABEL_SIZE
+}
+
+/// `text` in lines of at most `width` characters, broken between words,
+/// and at most `lines` of them; the last ends in "…" if text is left over.
+fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        let fits = out
+            .last()
+            .is_some_and(|l| l.chars().count() + 1 + word.chars().count() <= width);
+        if fits {
+            let line = out.last_mut().expect("checked");
+            line.push(' ');
+            line.push_str(word);
+        } else if out.len() == lines {
+            let last = out.last_mut().expect("lines is at least one");
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{}…", keep.trim_end());
+            break;
+        } else if word.chars().count() > width {
+            out.push(word.chars().take(width - 1).chain(['…']).collect());
+        } else {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
+/// A label of one or more lines, its first baseline `first` em below `y`
+/// (negative: above) and each next one 1.2 em lower. In em, so a label
+/// keeps its place where the stylesheet sets smaller type.
+fn label_text(
+    class: &str,
+    (x, y): (f64, f64),
+    first: f64,
+    anchor: &str,
+    lines: &[String],
+) -> String {
+    let mut out = format!(r#"<text class="{class}" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}">"#);
+    for (i, line) in lines.iter().enumerate() {
+        let dy = if i == 0 { first } else { 1.2 };
+        let _ = write!(
+            out,
+            r#"<tspan x="{x:.1}" dy="{dy:.2}em">{}</tspan>"#,
+            escape_html(line)
+        );
+    }
+    out.push_str("</text>");
+    out
+}
+
 /// One neighbour in an ego network.
 pub struct Neighbour<'a> {
     pub name: &'a str,
@@ -377,23 +454,106 @@ pub struct Neighbour<'a> {
     pub shared: usize,
 }
 
+/// Where a neighbour sits and where its label goes.
+struct Spot {
+    /// Direction from the middle.
+    dx: f64,
+    dy: f64,
+    lines: Vec<String>,
+}
+
+impl Spot {
+    fn width(&self) -> f64 {
+        self.lines
+            .iter()
+            .map(|l| label_width(l))
+            .fold(0.0, f64::max)
+    }
+    /// A line's box is taller than its type: ascenders and descenders.
+    fn height(&self) -> f64 {
+        LINE * self.lines.len() as f64
+    }
+    /// Set beside its node (left or right), not above or below it.
+    fn beside(&self) -> bool {
+        self.dx.abs() > 0.3
+    }
+}
+
 /// An entity and its strongest connections: the entity in the middle, its
 /// neighbours on an ellipse in order of strength (strongest at the top,
 /// then clockwise), each edge as wide as the briefings they share. The
 /// layout is a function of the list alone, so the same input draws the
-/// same picture; labels sit outside the ellipse, anchored away from the
-/// middle, so they do not run into each other or the lines.
+/// same picture. Labels sit outside the ellipse, anchored away from the
+/// middle, wrapped to two lines; the ellipse is narrowed until the widest
+/// label beside it fits, and made taller until labels beside each other
+/// clear, so no label leaves the picture or runs into another.
 pub fn ego_network(center: &str, neighbours: &[Neighbour]) -> Option<String> {
     if neighbours.is_empty() {
         return None;
     }
-    let (w, h, cx, cy, rx, ry) = (600.0, 300.0, 300.0, 150.0, 190.0, 105.0);
+    let w = 600.0;
+    let spots: Vec<Spot> = (0..neighbours.len())
+        .map(|i| {
+            let angle = -std::f64::consts::FRAC_PI_2
+                + i as f64 * std::f64::consts::TAU / neighbours.len() as f64;
+            Spot {
+                dx: angle.cos(),
+                dy: angle.sin(),
+                lines: wrap(neighbours[i].name, 16, 2),
+            }
+        })
+        .collect();
+    let (rx, ry) = ellipse(w, &spots);
+    let above = spots
+        .iter()
+        .filter(|s| !s.beside() && s.dy < 0.0)
+        .map(Spot::height)
+        .fold(LABEL_SIZE, f64::max);
+    let below = spots
+        .iter()
+        .filter(|s| !s.beside() && s.dy > 0.0)
+        .map(Spot::height)
+        .fold(LABEL_SIZE, f64::max);
+    let (cx, cy) = (w / 2.0, ry + 12.0 + above + 4.0);
+    let h = cy + ry + 12.0 + below + 8.0;
     let max = neighbours
         .iter()
         .map(|n| n.shared)
         .max()
         .unwrap_or(1)
         .max(1) as f64;
+    let mut edges = String::new();
+    let mut nodes = String::new();
+    for (n, spot) in neighbours.iter().zip(&spots) {
+        let (x, y) = (cx + rx * spot.dx, cy + ry * spot.dy);
+        let width = 1.0 + 5.0 * n.shared as f64 / max;
+        let _ = write!(
+            edges,
+            r#"<line class="edge" x1="{cx}" y1="{cy:.1}" x2="{x:.1}" y2="{y:.1}" stroke-width="{width:.1}"/>"#
+        );
+        let more = spot.lines.len() as f64 - 1.0;
+        // Beside the node, the block of lines centred on it; above it,
+        // ending just over it; below it, starting just under it.
+        let (anchor, at, first) = if spot.beside() {
+            let side = spot.dx.signum();
+            let anchor = if side > 0.0 { "start" } else { "end" };
+            (anchor, (x + 12.0 * side, y), 0.35 - 0.6 * more)
+        } else if spot.dy < 0.0 {
+            ("middle", (x, y - 14.0), -1.2 * more)
+        } else {
+            ("middle", (x, y + 12.0), 0.9)
+        };
+        let _ = write!(
+            nodes,
+            r#"<a href="{}"><circle class="node {}" cx="{x:.1}" cy="{y:.1}" r="7"/>{}<title>{}: {} shared briefing{}</title></a>"#,
+            escape_html(n.url),
+            n.kind,
+            label_text("label", at, first, anchor, &spot.lines),
+            escape_html(n.name),
+            n.shared,
+            if n.shared == 1 { "" } else { "s" }
+        );
+    }
     let names: Vec<String> = neighbours
         .iter()
         .map(|n| format!("{} ({})", n.name, n.shared))
@@ -403,59 +563,32 @@ pub fn ego_network(center: &str, neighbours: &[Neighbour]) -> Option<String> {
         neighbours.len(),
         names.join(", ")
     ));
-    let mut edges = String::new();
-    let mut nodes = String::new();
-    for (i, n) in neighbours.iter().enumerate() {
-        let angle = -std::f64::consts::FRAC_PI_2
-            + i as f64 * std::f64::consts::TAU / neighbours.len() as f64;
-        let (dx, dy) = (angle.cos(), angle.sin());
-        let (x, y) = (cx + rx * dx, cy + ry * dy);
-        let width = 1.0 + 5.0 * n.shared as f64 / max;
-        let _ = write!(
-            edges,
-            r#"<line class="edge" x1="{cx}" y1="{cy}" x2="{x:.1}" y2="{y:.1}" stroke-width="{width:.1}"/>"#
-        );
-        let anchor = if dx > 0.3 {
-            "start"
-        } else if dx < -0.3 {
-            "end"
-        } else {
-            "middle"
-        };
-        let (lx, ly) = (
-            x + 12.0 * dx,
-            y + 12.0 * dy
-                + if dy > 0.3 {
-                    10.0
-                } else if dy < -0.3 {
-                    -2.0
-                } else {
-                    4.0
-                },
-        );
-        let label: String = if n.name.chars().count() > 26 {
-            n.name
-                .chars()
-                .take(25)
-                .chain(std::iter::once('…'))
-                .collect()
-        } else {
-            n.name.to_string()
-        };
-        let _ = write!(
-            nodes,
-            r#"<a href="{}"><circle class="node {}" cx="{x:.1}" cy="{y:.1}" r="7"/><text class="label" x="{lx:.1}" y="{ly:.1}" text-anchor="{anchor}">{}</text><title>{}: {} shared briefing{}</title></a>"#,
-            escape_html(n.url),
-            n.kind,
-            escape_html(&label),
-            escape_html(n.name),
-            n.shared,
-            if n.shared == 1 { "" } else { "s" }
-        );
-    }
     Some(format!(
-        r#"<svg class="chart network" viewBox="0 0 {w} {h}" role="group" aria-label="{text}"><title>{text}</title>{edges}<circle class="node center" cx="{cx}" cy="{cy}" r="10"/>{nodes}</svg>"#
+        r#"<svg class="chart network" viewBox="0 0 {w} {h:.0}" role="group" aria-label="{text}"><title>{text}</title>{edges}<circle class="node center" cx="{cx}" cy="{cy:.1}" r="10"/>{nodes}</svg>"#
     ))
+}
+
+/// The ellipse's half-width and half-height: as wide as the labels beside
+/// it allow in a picture `w` wide, and tall enough that labels beside it
+/// on the same side, one above the other, do not touch.
+fn ellipse(w: f64, spots: &[Spot]) -> (f64, f64) {
+    let mut rx: f64 = 190.0;
+    for s in spots.iter().filter(|s| s.beside()) {
+        rx = rx.min((w / 2.0 - 12.0 - s.width() - 4.0) / s.dx.abs());
+    }
+    let mut ry: f64 = 105.0;
+    for side in [1.0, -1.0] {
+        let mut column: Vec<&Spot> = spots
+            .iter()
+            .filter(|s| s.beside() && s.dx.signum() == side)
+            .collect();
+        column.sort_by(|a, b| a.dy.total_cmp(&b.dy));
+        for pair in column.windows(2) {
+            let gap = (pair[0].height() + pair[1].height()) / 2.0 + 8.0;
+            ry = ry.max(gap / (pair[1].dy - pair[0].dy));
+        }
+    }
+    (rx.max(40.0), ry)
 }
 
 #[cfg(test)]
@@ -542,6 +675,86 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 3, "{svg}");
         assert_eq!(svg.matches("bar current").count(), 2, "{svg}");
         assert!(svg.ends_with(">2024</text></svg>"), "{svg}");
+    }
+
+    #[test]
+    fn wrapping_breaks_between_words_and_marks_what_it_leaves_out() {
+        assert_eq!(wrap("Haiti", 16, 2), ["Haiti"]);
+        assert_eq!(
+            wrap("Al-Shabaab in Somalia", 16, 2),
+            ["Al-Shabaab in", "Somalia"]
+        );
+        assert_eq!(
+            wrap("Armed insurgency in the northern borderlands", 16, 2),
+            ["Armed insurgency", "in the northern…"]
+        );
+        assert_eq!(wrap("Supercalifragilistic", 8, 2), ["Superca…"]);
+    }
+
+    /// Each label's estimated box, at the largest type the theme sets:
+    /// (left, right, first baseline, lines).
+    fn label_boxes(svg: &str) -> Vec<(f64, f64, f64, usize)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("label"))
+            .map(|t| {
+                let x: f64 = t.attribute("x").unwrap().parse().unwrap();
+                let y: f64 = t.attribute("y").unwrap().parse().unwrap();
+                let lines: Vec<&str> = t.children().filter_map(|s| s.text()).collect();
+                let w = lines.iter().map(|l| label_width(l)).fold(0.0, f64::max);
+                let (l, r) = match t.attribute("text-anchor") {
+                    Some("end") => (x - w, x),
+                    Some("middle") => (x - w / 2.0, x + w / 2.0),
+                    _ => (x, x + w),
+                };
+                (l, r, y, lines.len())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn network_labels_fit_the_picture_however_many_and_however_long() {
+        let names = [
+            "Sudan",
+            "Al-Shabaab in Somalia",
+            "Armed insurgency in the northern borderlands of Greater Ruritania",
+            "William Ruto",
+            "United Federal Republic of Greater Ruritania",
+            "DR Congo",
+        ];
+        for count in 1..=12 {
+            let list: Vec<Neighbour> = (0..count)
+                .map(|i| Neighbour {
+                    name: names[(i * 7 + count) % names.len()],
+                    url: "/x/",
+                    kind: "country",
+                    shared: 12 - i,
+                })
+                .collect();
+            let svg = ego_network("Middle", &list).unwrap();
+            for (l, r, _, _) in label_boxes(&svg) {
+                assert!(l >= 0.0 && r <= 600.0, "{count}: {l}..{r} in {svg}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_office_names_wrap_inside_the_offices_chart() {
+        let long = "President of the United Federal Republic of Greater Ruritania and Its Islands";
+        let svg = offices(
+            &[
+                pos(long, "2023-06-01", None),
+                pos("Minister", "2015-01-01", Some("2020-04-30")),
+            ],
+            day("2024-01-15"),
+        )
+        .unwrap();
+        let boxes = label_boxes(&svg);
+        assert_eq!(boxes.len(), 2);
+        assert_eq!(boxes[0].3, 2, "the long name takes two lines: {svg}");
+        for (l, r, _, _) in &boxes {
+            assert!(*l >= 0.0 && *r <= 600.0, "{l}..{r} in {svg}");
+        }
     }
 
     #[test]

@@ -15,13 +15,13 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": 
 /// Every HTML page's URL path, sorted. Redirect pages (an entity's old
 /// address) are left out: the browser leaves them at once, and the Nu
 /// checker validates them with the rest.
-export function htmlPages(dir = site) {
+export function htmlPages(dir = site, top = dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...htmlPages(path));
+    if (statSync(path).isDirectory()) out.push(...htmlPages(path, top));
     else if (name.endsWith(".html") && !readFileSync(path, "utf8").includes('http-equiv="refresh"')) {
-      out.push("/" + relative(site, path).replace(/index\.html$/, ""));
+      out.push("/" + relative(top, path).replace(/index\.html$/, ""));
     }
   }
   return out.sort();
