@@ -27,10 +27,15 @@ fn main() {
     let mut times = Vec::new();
     for i in 0..9 {
         let text = edited(&original, &kind, i);
-        assert_ne!(text, original, "the {kind} edit changed nothing in {path:?}");
+        assert_ne!(
+            text, original,
+            "the {kind} edit changed nothing in {path:?}"
+        );
         std::fs::write(&path, text).expect("the file writes");
         let start = Instant::now();
-        project.update(std::slice::from_ref(&path)).expect("the edit builds");
+        project
+            .update(std::slice::from_ref(&path))
+            .expect("the edit builds");
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         while project.has_stale() {
             project.render_stale(64).expect("pages render");
