@@ -292,6 +292,15 @@ pub struct Crisis {
 }
 
 impl Crisis {
+    /// The latest assessment of a month begun by `today`: one for a later
+    /// month is not written yet as of that day.
+    pub fn latest_assessment(&self, today: chrono::NaiveDate) -> Option<&Assessment> {
+        self.assessments
+            .iter()
+            .rev()
+            .find(|a| a.month.start() <= today)
+    }
+
     pub fn is_active(&self) -> bool {
         self.status
             .as_deref()

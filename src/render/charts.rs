@@ -18,6 +18,24 @@ enum Period {
     Year,
 }
 
+impl Period {
+    fn unit(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+}
+
+/// The period with the most briefings (the first of equals) and its count.
+fn busiest(bars: &[(i32, u32)]) -> (i32, u32) {
+    bars.iter().copied().fold(
+        (bars[0].0, 0),
+        |best, b| if b.1 > best.1 { b } else { best },
+    )
+}
+
 /// Month index since year 0: 2023-09 is 2023 * 12 + 8.
 fn index(year: i32, month: u32) -> i32 {
     year * 12 + month as i32 - 1
@@ -32,14 +50,14 @@ fn label(period: Period, i: i32) -> String {
     }
 }
 
-/// Counts per period from the first briefing's to the latest's (a year at
-/// least), empty periods included. Long spans are grouped, so bars stay readable: by
-/// quarter past four years, by year past sixteen.
-fn buckets(monthly: &[MonthCount]) -> (Period, Vec<(i32, u32)>) {
-    let (Some(first), Some(last)) = (monthly.first(), monthly.last()) else {
+/// Counts per period from the first briefing's month to `end` (the
+/// reference date's month), a year at least, empty periods included;
+/// briefings after `end` are left out. Long spans are grouped, so bars stay
+/// readable: by quarter past four years, by year past sixteen.
+fn buckets(monthly: &[MonthCount], end: i32) -> (Period, Vec<(i32, u32)>) {
+    let Some(first) = monthly.iter().find(|m| index(m.year, m.month) <= end) else {
         return (Period::Month, Vec::new());
     };
-    let end = index(last.year, last.month);
     // At least a year is drawn, so a new entity's one busy month reads as
     // one month of twelve, not as a wall.
     let start = index(first.year, first.month).min(end - 11);
@@ -62,7 +80,7 @@ fn buckets(monthly: &[MonthCount]) -> (Period, Vec<(i32, u32)>) {
         .step_by(step)
         .map(|k| (k, 0))
         .collect();
-    for m in monthly {
+    for m in monthly.iter().filter(|m| index(m.year, m.month) <= end) {
         let k = key(index(m.year, m.month));
         let slot = ((k - key(start)) / step as i32) as usize;
         out[slot].1 += m.count;
@@ -70,48 +88,116 @@ fn buckets(monthly: &[MonthCount]) -> (Period, Vec<(i32, u32)>) {
     (period, out)
 }
 
-/// "42 briefings from January 2021 to September 2023; most in September
-/// 2023: 9".
-fn coverage_text(period: Period, bars: &[(i32, u32)], first: i32) -> String {
+/// "42 briefings from January 2021 to January 2024; most in September
+/// 2023: 9; by month: …" (every period with briefings, newest first).
+fn coverage_text(period: Period, bars: &[(i32, u32)], first: i32, end: i32) -> String {
     let total: u32 = bars.iter().map(|b| b.1).sum();
-    let (peak, most) =
-        bars.iter().copied().fold(
-            (bars[0].0, 0),
-            |best, b| if b.1 > best.1 { b } else { best },
-        );
-    let first = label(Period::Month, first);
-    let last = label(period, bars[bars.len() - 1].0);
-    let unit = match period {
-        Period::Month => "",
-        Period::Quarter => ", by quarter",
-        Period::Year => ", by year",
-    };
+    let (peak, most) = busiest(bars);
+    let unit = period.unit();
+    let counts: Vec<String> = bars
+        .iter()
+        .rev()
+        .filter(|b| b.1 > 0)
+        .map(|&(k, n)| format!("{}: {n}", label(period, k)))
+        .collect();
     let s = if total == 1 { "" } else { "s" };
     format!(
-        "{total} briefing{s} from {first} to {last}{unit}; most in {}: {most}",
-        label(period, peak)
+        "{total} briefing{s} from {} to {}; most in {}: {most}; by {unit}: {}",
+        label(Period::Month, first),
+        label(Period::Month, end),
+        label(period, peak),
+        counts.join(", ")
     )
 }
 
-/// Bar chart of briefings per month (or quarter, or year).
-pub fn coverage(monthly: &[MonthCount]) -> Option<String> {
-    let (period, bars) = buckets(monthly);
-    if bars.is_empty() {
-        return None;
+/// Fewer months with briefings than this, and the coverage chart is a
+/// sentence: one or two bars say nothing a sentence does not say better.
+pub const COVERAGE_MIN_MONTHS: usize = 3;
+
+/// How much was written about an entity over time, up to the reference
+/// date: a chart with its text alternative, or a sentence alone.
+#[derive(Debug, PartialEq, serde::Serialize)]
+pub struct Coverage {
+    pub chart: Option<String>,
+    /// The whole data in words: the chart's text alternative, or the
+    /// sentence shown instead of it.
+    pub text: String,
+    /// For the chart's caption: "month", "quarter" or "year"; the
+    /// reference month the window ends with; the busiest period.
+    pub unit: &'static str,
+    pub to: String,
+    pub peak: String,
+}
+
+/// Briefings per month (or quarter, or year), from the first briefing's
+/// month to the reference date's.
+pub fn coverage(monthly: &[MonthCount], today: NaiveDate) -> Option<Coverage> {
+    let end = index(today.year(), today.month());
+    let months: Vec<&MonthCount> = monthly
+        .iter()
+        .filter(|m| m.count > 0 && index(m.year, m.month) <= end)
+        .collect();
+    if months.len() < COVERAGE_MIN_MONTHS {
+        return (!months.is_empty()).then(|| Coverage {
+            chart: None,
+            text: coverage_sentence(&months, end),
+            unit: "month",
+            to: label(Period::Month, end),
+            peak: String::new(),
+        });
     }
-    let (width, height, top, bottom) = (600.0, 140.0, 8.0, 24.0);
+    let (period, bars) = buckets(monthly, end);
+    let first = index(months[0].year, months[0].month);
+    let text = coverage_text(period, &bars, first, end);
+    let (peak, most) = busiest(&bars);
+    // A "busiest" period among equals would single one out for nothing.
+    let even = bars.iter().all(|b| b.1 == 0 || b.1 == most);
+    let peak = match even {
+        true => format!("{most} in each {} with any", period.unit()),
+        false => format!("most in {}: {most}", label(period, peak)),
+    };
+    Some(Coverage {
+        chart: Some(coverage_chart(period, &bars, &text)),
+        text,
+        unit: period.unit(),
+        to: label(Period::Month, end),
+        peak,
+    })
+}
+
+/// "3 briefings: 2 in August 2023 and 1 in September 2023; none since, to
+/// January 2024."
+fn coverage_sentence(months: &[&MonthCount], end: i32) -> String {
+    let total: u32 = months.iter().map(|m| m.count).sum();
+    let month = |m: &MonthCount| label(Period::Month, index(m.year, m.month));
+    let parts: Vec<String> = months
+        .iter()
+        .map(|m| format!("{} in {}", m.count, month(m)))
+        .collect();
+    let s = if total == 1 { "" } else { "s" };
+    let mut out = match parts.as_slice() {
+        [_] => format!("{total} briefing{s}, in {}", month(months[0])),
+        _ => format!("{total} briefing{s}: {}", parts.join(" and ")),
+    };
+    let last = months.last().map(|m| index(m.year, m.month));
+    if last.is_some_and(|l| l < end) {
+        let _ = write!(out, "; none since, to {}", label(Period::Month, end));
+    }
+    out.push('.');
+    out
+}
+
+/// The bars, each with its count on hover, and the first and last periods
+/// under the axis.
+fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
+    let (width, height, top, bottom) = (600.0, 140.0, 8.0, 30.0);
     let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
     let slot = width / bars.len() as f64;
     let bar = (slot * 0.8).max(1.0);
-    let first = monthly
-        .first()
-        .map(|m| index(m.year, m.month))
-        .unwrap_or(bars[0].0);
-    let text = coverage_text(period, &bars, first);
     let mut svg = format!(
         r#"<svg class="chart coverage" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
-        escape_html(&text),
-        escape_html(&text)
+        escape_html(text),
+        escape_html(text)
     );
     let base = height - bottom;
     let _ = write!(
@@ -139,7 +225,7 @@ pub fn coverage(monthly: &[MonthCount]) -> Option<String> {
         height - 6.0,
         label(period, bars[bars.len() - 1].0)
     );
-    Some(svg)
+    svg
 }
 
 /// The months a sparkline covers, ending with the reference date's.
@@ -606,16 +692,77 @@ mod tests {
     }
 
     #[test]
-    fn coverage_states_its_data_and_groups_long_spans() {
-        let svg = coverage(&months(&[(2021, 1, 3), (2023, 8, 1), (2023, 9, 9)])).unwrap();
-        assert!(svg.contains(r#"aria-label="13 briefings from January 2021 to September 2023; most in September 2023: 9""#), "{svg}");
-        // 33 months: by month, one bar per month with briefings.
+    fn coverage_ends_at_the_reference_date_and_groups_long_spans() {
+        let data = months(&[(2021, 1, 3), (2023, 8, 1), (2023, 9, 9)]);
+        let c = coverage(&data, day("2024-01-15")).unwrap();
+        assert_eq!(
+            c.text,
+            "13 briefings from January 2021 to January 2024; most in September 2023: 9; \
+             by month: September 2023: 9, August 2023: 1, January 2021: 3"
+        );
+        assert_eq!((c.unit, c.to.as_str()), ("month", "January 2024"));
+        assert_eq!(c.peak, "most in September 2023: 9");
+        let even = months(&[(2023, 1, 2), (2023, 4, 2), (2023, 9, 2)]);
+        assert_eq!(
+            coverage(&even, day("2024-01-15")).unwrap().peak,
+            "2 in each month with any"
+        );
+        let svg = c.chart.unwrap();
+        // 37 months to the reference month: three bars, and the axis ends
+        // with January 2024, four quiet months after the last briefing.
         assert_eq!(svg.matches("<rect").count(), 3);
-        let long = coverage(&months(&[(2010, 1, 2), (2016, 5, 4)])).unwrap();
-        assert!(long.contains("by quarter; most in Q2 2016: 4"), "{long}");
-        let longer = coverage(&months(&[(2000, 1, 2), (2023, 5, 4)])).unwrap();
-        assert!(longer.contains("by year; most in 2023: 4"), "{longer}");
-        assert_eq!(coverage(&[]), None);
+        assert!(svg.ends_with(">January 2024</text></svg>"), "{svg}");
+        // A briefing after the reference date is not counted.
+        let later = months(&[(2023, 7, 1), (2023, 8, 1), (2023, 9, 9), (2024, 3, 5)]);
+        let c = coverage(&later, day("2024-01-15")).unwrap();
+        assert!(
+            c.text
+                .starts_with("11 briefings from July 2023 to January 2024"),
+            "{}",
+            c.text
+        );
+        let long = coverage(
+            &months(&[(2010, 1, 2), (2012, 1, 1), (2016, 5, 4)]),
+            day("2016-06-01"),
+        )
+        .unwrap();
+        assert!(
+            long.text.contains("most in Q2 2016: 4; by quarter"),
+            "{}",
+            long.text
+        );
+        let longer = coverage(
+            &months(&[(2000, 1, 2), (2010, 1, 1), (2023, 5, 4)]),
+            day("2023-06-01"),
+        )
+        .unwrap();
+        assert!(
+            longer.text.contains("most in 2023: 4; by year"),
+            "{}",
+            longer.text
+        );
+        assert_eq!(coverage(&[], day("2024-01-15")), None);
+    }
+
+    #[test]
+    fn coverage_of_one_or_two_months_is_a_sentence() {
+        let today = day("2024-01-15");
+        let one = coverage(&months(&[(2023, 9, 9)]), today).unwrap();
+        assert_eq!(one.chart, None);
+        assert_eq!(
+            one.text,
+            "9 briefings, in September 2023; none since, to January 2024."
+        );
+        let two = coverage(&months(&[(2023, 12, 2), (2024, 1, 1)]), today).unwrap();
+        assert_eq!(
+            two.text,
+            "3 briefings: 2 in December 2023 and 1 in January 2024."
+        );
+        // Only briefings after the reference date: nothing to say yet.
+        assert_eq!(coverage(&months(&[(2024, 2, 1)]), today), None);
+        // The threshold's edge: three months draw a chart.
+        let three = months(&[(2023, 10, 1), (2023, 11, 1), (2023, 12, 1)]);
+        assert!(coverage(&three, today).unwrap().chart.is_some());
     }
 
     #[test]
@@ -760,7 +907,13 @@ mod tests {
     #[test]
     fn every_chart_parses_as_xml_and_matches_its_snapshot() {
         let charts = [
-            coverage(&months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)])).unwrap(),
+            coverage(
+                &months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)]),
+                day("2024-01-15"),
+            )
+            .unwrap()
+            .chart
+            .unwrap(),
             sparkline(&months(&[(2023, 1, 2), (2023, 9, 5)]), day("2024-01-15")).unwrap(),
             offices(
                 &[

@@ -220,17 +220,30 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .take(10)
         .map(|s| ArticleCard::new(r, s))
         .collect();
-    let active: Vec<_> = r
+    let mut briefs: Vec<_> = r
         .entity_ids(EntityKind::Crisis)
         .map(|id| r.entity_brief(id))
         .filter(|e| e.active)
+        .collect();
+    // The most written about lately first; the whole list is on /crises/.
+    briefs.sort_by_key(|e| {
+        let month = e.latest.map(|a| a.month.start());
+        (
+            std::cmp::Reverse(e.recent),
+            std::cmp::Reverse(month),
+            std::cmp::Reverse(e.briefings),
+        )
+    });
+    let active: Vec<_> = briefs
+        .into_iter()
         .map(|e| EntityCard::from_brief(r, e))
         .collect();
     ctx.insert("latest", &latest);
     ctx.insert("map", &super::views::world_map(r));
-    ctx.insert("this_month", &this_month(&active));
+    ctx.insert("this_month", &this_month(&active, r.config().today));
     ctx.insert("coming_up", &super::dossier::coming_up(r));
-    ctx.insert("active_crises", &active);
+    ctx.insert("active_crises", &active[..active.len().min(HOME_CRISES)]);
+    ctx.insert("active_total", &active.len());
     ctx.insert("counts", &counts(r));
     let c = &r.config().site;
     meta(
@@ -242,18 +255,25 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
     )
 }
 
-/// CrisisWatch's "this month": the active crises assessed in the latest
-/// month any of them was, by what the assessment says.
+/// Active crises on the home page; the rest are a link away.
+pub const HOME_CRISES: usize = 12;
+
+/// CrisisWatch's "this month", named for what it is: the active crises
+/// assessed in the latest month any of them was, by what the assessment
+/// says. That month may be long before the reference date's.
 #[derive(serde::Serialize)]
 struct ThisMonth<'a> {
     month: DateView,
+    /// The reference date's month ("January 2024") when it is later than
+    /// the month assessed.
+    behind: Option<String>,
     deteriorated: Vec<&'a EntityCard<'a>>,
     improved: Vec<&'a EntityCard<'a>>,
     risks: Vec<&'a EntityCard<'a>>,
     opportunities: Vec<&'a EntityCard<'a>>,
 }
 
-fn this_month<'a>(crises: &'a [EntityCard<'a>]) -> Option<ThisMonth<'a>> {
+fn this_month<'a>(crises: &'a [EntityCard<'a>], today: chrono::NaiveDate) -> Option<ThisMonth<'a>> {
     use crate::graph::{Alert, Trend};
     let month = crises
         .iter()
@@ -271,8 +291,11 @@ fn this_month<'a>(crises: &'a [EntityCard<'a>]) -> Option<ThisMonth<'a>> {
             .copied()
             .collect()
     };
+    let behind = (month.iso.as_str() < today.format("%Y-%m").to_string().as_str())
+        .then(|| today.format("%B %Y").to_string());
     Some(ThisMonth {
         month: month.clone(),
+        behind,
         deteriorated: with(&|a| a.trend == Trend::Deteriorated),
         improved: with(&|a| a.trend == Trend::Improved),
         risks: with(&|a| a.alert == Some(Alert::Risk)),

@@ -156,7 +156,7 @@ impl<'a> EntityBrief<'a> {
             Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
             Details::Leader(l) => leader_detail(l, today, &mut in_office),
             Details::Crisis(c) => {
-                latest = c.assessments.last();
+                latest = c.latest_assessment(today);
                 c.status.clone()
             }
         };

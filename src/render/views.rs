@@ -259,8 +259,9 @@ pub struct EntityView<'a> {
     // Every kind
     pub key_dates: KeyDates<'a>,
     pub has_calendar: bool,
-    /// Briefings over time, as SVG.
-    pub coverage: Option<String>,
+    /// Briefings over time, up to the reference date: a chart and its
+    /// words, or the words alone when a chart would say too little.
+    pub coverage: Option<super::charts::Coverage>,
     /// A leader's offices on a time axis, as SVG.
     pub offices_chart: Option<String>,
     /// A crisis on a time axis: trend, key dates, briefings, as SVG.
@@ -327,7 +328,7 @@ impl<'a> EntityView<'a> {
             body: &e.body_html,
             key_dates: key_dates(e, today),
             has_calendar: !e.dates.is_empty(),
-            coverage: super::charts::coverage(&e.monthly),
+            coverage: super::charts::coverage(&e.monthly, today),
             map: locator(r, e),
             mentioned_with: mentioned_with(r, &e.mentioned_with),
             ..Self::header(r, e)
@@ -358,7 +359,7 @@ impl<'a> EntityView<'a> {
                 v.started = c.started.as_ref().map(Into::into);
                 v.ended = c.ended.as_ref().map(Into::into);
                 v.countries = c.countries.iter().map(|id| entity_link(r, id)).collect();
-                v.latest = c.assessments.last().map(Into::into);
+                v.latest = c.latest_assessment(today).map(Into::into);
                 v.strip = strip(c);
                 v.figures = figure_groups(c);
                 v.crisis_chart = crisis_chart(r, e, c, today);
