@@ -204,13 +204,13 @@ impl Writer {
             .to_path_buf();
         fs::create_dir_all(&parent)
             .with_context(|| format!("could not create {}", parent.display()))?;
-        remove_abandoned(&parent);
+        remove_abandoned(&dir);
         let mut warnings = Vec::new();
         let previous = fs::read_to_string(dir.join(MARKER))
             .map(|text| read_manifest(&text, &mut warnings))
             .unwrap_or_default();
         let mode = if previous.is_empty() {
-            Mode::Fresh(staging_dir(&parent)?)
+            Mode::Fresh(staging_dir(&dir)?)
         } else {
             Mode::Update {
                 pending: Vec::new(),
@@ -290,7 +290,7 @@ impl Writer {
     /// write what was pending.
     fn switch_to_staged(&mut self) -> Result<()> {
         let Mode::Update { pending, kept, .. } =
-            std::mem::replace(&mut self.mode, Mode::Staged(staging_dir(&self.parent)?))
+            std::mem::replace(&mut self.mode, Mode::Staged(staging_dir(&self.dir)?))
         else {
             return Ok(());
         };
@@ -524,16 +524,20 @@ fn foreign_files(dir: &Path, previous: &HashMap<String, (u64, u64)>) -> Vec<(Str
         .collect()
 }
 
-/// Remove `.briefing-new-*` folders a killed build left beside the output.
-/// Only folders that still hold the staging marker are removed: those are
-/// provably ours and never became anyone's output.
-fn remove_abandoned(parent: &Path) {
+/// Remove the staging folders a killed build of `dir` left beside it.
+/// Only folders named for `dir` that still hold the staging marker are
+/// removed: those are provably ours and never became anyone's output. A
+/// build into a sibling folder, running now, has its own, named for its
+/// output, and keeps them.
+fn remove_abandoned(dir: &Path) {
+    let (Some(parent), Some(out)) = (dir.parent(), dir.file_name()) else {
+        return;
+    };
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
     for e in entries.filter_map(Result::ok) {
-        let name = e.file_name();
-        let ours = name.to_string_lossy().starts_with(".briefing-new-")
+        let ours = is_staging_of(&e.file_name().to_string_lossy(), &out.to_string_lossy())
             && e.file_type().is_ok_and(|t| t.is_dir())
             && e.path().join(STAGING_MARKER).is_file();
         if ours {
@@ -542,11 +546,32 @@ fn remove_abandoned(parent: &Path) {
     }
 }
 
-/// A new, hidden folder beside the output, removed if the build fails (or,
-/// if the process is killed, by the next build).
-fn staging_dir(parent: &Path) -> Result<tempfile::TempDir> {
+/// Random characters in a staging folder's name.
+const STAGING_RANDOM: usize = 8;
+
+/// Whether `name` is `.briefing-new-`, random characters, `.` and `out`:
+/// a staging folder of the output folder named `out`.
+fn is_staging_of(name: &str, out: &str) -> bool {
+    let Some(rest) = name.strip_prefix(".briefing-new-") else {
+        return false;
+    };
+    let (random, tail) = rest.split_at(rest.len().min(STAGING_RANDOM));
+    random.len() == STAGING_RANDOM
+        && random.chars().all(|c| c.is_ascii_alphanumeric())
+        && tail.strip_prefix('.') == Some(out)
+}
+
+/// A new, hidden folder beside the output `dir`, named for it, removed if
+/// the build fails (or, if the process is killed, by the next build).
+fn staging_dir(dir: &Path) -> Result<tempfile::TempDir> {
+    let parent = dir
+        .parent()
+        .context("the output folder has no parent folder")?;
+    let out = dir.file_name().context("the output folder has no name")?;
     let dir = tempfile::Builder::new()
         .prefix(".briefing-new-")
+        .rand_bytes(STAGING_RANDOM)
+        .suffix(&format!(".{}", out.to_string_lossy()))
         .tempdir_in(parent)
         .with_context(|| {
             format!(
@@ -826,13 +851,21 @@ mod tests {
     fn a_killed_builds_folder_is_removed_by_the_next_build() {
         let site = tempfile::tempdir().unwrap();
         let out = site.path().join("public");
-        let abandoned = staging_dir(site.path()).unwrap().keep();
+        let abandoned = staging_dir(&out).unwrap().keep();
         // Someone's own folder with a similar name is not ours.
         let theirs = site.path().join(".briefing-new-mine");
         fs::create_dir_all(&theirs).unwrap();
+        // Nor is a build's into a sibling folder, which may be running now.
+        let sibling = staging_dir(&site.path().join("public-2")).unwrap().keep();
+        let prefix = staging_dir(&site.path().join("pub")).unwrap().keep();
         write(vec![page("a.html", "one")], &out).unwrap();
         assert!(!abandoned.exists());
         assert!(theirs.exists());
+        assert!(
+            sibling.exists(),
+            "another output's staging folder is left alone"
+        );
+        assert!(prefix.exists(), "{prefix:?}");
     }
 
     #[test]
