@@ -796,12 +796,24 @@ fn closed_streams_are_freed_at_once() {
 /// Wait until the server has taken in more than `seen` batches of edits
 /// and checked the last against a full load; returns how many it took in.
 fn converged(addr: &str, seen: u64) -> u64 {
-    let mut edits = 0;
-    wait_for("the preview to converge", || {
-        let (status, body) = get(addr, "/__briefing/status");
+    let status = || -> (u64, Option<u64>) {
+        let (code, body) = get(addr, "/__briefing/status");
+        assert_eq!(code, 200, "{body}");
         let json: serde_json::Value = serde_json::from_str(&body).unwrap();
-        edits = json["edits"].as_u64().unwrap();
-        status == 200 && edits > seen && json["checked"].as_u64() == Some(edits)
+        (json["edits"].as_u64().unwrap(), json["checked"].as_u64())
+    };
+    let mut edits = 0;
+    // A write can reach the watcher as two batches (the file emptied, then
+    // filled) on a busy machine: converged is when every batch is checked
+    // and no new one came in a while after.
+    wait_for("the preview to converge", || {
+        let (now, checked) = status();
+        if now <= seen || checked != Some(now) {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(400));
+        edits = now;
+        status() == (now, Some(now))
     });
     edits
 }
