@@ -94,7 +94,20 @@ fn indexes_and_country_pages_split_leaders_in_office_from_former_ones() {
     let former_line = &kenya[kenya
         .find("<dt>Former leaders</dt>")
         .expect("former leaders")..];
-    assert!(former_line[..former_line.find("</dd>").unwrap()].contains("Uhuru Kenyatta"));
+    let former_line = &former_line[..former_line.find("</dd>").unwrap()];
+    // With the office they left and its years.
+    assert!(
+        former_line.contains("Uhuru Kenyatta</bdi></a> <span class=\"detail\">(<bdi>President of Kenya, 2013–2022</bdi>)</span>"),
+        "{former_line}"
+    );
+    // One jump link a group: Kenya's former leaders are named as such.
+    let toc = &index[index.find("<nav class=\"toc\"").expect("a toc")..];
+    let toc = &toc[..toc.find("</nav>").unwrap()];
+    assert!(toc.contains("Kenya</bdi></a>"), "{toc}");
+    assert!(
+        toc.contains("Kenya</bdi> <span class=\"detail\">(former leaders)</span></a>"),
+        "{toc}"
+    );
 }
 
 #[test]
@@ -119,22 +132,23 @@ fn overlapping_offices_warn_but_a_handover_on_the_same_day_does_not() {
 }
 
 #[test]
-fn contact_history_puts_the_most_shared_leader_first_with_dates_and_latest_briefings() {
+fn leaders_named_together_are_one_list_with_their_dates_and_no_repeated_links() {
     let (site, _) = built("dossier-offices", "2024-01-15");
     let ruto = site.page("leaders/william-ruto/");
-    let contacts = &ruto[ruto.find("id=\"contacts-heading\"").expect("contacts")..];
-    let blinken = contacts.find("Antony Blinken").unwrap();
-    let kenyatta = contacts.find("Uhuru Kenyatta").unwrap();
+    assert!(!ruto.contains("Appears with"), "one block, not two");
+    let list = &ruto[ruto
+        .find("id=\"mentioned-heading\"")
+        .expect("often mentioned with")..];
+    let list = &list[..list.find("</section>").unwrap()];
+    let blinken = list.find("Antony Blinken").unwrap();
+    let kenyatta = list.find("Uhuru Kenyatta").unwrap();
     assert!(
         blinken < kenyatta,
         "Blinken shares two briefings, Kenyatta one"
     );
-    assert!(contacts.contains("2 briefings, <time datetime=\"2023-09-21\">21 September 2023</time> to <time datetime=\"2023-09-22\">22 September 2023</time>"), "{contacts}");
-    let recent = &contacts[blinken..kenyatta];
-    assert!(
-        recent.find("Ruto and Blinken again").unwrap()
-            < recent.find("A 2023 note on Ruto").unwrap()
-    );
+    assert!(list.contains("leader, 2 shared briefings, <time datetime=\"2023-09-21\">21 September 2023</time> to <time datetime=\"2023-09-22\">22 September 2023</time>"), "{list}");
+    // A shared briefing is not linked again under each leader.
+    assert!(!list.contains("/articles/"), "{list}");
 }
 
 #[test]
@@ -145,7 +159,8 @@ fn a_crisis_page_shows_its_trend_strip_and_figures_with_ranges_and_disagreeing_s
     // if any: December's, not April's, a month not begun on 15 February.
     let latest = &page[page.find("<p class=\"latest\">").unwrap()..];
     assert!(
-        latest.starts_with("<p class=\"latest\"><span class=\"trend\" data-trend=\"deteriorated\">"),
+        latest
+            .starts_with("<p class=\"latest\"><span class=\"trend\" data-trend=\"deteriorated\">"),
         "{}",
         &latest[..200]
     );

@@ -520,7 +520,8 @@ fn label_text(
 ) -> String {
     let mut out = format!(r#"<text class="{class}" x="{x:.1}" y="{y:.1}" text-anchor="{anchor}">"#);
     for (i, line) in lines.iter().enumerate() {
-        let dy = if i == 0 { first } else { 1.2 };
+        // Adding 0.0 turns -0.0 into 0.0, so no "-0.00em" is written.
+        let dy = if i == 0 { first + 0.0 } else { 1.2 };
         let _ = write!(
             out,
             r#"<tspan x="{x:.1}" dy="{dy:.2}em">{}</tspan>"#,

@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::ical::Ical;
-use super::links::{article_link, entity_link, source_view, DateView, Link, SourceView};
+use super::links::{entity_link, source_view, DateView, Link, SourceView};
 use super::reader::Reader;
 use crate::content::frontmatter::PartialDate;
 use crate::graph::{
@@ -129,6 +129,20 @@ pub struct CountryLeaders<'a> {
     pub other: Vec<LeaderLink<'a>>,
 }
 
+/// A former leader's last office ended by `today`, with its years:
+/// "Deputy President of Kenya, 2013–2022".
+fn last_office(positions: &[crate::graph::Position], today: NaiveDate) -> Option<String> {
+    let p = positions
+        .iter()
+        .filter(|p| p.to.is_some_and(|t| t.end() <= today))
+        .max_by_key(|p| p.to.map(|t| t.end()))?;
+    let to = p.to?.year;
+    Some(match p.from.map(|f| f.year) {
+        Some(from) if from != to => format!("{}, {from}–{to}", p.full_title()),
+        _ => format!("{}, {to}", p.full_title()),
+    })
+}
+
 pub fn country_leaders<'a>(
     r: &Reader<'a>,
     ids: &[EntityId],
@@ -160,7 +174,7 @@ pub fn country_leaders<'a>(
                 out.incoming
                     .push(link(Some(format!("{}, from {from}", p.full_title()))));
             }
-            Standing::Former => out.former.push(link(None)),
+            Standing::Former => out.former.push(link(last_office(positions, today))),
             Standing::Unknown => out.other.push(link(None)),
         }
     }
@@ -311,43 +325,40 @@ pub fn key_dates(e: &Entity, today: NaiveDate) -> KeyDates<'_> {
 }
 
 #[derive(Serialize)]
-pub struct ContactView<'a> {
-    pub leader: Link<'a>,
-    pub shared: usize,
-    pub first: DateView,
-    pub latest: DateView,
-    pub recent: Vec<Link<'a>>,
-}
-
-pub fn contacts<'a>(r: &Reader<'a>, list: &'a [Contact]) -> Vec<ContactView<'a>> {
-    list.iter()
-        .map(|c| ContactView {
-            leader: entity_link(r, &c.id),
-            shared: c.shared,
-            first: (&c.first).into(),
-            latest: (&c.latest).into(),
-            recent: c.recent.iter().map(|s| article_link(r, s)).collect(),
-        })
-        .collect()
-}
-
-#[derive(Serialize)]
 pub struct MentionView<'a> {
     pub name: &'a str,
     pub url: String,
     pub kind: &'static str,
     pub shared: usize,
+    /// For a leader named with a leader: their first and latest shared
+    /// briefings' dates (one, if the same).
+    pub first: Option<DateView>,
+    pub latest: Option<DateView>,
 }
 
-pub fn mentioned_with<'a>(r: &Reader<'a>, list: &[CoMention]) -> Vec<MentionView<'a>> {
+/// The entities most often named with one, each with the dates of its
+/// contact history where `contacts` (a leader's) has it: one block where
+/// "Appears with" and "Often mentioned with" said the same twice.
+pub fn mentioned_with<'a>(
+    r: &Reader<'a>,
+    list: &[CoMention],
+    contacts: &[Contact],
+) -> Vec<MentionView<'a>> {
     list.iter()
         .map(|m| {
             let Link { name, url } = entity_link(r, &m.id);
+            let contact = contacts.iter().find(|c| c.id == m.id);
+            let latest = contact.map(|c| DateView::from(&c.latest));
+            let first = contact
+                .filter(|c| c.first != c.latest)
+                .map(|c| DateView::from(&c.first));
             MentionView {
                 name,
                 url,
                 kind: m.id.kind.noun(),
                 shared: m.shared,
+                first,
+                latest,
             }
         })
         .collect()

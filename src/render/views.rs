@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::dossier::{
-    contacts, country_leaders, figure_groups, key_dates, leader_on, mentioned_with, office_box,
-    strip, AssessmentView, ContactView, FigureGroup, KeyDates, LeaderLink, MentionView, OfficeBox,
+    country_leaders, figure_groups, key_dates, leader_on, mentioned_with, office_box, strip,
+    AssessmentView, FigureGroup, KeyDates, LeaderLink, MentionView, OfficeBox,
 };
 use super::links::{article_link, entity_link, source_view, tag_link, DateView, Link, SourceView};
 use super::reader::Reader;
@@ -247,7 +247,6 @@ pub struct EntityView<'a> {
     pub born: Option<DateView>,
     pub party: Option<&'a str>,
     pub country: Option<Link<'a>>,
-    pub contacts: Vec<ContactView<'a>>,
     // Crisis
     pub status: Option<&'a str>,
     pub started: Option<DateView>,
@@ -298,7 +297,6 @@ impl<'a> EntityView<'a> {
             born: None,
             party: None,
             country: None,
-            contacts: Vec::new(),
             status: None,
             started: None,
             ended: None,
@@ -330,7 +328,7 @@ impl<'a> EntityView<'a> {
             has_calendar: !e.dates.is_empty(),
             coverage: super::charts::coverage(&e.monthly, today),
             map: locator(r, e),
-            mentioned_with: mentioned_with(r, &e.mentioned_with),
+            mentioned_with: mentioned_with(r, &e.mentioned_with, contacts_of(e)),
             ..Self::header(r, e)
         };
         v.network = network(&e.name, &v.mentioned_with);
@@ -352,7 +350,6 @@ impl<'a> EntityView<'a> {
                 v.born = l.born.as_ref().map(Into::into);
                 v.party = l.party.as_deref();
                 v.country = l.country.as_ref().map(|id| entity_link(r, id));
-                v.contacts = contacts(r, &l.contacts);
             }
             Details::Crisis(c) => {
                 v.status = c.status.as_deref();
@@ -448,6 +445,14 @@ fn crisis_chart(
         dates: &e.dates,
         briefings,
     })
+}
+
+/// A leader's contact history; nobody else has one.
+fn contacts_of(e: &Entity) -> &[crate::graph::Contact] {
+    match &e.details {
+        Details::Leader(l) => &l.contacts,
+        _ => &[],
+    }
 }
 
 fn network(center: &str, list: &[MentionView]) -> Option<String> {
