@@ -130,3 +130,26 @@ fn the_home_page_lists_a_dozen_active_crises_the_busiest_first_and_links_the_res
         "the busiest first: {section}"
     );
 }
+
+#[test]
+fn a_crisis_timeline_is_a_summary_by_year_not_a_second_list() {
+    let site = built(TestSite::fixture("pictures-long-names"), "2024-06-15");
+    let page = site.page("crises/insurgency/");
+    let start = page.find("id=\"timeline-heading\"").expect("a timeline");
+    let timeline = &page[start..];
+    let timeline = &timeline[..timeline.find("</section>").unwrap()];
+    assert!(
+        timeline.contains("First briefing: <a href=\"/articles/briefing-1/\">"),
+        "{timeline}"
+    );
+    assert!(timeline.contains("<span class=\"year\">2022</span>: 3 briefings, <time datetime=\"2022-02-10\">10 February 2022</time> to <time datetime=\"2022-09-10\">10 September 2022</time>"), "{timeline}");
+    assert!(
+        timeline.contains(
+            "<span class=\"year\">2023</span>: 1 briefing, <time datetime=\"2023-07-10\">"
+        ),
+        "{timeline}"
+    );
+    // Newest year first, and no briefing linked but the first.
+    assert!(timeline.find(">2023<").unwrap() < timeline.find(">2021<").unwrap());
+    assert_eq!(timeline.matches("<a href=").count(), 1, "{timeline}");
+}

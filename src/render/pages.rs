@@ -16,7 +16,7 @@ use super::page_id::{list_pages, list_slice, PageId};
 use super::reader::{Dep, Reader};
 use super::views::{
     ArticleCard, ArticleView, Counts, EntityCard, EntityView, FeedLink, Group, PageLink, PageMeta,
-    Pagination, SiteView, TagCard, TimelineEntry,
+    Pagination, SiteView, TagCard, TimelineEntry, TimelineYear,
 };
 use super::{tera_chain, Output, Theme};
 use crate::graph::{Details, EntityId, EntityKind, Site};
@@ -362,13 +362,15 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
         .collect();
     ctx.insert("entity", &EntityView::new(r, e, n == 1));
     if id.kind == EntityKind::Crisis && n == 1 {
-        let timeline: Vec<_> = e
+        // A summary by year: the list of briefings follows, paginated.
+        let entries: Vec<_> = e
             .articles
             .iter()
             .rev()
             .map(|s| TimelineEntry::new(r, s))
             .collect();
-        ctx.insert("timeline", &timeline);
+        ctx.insert("timeline", &TimelineYear::summary(&entries));
+        ctx.insert("first_briefing", &entries.first());
     }
     ctx.insert("articles", &cards);
     let total = list_pages(e.articles.len());

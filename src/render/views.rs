@@ -417,6 +417,39 @@ impl<'a> TimelineEntry<'a> {
     }
 }
 
+/// A year of a crisis's briefings: how many, and their first and last days.
+#[derive(Serialize)]
+pub struct TimelineYear {
+    pub year: String,
+    pub count: usize,
+    pub first: DateView,
+    pub last: DateView,
+}
+
+impl TimelineYear {
+    /// By year, newest first, from entries oldest first.
+    pub fn summary(entries: &[TimelineEntry]) -> Vec<TimelineYear> {
+        let mut out: Vec<TimelineYear> = Vec::new();
+        for e in entries {
+            let year = e.date.iso[..4].to_string();
+            match out.last_mut() {
+                Some(y) if y.year == year => {
+                    y.count += 1;
+                    y.last = e.date.clone();
+                }
+                _ => out.push(TimelineYear {
+                    year,
+                    count: 1,
+                    first: e.date.clone(),
+                    last: e.date.clone(),
+                }),
+            }
+        }
+        out.reverse();
+        out
+    }
+}
+
 /// The crisis timeline's data: from `started` (else the first briefing) to
 /// `ended` (else the reference date).
 fn crisis_chart(
