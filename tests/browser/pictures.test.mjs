@@ -100,3 +100,34 @@ test("no chart label or fact leaves its box or overlaps another, at any width, l
   writeFileSync(join(out, "problems.txt"), found.join("\n") + "\n");
   assert.deepEqual(found, [], `${found.length} problems, all in ${join(out, "problems.txt")}`);
 });
+
+test("in print every source keeps its address, no larger than the text it sources", async () => {
+  const page = await browser.newPage();
+  await page.emulateMedia({ media: "print" });
+  let checked = 0;
+  const wrong = [];
+  for (const dir of [site, fixture]) {
+  const server = await serveExampleSite(dir);
+  servers.push(server);
+  for (const path of shownPages(dir)) {
+    await page.goto(server.base + path);
+    const found = await page.evaluate(() =>
+      [...document.querySelectorAll("a.source")].map((a) => {
+        const after = getComputedStyle(a, "::after").content;
+        const size = parseFloat(getComputedStyle(a).fontSize);
+        const note = a.closest("p, dd, li");
+        const noteSize = parseFloat(getComputedStyle(note).fontSize);
+        return { text: a.textContent, url: a.href, after, size, noteSize };
+      }),
+    );
+    for (const s of found) {
+      checked++;
+      if (!s.after.includes("attr(href)") && !s.after.includes(s.url)) wrong.push(`${path}: ${s.text} prints without its address (${s.after})`);
+      if (s.size > s.noteSize + 0.01) wrong.push(`${path}: ${s.text} prints at ${s.size}px in a ${s.noteSize}px note`);
+    }
+  }
+  }
+  await page.close();
+  assert.ok(checked >= 3, `only ${checked} sources on the example's pages`);
+  assert.deepEqual(wrong, []);
+});
