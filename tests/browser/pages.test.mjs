@@ -54,6 +54,11 @@ test("the header is one row on a desktop and two short rows on a phone, and ever
     assert.ok(header / height < 0.11, `header takes ${(100 * header / height).toFixed(1)}% at ${width}px`);
     // Every section is reachable: on a phone, by scrolling the row sideways.
     assert.equal(await page.$$eval(".site-header nav a", (as) => as.filter((a) => a.getBoundingClientRect().height > 0).length), width < 640 ? 7 : 6);
+    // Search, the way in to everything, is on screen without scrolling.
+    if (width < 640) {
+      const search = await page.$eval(".nav-search a", (a) => a.getBoundingClientRect().right);
+      assert.ok(search <= width, `Search ends at ${search}px on a ${width}px screen`);
+    }
     assert.deepEqual(missing, [], "no request fails, the favicon included");
     await page.close();
   }
