@@ -197,10 +197,13 @@ impl BuildFailed {
 }
 
 impl BuildFailed {
-    /// Every finding, then the count.
+    /// Every finding, errors first (the one that stops the build must not
+    /// hide among warnings), then the count.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
-        for d in &self.diagnostics {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error());
+        let warnings = self.diagnostics.iter().filter(|d| !d.is_error());
+        for d in errors.chain(warnings) {
             out.push_str(&d.render(color));
             out.push('\n');
         }
@@ -288,6 +291,28 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "error: content/articles/a.md:3:1: unknown field `contries`\n  help: did you mean `countries`?"
+        );
+    }
+
+    #[test]
+    fn a_failed_build_lists_its_errors_before_its_warnings() {
+        let failed = BuildFailed {
+            diagnostics: vec![
+                Diagnostic::warning("first warning").in_file("a.md"),
+                Diagnostic::error("the error").in_file("b.md"),
+                Diagnostic::warning("second warning").in_file("c.md"),
+            ],
+        };
+        let text = failed.render(false);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "error: b.md: the error",
+                "warning: a.md: first warning",
+                "warning: c.md: second warning",
+                "build failed: 1 error, 2 warnings; no output was written",
+            ]
         );
     }
 }

@@ -703,10 +703,22 @@ const RELOAD_JS: &str = r#"// briefing serve: live reload and build-error overla
     title.id = "briefing-error-title";
     title.textContent = "Build failed: the page shows the last good build";
     title.style.cssText = "font:bold 18px system-ui,sans-serif;margin:0 0 1rem;color:#ffb4b4";
-    const pre = document.createElement("pre");
-    pre.textContent = e.data;
-    pre.style.whiteSpace = "pre-wrap";
-    overlay.append(close, title, pre);
+    overlay.append(close, title);
+    // One block a finding: errors (which the server lists first) in a
+    // framed red panel, warnings after them, quieter.
+    const styles = {
+      error: "background:#4a1212;border-left:4px solid #ff8a8a;color:#fff;padding:.75rem 1rem",
+      warning: "border-left:4px solid #8a7a7a;color:#e6dede;padding:.25rem 1rem",
+      summary: "color:#ffb4b4;padding:0",
+    };
+    for (const text of e.data.split(/\n(?=(?:error|warning|build failed): )/)) {
+      const kind = text.startsWith("warning: ") ? "warning" : text.startsWith("build failed: ") ? "summary" : "error";
+      const pre = document.createElement("pre");
+      pre.textContent = text;
+      pre.className = "briefing-" + kind;
+      pre.style.cssText = "white-space:pre-wrap;margin:0 0 1rem;" + styles[kind];
+      overlay.append(pre);
+    }
     document.body.append(overlay);
     close.focus();
   });

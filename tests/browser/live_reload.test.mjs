@@ -102,6 +102,10 @@ test("an edit reloads the open page, and a broken file shows the overlay", async
   const overlay = page.locator("#briefing-error");
   await overlay.waitFor({ timeout: 15000 });
   assert.match(await overlay.innerText(), /2023-09-21-ruto-blinken-unga\.md:3/);
+  // The error comes first, in a block of its own.
+  const first = overlay.locator("pre").first();
+  assert.equal(await first.getAttribute("class"), "briefing-error");
+  assert.match(await first.innerText(), /^error: \S*ruto-blinken-unga\.md:3: /);
   assert.match(await page.locator("h1").innerText(), /Ruto and Blinken/, "the last good page stays");
   // Opaque, and closed by Escape or its button.
   assert.equal(await overlay.evaluate((o) => getComputedStyle(o).backgroundColor), "rgb(42, 10, 10)");
