@@ -131,3 +131,23 @@ test("in print every source keeps its address, no larger than the text it source
   assert.ok(checked >= 3, `only ${checked} sources on the example's pages`);
   assert.deepEqual(wrong, []);
 });
+
+test("the search page does not shift as the script starts and results arrive", async () => {
+  const server = await serveExampleSite(site);
+  servers.push(server);
+  for (const width of WIDTHS) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    await page.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value;
+      }).observe({ type: "layout-shift", buffered: true });
+    });
+    await page.goto(server.base + "/search/?q=kenya");
+    await page.waitForSelector(".search-results li");
+    await page.waitForTimeout(500);
+    const shift = await page.evaluate(() => window.__shift);
+    assert.ok(shift < 0.01, `cumulative layout shift ${shift.toFixed(3)} at ${width}px`);
+    await page.close();
+  }
+});
