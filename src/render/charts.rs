@@ -363,6 +363,8 @@ pub struct CrisisTimeline<'a> {
     /// The end, or the reference date while the crisis goes on.
     pub end: NaiveDate,
     pub ongoing: bool,
+    /// The reference date: "now" on the axis.
+    pub today: NaiveDate,
     pub assessments: &'a [crate::graph::Assessment],
     pub dates: &'a [crate::graph::KeyDate],
     /// Each briefing's day, title and URL.
@@ -373,78 +375,219 @@ pub struct CrisisTimeline<'a> {
 /// not linked, so a long crisis does not add hundreds of tab stops.
 pub const LINKED_TICKS: usize = 60;
 
-/// A crisis on a time axis: its span, the month-by-month trend, its key
-/// dates, and a tick for each briefing.
+/// How far past the reference date an ongoing crisis's strip reaches to
+/// draw the key dates still to come.
+pub const AHEAD_DAYS: i64 = 365;
+
+/// The strip's lanes, top to bottom, in picture units.
+const TREND_Y: f64 = 8.0;
+const TREND_H: f64 = 16.0;
+const DATES_Y: f64 = 30.0;
+const SPAN_Y: f64 = 54.0;
+const TICKS_Y: f64 = 64.0;
+const AXIS_Y: f64 = 80.0;
+
+/// A crisis on a dated axis, in lanes that never overlap: each month's
+/// assessment as a coloured cell (with its arrow where there is room), key
+/// dates as triangles (hollow when still to come, after "now"), the span,
+/// and a tick for each briefing.
 pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
-    let end = t.end.max(t.start.succ_opt()?);
-    let (width, height) = (600.0, 96.0);
-    let span = (end - t.start).num_days() as f64;
-    let x = |d: NaiveDate| ((d - t.start).num_days() as f64 * width / span).clamp(0.0, width);
-    let s = |n: usize| if n == 1 { "" } else { "s" };
-    let latest = t
-        .assessments
-        .last()
-        .map(|a| format!(" (latest: {} in {})", a.trend.word(), a.month))
-        .unwrap_or_default();
-    let text = escape_html(&format!(
-        "{}, {} to {}: {} briefing{}, {} monthly assessment{}{latest}, {} key date{}",
-        t.name,
-        t.start.format("%B %Y"),
-        if t.ongoing {
-            format!("{} (ongoing)", end.format("%-d %B %Y"))
-        } else {
-            end.format("%B %Y").to_string()
-        },
-        t.briefings.len(),
-        s(t.briefings.len()),
-        t.assessments.len(),
-        s(t.assessments.len()),
-        t.dates.len(),
-        s(t.dates.len()),
-    ));
+    let coming: Vec<&crate::graph::KeyDate> = t
+        .dates
+        .iter()
+        .filter(|d| t.ongoing && d.date > t.today && (d.date - t.today).num_days() <= AHEAD_DAYS)
+        .collect();
+    // The axis runs on to the last date still to come, a little past it,
+    // and starts early enough for the first assessment and key date.
+    let last = coming
+        .iter()
+        .map(|d| d.date)
+        .max()
+        .unwrap_or(t.end)
+        .max(t.end);
+    let first_assessed = t.assessments.first().map(|a| a.month.start());
+    let first_date = t.dates.iter().map(|d| d.date).min();
+    let start = [Some(t.start), first_assessed, first_date]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(t.start);
+    let t = &CrisisTimeline {
+        start,
+        briefings: t.briefings.clone(),
+        ..*t
+    };
+    let end = last.max(t.start.succ_opt()?);
+    let width = 600.0;
+    let pad = if last > t.end { 8.0 } else { 0.0 };
+    let span = (end - t.start).num_days().max(1) as f64;
+    let x = |d: NaiveDate| {
+        ((d - t.start).num_days() as f64 * (width - pad) / span).clamp(0.0, width - pad)
+    };
+    let height = AXIS_Y + LABEL_SIZE + 8.0;
+    let text = escape_html(&timeline_text(t, end, coming.len()));
     // With linked ticks it is a group of links, not a picture: an image
     // cannot hold interactive content.
     let linked = t.briefings.len() <= LINKED_TICKS;
     let role = if linked { "group" } else { "img" };
     let mut svg = format!(
-        r#"<svg class="chart crisis-timeline" viewBox="0 0 {width} {height}" role="{role}" aria-label="{text}"><title>{text}</title><rect class="span" x="0" y="40" width="{width}" height="8"/>"#
+        r#"<svg class="chart crisis-timeline" viewBox="0 0 {width} {height}" role="{role}" aria-label="{text}"><title>{text}</title>"#
     );
-    for a in t.assessments {
-        let mid = a.month.start().with_day(15).unwrap_or(a.month.start());
+    let now = x(t.end);
+    let _ = write!(
+        svg,
+        r#"<rect class="span" x="0" y="{SPAN_Y}" width="{now:.1}" height="6"/>"#
+    );
+    if last > t.end {
+        let _ = write!(
+            svg,
+            r#"<rect class="span ahead" x="{now:.1}" y="{SPAN_Y}" width="{:.1}" height="6"/><line class="now" x1="{now:.1}" y1="2" x2="{now:.1}" y2="{}"/>"#,
+            width - now,
+            TICKS_Y + 14.0
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<line class="axis" x1="0" y1="{AXIS_Y}" x2="{width}" y2="{AXIS_Y}"/>"#
+    );
+    trend_cells(&mut svg, t, &x);
+    key_date_marks(&mut svg, t.dates, t.start, end, t.today, &x);
+    briefing_ticks(&mut svg, &t.briefings, linked, &x);
+    axis_labels(
+        &mut svg,
+        t.start,
+        end,
+        (t.ongoing || last > t.end).then_some(t.end),
+        &x,
+    );
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// The text alternative: span, counts, the latest assessment, dates to come.
+fn timeline_text(t: &CrisisTimeline, end: NaiveDate, coming: usize) -> String {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    let assessed: Vec<&crate::graph::Assessment> = t
+        .assessments
+        .iter()
+        .filter(|a| a.month.start() <= t.today)
+        .collect();
+    let latest = assessed
+        .last()
+        .map(|a| format!(" (latest: {} in {})", a.trend.word(), a.month))
+        .unwrap_or_default();
+    let to = if t.ongoing {
+        format!("{} (ongoing)", t.end.format("%-d %B %Y"))
+    } else {
+        t.end.format("%B %Y").to_string()
+    };
+    let ahead = if coming > 0 {
+        format!(", {coming} still to come, to {}", end.format("%-d %B %Y"))
+    } else {
+        String::new()
+    };
+    format!(
+        "{}, {} to {to}: {} briefing{}, {} monthly assessment{}{latest}, {} key date{}{ahead}",
+        t.name,
+        t.start.format("%B %Y"),
+        t.briefings.len(),
+        s(t.briefings.len()),
+        assessed.len(),
+        s(assessed.len()),
+        t.dates.len(),
+        s(t.dates.len()),
+    )
+}
+
+/// Each month assessed by the reference date, as a cell the month wide:
+/// cells never overlap, however long the crisis. The arrow is written in
+/// the cell when the cell is wide enough to hold it.
+fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f64) {
+    for a in t.assessments.iter().filter(|a| a.month.start() <= t.today) {
+        let (from, to) = (
+            a.month.start(),
+            a.month.end().min(t.end.max(a.month.start())),
+        );
+        let (x0, x1) = (x(from), x(to).max(x(from) + 1.5));
         let class = match a.trend {
             crate::graph::Trend::Deteriorated => "worse",
             crate::graph::Trend::Improved => "better",
             crate::graph::Trend::Unchanged => "same",
         };
-        let glyph = a.trend.arrow();
         let alert = if a.alert.is_some() { " alert" } else { "" };
         let _ = write!(
             svg,
-            r#"<text class="trend-mark {class}{alert}" x="{:.1}" y="30" text-anchor="middle">{glyph}<title>{}: {}</title></text>"#,
-            // Half a glyph in from either end, so a mark at the edge stays
-            // inside the picture.
-            x(mid).clamp(8.0, width - 8.0),
+            r#"<rect class="trend-cell {class}{alert}" x="{x0:.1}" y="{TREND_Y}" width="{:.1}" height="{TREND_H}"><title>{}: {}{}</title></rect>"#,
+            x1 - x0,
             a.month,
-            a.trend.word()
+            a.trend.word(),
+            if a.alert.is_some() {
+                ", with an alert"
+            } else {
+                ""
+            }
         );
+        if x1 - x0 >= 14.0 {
+            let _ = write!(
+                svg,
+                r#"<text class="trend-mark" x="{:.1}" y="{:.1}" text-anchor="middle" aria-hidden="true">{}</text>"#,
+                (x0 + x1) / 2.0,
+                TREND_Y + 12.5,
+                a.trend.arrow()
+            );
+        }
     }
-    for d in t
-        .dates
+}
+
+/// Key dates as triangles, a second row taking any that would touch the
+/// one before in the first; those after the reference date hollow.
+fn key_date_marks(
+    svg: &mut String,
+    dates: &[crate::graph::KeyDate],
+    start: NaiveDate,
+    end: NaiveDate,
+    today: NaiveDate,
+    x: &dyn Fn(NaiveDate) -> f64,
+) {
+    let mut rows = [f64::NEG_INFINITY; 2];
+    let mut shown: Vec<&crate::graph::KeyDate> = dates
         .iter()
-        .filter(|d| d.date >= t.start && d.date <= end)
-    {
+        .filter(|d| d.date >= start && d.date <= end)
+        .collect();
+    shown.sort_by_key(|d| d.date);
+    for d in shown {
+        let at = x(d.date).clamp(5.0, 595.0);
+        let row = if at - rows[0] >= 11.0 { 0 } else { 1 };
+        rows[row] = at;
+        let top = DATES_Y + row as f64 * 11.0;
+        let class = if d.date > today {
+            "key-date coming"
+        } else {
+            "key-date"
+        };
         let _ = write!(
             svg,
-            r#"<path class="key-date" d="M{0:.1} 36 l-4 -7 h8 z"><title>{1}: {2}</title></path>"#,
-            x(d.date),
+            r#"<path class="{class}" d="M{at:.1} {:.1} l-5 -9 h10 z"><title>{}: {}{}</title></path>"#,
+            top + 9.0,
             d.date.format("%-d %B %Y"),
-            escape_html(&d.title)
+            escape_html(&d.title),
+            if d.date > today { " (coming)" } else { "" }
         );
     }
-    for (day, title, url) in &t.briefings {
+}
+
+/// A tick for each briefing, a link while there are few enough.
+fn briefing_ticks(
+    svg: &mut String,
+    briefings: &[(NaiveDate, &str, String)],
+    linked: bool,
+    x: &dyn Fn(NaiveDate) -> f64,
+) {
+    for (day, title, url) in briefings {
         let tick = format!(
-            r#"<line class="tick-mark" x1="{0:.1}" y1="52" x2="{0:.1}" y2="66"/><title>{1}: {2}</title>"#,
-            x(*day),
+            r#"<line class="tick-mark" x1="{0:.1}" y1="{TICKS_Y}" x2="{0:.1}" y2="{1}"/><title>{2}: {3}</title>"#,
+            x(*day).clamp(1.0, 599.0),
+            TICKS_Y + 12.0,
             day.format("%-d %B %Y"),
             escape_html(title)
         );
@@ -454,19 +597,85 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
             let _ = write!(svg, "<g>{tick}</g>");
         }
     }
+}
+
+/// The dated axis: a label at each boundary of the shortest step (a
+/// month, a quarter, a year, several years) whose labels all fit, and
+/// "now" where the reference date falls inside the axis; a label that
+/// would still touch the one before, or "now", is left out.
+fn axis_labels(
+    svg: &mut String,
+    start: NaiveDate,
+    end: NaiveDate,
+    now: Option<NaiveDate>,
+    x: &dyn Fn(NaiveDate) -> f64,
+) {
+    let (first, last) = (
+        index(start.year(), start.month()),
+        index(end.year(), end.month()),
+    );
+    let room = 600.0 - now.map_or(0.0, |_| label_width("now") + 8.0);
+    let boundaries =
+        |step: i32| (first + (step - first.rem_euclid(step)) % step..=last).step_by(step as usize);
+    let step = [1, 2, 3, 6, 12, 24, 60, 120, 240]
+        .into_iter()
+        .find(|&step| {
+            let n = boundaries(step).count() as f64;
+            n * (label_width(&label_for(step, first)) + 8.0) <= room
+        })
+        .unwrap_or(240);
+    let mut marks: Vec<(f64, String)> = boundaries(step)
+        .filter_map(|i| {
+            let day = NaiveDate::from_ymd_opt(i.div_euclid(12), i.rem_euclid(12) as u32 + 1, 1)?;
+            Some((x(day), label_for(step, i)))
+        })
+        .collect();
+    if marks.is_empty() {
+        marks.push((x(start), label_for(1, first)));
+    }
+    let now_span = now.map(|d| span_of(x(d), "now"));
+    let mut last_right = f64::NEG_INFINITY;
+    for (at, label) in marks {
+        let (l, r) = span_of(at, &label);
+        let clash = now_span.is_some_and(|(nl, nr)| l < nr + 6.0 && r > nl - 6.0);
+        if l < last_right + 8.0 || clash {
+            continue;
+        }
+        last_right = r;
+        axis_label(svg, at, l, &label);
+    }
+    if let (Some(d), Some((l, _))) = (now, now_span) {
+        axis_label(svg, x(d), l, "now");
+    }
+}
+
+/// A tick on the axis at `at`, its label starting at `left`.
+fn axis_label(svg: &mut String, at: f64, left: f64, label: &str) {
     let _ = write!(
         svg,
-        r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
-        height - 6.0,
-        t.start.format("%b %Y"),
-        height - 6.0,
-        if t.ongoing {
-            "now".to_string()
-        } else {
-            end.format("%b %Y").to_string()
-        }
+        r#"<line class="axis-tick" x1="{at:.1}" y1="{:.1}" x2="{at:.1}" y2="{:.1}"/><text class="tick" x="{left:.1}" y="{:.1}" text-anchor="start">{}</text>"#,
+        AXIS_Y - 2.0,
+        AXIS_Y + 2.0,
+        AXIS_Y + LABEL_SIZE,
+        escape_html(label)
     );
-    Some(svg)
+}
+
+/// A tick label's extent, set to start at `at` but kept inside the picture.
+fn span_of(at: f64, label: &str) -> (f64, f64) {
+    let w = label_width(label);
+    let l = at.min(600.0 - w).max(0.0);
+    (l, l + w)
+}
+
+/// "2023", or "Sep 2023" on an axis in months.
+fn label_for(step: i32, i: i32) -> String {
+    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as usize);
+    if step < 12 {
+        format!("{} {year}", &MONTHS[month][..3])
+    } else {
+        year.to_string()
+    }
 }
 
 /// The largest size, in picture units, the stylesheet sets chart labels in
@@ -477,9 +686,10 @@ pub const LABEL_SIZE: f64 = 20.0;
 const LINE: f64 = LABEL_SIZE * 1.2;
 
 /// A generous width for `text` at [`LABEL_SIZE`]: 0.6 em a character is
-/// wider than the average of the sans-serif faces the theme asks for.
+/// wider than the average of the sans-serif faces the theme asks for, and
+/// 0.4 em more covers a short word of wide letters ("now").
 fn label_width(text: &str) -> f64 {
-    text.chars().count() as f64 * 0.6 * LABEL_SIZE
+    (text.chars().count() as f64 * 0.6 + 0.4) * LABEL_SIZE
 }
 
 /// `text` in lines of at most `width` characters, broken between words,
@@ -905,6 +1115,121 @@ mod tests {
         }
     }
 
+    /// (x, y, width) of every element of `class` in `svg`, in order.
+    fn boxes(svg: &str, tag: &str, class: &str) -> Vec<(f64, f64, f64)> {
+        let doc = roxmltree::Document::parse(svg).unwrap();
+        let num = |n: roxmltree::Node, a: &str| n.attribute(a).map_or(0.0, |v| v.parse().unwrap());
+        doc.descendants()
+            .filter(|n| {
+                n.has_tag_name(tag)
+                    && n.attribute("class")
+                        .is_some_and(|c| c.split(' ').any(|c| c == class))
+            })
+            .map(|n| match tag {
+                // A triangle's path starts at its tip: "M{x} {y} …".
+                "path" => {
+                    let d = n.attribute("d").unwrap();
+                    let mut it = d[1..].split([' ', 'l']).filter(|s| !s.is_empty());
+                    let x = it.next().unwrap().parse().unwrap();
+                    let y = it.next().unwrap().parse().unwrap();
+                    (x, y, 10.0)
+                }
+                _ => (num(n, "x"), num(n, "y"), num(n, "width")),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_crisis_strip_keeps_its_marks_apart_and_draws_what_is_coming_after_now() {
+        use crate::content::frontmatter::PartialDate;
+        use crate::graph::{Assessment, KeyDate, Trend};
+        let today = day("2024-01-15");
+        // Ten years of monthly assessments, one for a month not begun.
+        let assessments: Vec<Assessment> = (0..121)
+            .map(|i| Assessment {
+                month: PartialDate::parse(&format!("{}-{:02}", 2014 + i / 12, i % 12 + 1)).unwrap(),
+                trend: [Trend::Deteriorated, Trend::Improved, Trend::Unchanged][i % 3],
+                alert: None,
+                note: None,
+                source: None,
+            })
+            .collect();
+        let date = |d: &str, title: &str| KeyDate {
+            date: day(d),
+            title: title.into(),
+            kind: None,
+        };
+        let dates = [
+            date("2023-10-02", "Vote"),
+            date("2023-10-02", "Talks"),
+            date("2024-03-01", "Deadline"),
+        ];
+        let svg = crisis_timeline(&CrisisTimeline {
+            name: "Long crisis",
+            start: day("2014-01-01"),
+            end: today,
+            ongoing: true,
+            today,
+            assessments: &assessments,
+            dates: &dates,
+            briefings: vec![],
+        })
+        .unwrap();
+        let cells = boxes(&svg, "rect", "trend-cell");
+        assert_eq!(
+            cells.len(),
+            121,
+            "February 2024 is not assessed yet on 15 January"
+        );
+        for pair in cells.windows(2) {
+            assert!(
+                pair[0].0 + pair[0].2 <= pair[1].0 + 0.15,
+                "cells overlap: {pair:?}"
+            );
+        }
+        assert!(
+            !svg.contains("trend-mark"),
+            "a month is too narrow for an arrow"
+        );
+        let marks = boxes(&svg, "path", "key-date");
+        assert_eq!(marks.len(), 3);
+        // Two dates on one day: one above the other.
+        assert_eq!(marks[0].0, marks[1].0);
+        assert_ne!(marks[0].1, marks[1].1);
+        // The date to come is hollow and after "now".
+        let now = boxes(&svg, "line", "now");
+        assert!(svg.contains(r#"class="key-date coming""#), "{svg}");
+        let now_x: f64 = {
+            let at = svg.find(r#"class="now" x1=""#).unwrap() + r#"class="now" x1=""#.len();
+            svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
+        };
+        assert!(
+            now.len() == 1 && marks[2].0 > now_x && marks[0].0 < now_x,
+            "{svg}"
+        );
+        // Axis labels, years here, never touch.
+        let labels = boxes(&svg, "text", "tick");
+        assert!(labels.len() >= 4, "{svg}");
+        let texts: Vec<&str> = svg
+            .split(r#"class="tick""#)
+            .skip(1)
+            .map(|s| &s[s.find('>').unwrap() + 1..s.find('<').unwrap()])
+            .collect();
+        assert_eq!(texts.last(), Some(&"now"));
+        for (pair, names) in labels.windows(2).zip(texts.windows(2)) {
+            if names[1] != "now" {
+                assert!(
+                    pair[0].0 + label_width(names[0]) <= pair[1].0,
+                    "{names:?} touch"
+                );
+            }
+        }
+        assert!(
+            svg.contains("3 key dates, 1 still to come, to 1 March 2024"),
+            "{svg}"
+        );
+    }
+
     #[test]
     fn every_chart_parses_as_xml_and_matches_its_snapshot() {
         let charts = [
@@ -946,6 +1271,7 @@ mod tests {
             start: day("2023-01-01"),
             end: day("2024-01-15"),
             ongoing: true,
+            today: day("2024-01-15"),
             assessments: &assessments,
             dates: &dates,
             briefings: vec![(day("2023-09-21"), "A & B", "/articles/a/".into())],

@@ -474,6 +474,7 @@ fn crisis_chart(
         start,
         end: c.ended.map_or(today, |d| d.end()),
         ongoing: c.ended.is_none(),
+        today,
         assessments: &c.assessments,
         dates: &e.dates,
         briefings,
