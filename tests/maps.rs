@@ -135,7 +135,7 @@ fn recent_days_sets_the_window_the_shading_counts() {
     // The year-old briefing now counts for Kenya.
     assert!(map_svg(&home)
         .contains("<title>Kenya: 2 briefings in the last 400 days; in an active crisis</title>"));
-    assert!(home.contains("Briefings in the last 400 days:"));
+    assert!(home.contains("Briefings in the 400 days to 15 January 2024:"));
 }
 
 /// A crisis that names France hatches metropolitan France, not French

@@ -516,8 +516,10 @@ pub struct MapView {
 
 #[derive(Serialize)]
 pub struct Shading {
-    /// The window the shading counts briefings in.
+    /// The window the shading counts briefings in, ending on `to` (the
+    /// reference date).
     pub days: u32,
+    pub to: String,
     pub legend: Vec<LegendItem>,
 }
 
@@ -609,7 +611,12 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
         .map(|(class, label)| LegendItem { class, label })
         .collect();
     let svg = super::maps::world_map(&marks, days, &label);
-    Some(MapView::new(svg, &listed, Some(Shading { days, legend })))
+    let shading = Shading {
+        days,
+        to: today,
+        legend,
+    };
+    Some(MapView::new(svg, &listed, Some(shading)))
 }
 
 /// A country's locator map, or a crisis's countries in their region.
