@@ -89,6 +89,11 @@ fn indexes_and_country_pages_split_leaders_in_office_from_former_ones() {
         .expect("a former section");
     assert!(index.find("William Ruto").unwrap() < former);
     assert!(index.find("Uhuru Kenyatta").unwrap() > former);
+    // A former leader's card names the last office and its years.
+    assert!(
+        index.contains("Uhuru Kenyatta</bdi></a> <span class=\"detail\">Former President of Kenya, 2013–2022</span>"),
+        "{index}"
+    );
     let kenya = site.page("countries/kenya/");
     assert!(kenya.contains("<dt>President of Kenya</dt> <dd><a href=\"/leaders/william-ruto/\"><bdi>William Ruto</bdi></a></dd>"), "{kenya}");
     let former_line = &kenya[kenya

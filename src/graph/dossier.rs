@@ -78,6 +78,16 @@ impl Position {
         }
     }
 
+    /// The years it was held, when it has ended: "2013–2022", or "2022"
+    /// for a term within one year.
+    pub fn years(&self) -> Option<String> {
+        let to = self.to?.year;
+        Some(match self.from.map(|f| f.year) {
+            Some(from) if from != to => format!("{from}–{to}"),
+            _ => to.to_string(),
+        })
+    }
+
     /// The office's title, "Acting" first when it was held in an acting
     /// capacity and the title does not say so.
     pub fn title(&self) -> String {

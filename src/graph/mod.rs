@@ -233,6 +233,15 @@ impl<'a> Offices<'a> {
         self.held_on(day).into_iter().next()
     }
 
+    /// The office that ended last by `day`: what a former leader is
+    /// remembered by.
+    pub fn last_ended_by(self, day: chrono::NaiveDate) -> Option<&'a Position> {
+        self.0
+            .iter()
+            .filter(|p| p.tense(day) == Tense::Past)
+            .max_by_key(|p| p.to.map(|t| t.end()))
+    }
+
     /// Offices that begin after `day`, soonest first.
     pub fn upcoming_on(self, day: chrono::NaiveDate) -> Vec<&'a Position> {
         let mut out: Vec<&Position> = self

@@ -129,20 +129,6 @@ pub struct CountryLeaders<'a> {
     pub other: Vec<LeaderLink<'a>>,
 }
 
-/// A former leader's last office ended by `today`, with its years:
-/// "Deputy President of Kenya, 2013–2022".
-fn last_office(positions: &[crate::graph::Position], today: NaiveDate) -> Option<String> {
-    let p = positions
-        .iter()
-        .filter(|p| p.to.is_some_and(|t| t.end() <= today))
-        .max_by_key(|p| p.to.map(|t| t.end()))?;
-    let to = p.to?.year;
-    Some(match p.from.map(|f| f.year) {
-        Some(from) if from != to => format!("{}, {from}–{to}", p.full_title()),
-        _ => format!("{}, {to}", p.full_title()),
-    })
-}
-
 pub fn country_leaders<'a>(
     r: &Reader<'a>,
     ids: &[EntityId],
@@ -174,7 +160,13 @@ pub fn country_leaders<'a>(
                 out.incoming
                     .push(link(Some(format!("{}, from {from}", p.full_title()))));
             }
-            Standing::Former => out.former.push(link(last_office(positions, today))),
+            Standing::Former => {
+                let last = offices.last_ended_by(today).map(|p| match p.years() {
+                    Some(years) => format!("{}, {years}", p.full_title()),
+                    None => p.full_title(),
+                });
+                out.former.push(link(last));
+            }
             Standing::Unknown => out.other.push(link(None)),
         }
     }

@@ -127,7 +127,7 @@ fn leader_detail(
     today: chrono::NaiveDate,
     in_office: &mut bool,
 ) -> Option<String> {
-    use crate::graph::{Standing, Tense};
+    use crate::graph::Standing;
     let offices = l.offices();
     match offices.standing_on(today) {
         Standing::InOffice => {
@@ -138,11 +138,10 @@ fn leader_detail(
             let from = p.from.map(|f| f.human()).unwrap_or_default();
             format!("{} from {from}", p.full_title())
         }),
-        Standing::Former => l
-            .positions
-            .iter()
-            .find(|p| p.tense(today) == Tense::Past)
-            .map(|p| format!("Former {}", p.full_title())),
+        Standing::Former => offices.last_ended_by(today).map(|p| match p.years() {
+            Some(years) => format!("Former {}, {years}", p.full_title()),
+            None => format!("Former {}", p.full_title()),
+        }),
         Standing::Unknown => None,
     }
 }
