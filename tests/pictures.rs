@@ -5,16 +5,7 @@
 
 mod common;
 
-use briefing::BuildOptions;
-use chrono::NaiveDate;
-use common::TestSite;
-
-fn on(day: &str) -> BuildOptions {
-    BuildOptions {
-        today: Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
-        ..BuildOptions::default()
-    }
-}
+use common::{on, TestSite};
 
 fn built(site: TestSite, day: &str) -> TestSite {
     site.build_with(&on(day))

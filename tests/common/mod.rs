@@ -292,3 +292,13 @@ impl Rng {
         from[self.below(from.len())]
     }
 }
+
+/// Build options with the reference date pinned to `day` (YYYY-MM-DD), so
+/// nothing depends on the day the tests run.
+#[allow(dead_code)]
+pub fn on(day: &str) -> BuildOptions {
+    BuildOptions {
+        today: Some(chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap()),
+        ..BuildOptions::default()
+    }
+}
