@@ -202,3 +202,55 @@ fn list_changes(old: &[PageId], new: &[PageId]) -> (Vec<PageId>, Vec<PageId>) {
         .collect();
     (added, gone)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small generator, so the property below needs no crate.
+    fn next(state: &mut u64) -> u64 {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    }
+
+    #[test]
+    fn list_changes_equal_the_set_differences_for_any_edit() {
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..2000 {
+            let len = (next(&mut state) % 40) as usize;
+            let old: Vec<PageId> = (0..len).map(|i| PageId::Articles(i * 2)).collect();
+            let mut new = old.clone();
+            // A few removals, insertions and moves anywhere, as edits
+            // make (a new date moves a briefing's page in the list).
+            for _ in 0..(next(&mut state) % 4) {
+                if new.len() > 1 && next(&mut state) % 3 == 0 {
+                    let from = (next(&mut state) as usize) % new.len();
+                    let page = new.remove(from);
+                    let to = (next(&mut state) as usize) % (new.len() + 1);
+                    new.insert(to, page);
+                } else if !new.is_empty() && next(&mut state) % 2 == 0 {
+                    let at = (next(&mut state) as usize) % new.len();
+                    new.remove(at);
+                } else {
+                    let at = (next(&mut state) as usize) % (new.len() + 1);
+                    let fresh = PageId::Articles(1000 + (next(&mut state) % 1000) as usize * 2 + 1);
+                    if !new.contains(&fresh) {
+                        new.insert(at, fresh);
+                    }
+                }
+            }
+            let (added, gone) = list_changes(&old, &new);
+            let sorted = |mut v: Vec<PageId>| {
+                v.sort();
+                v
+            };
+            let want_added: Vec<PageId> =
+                new.iter().filter(|p| !old.contains(p)).cloned().collect();
+            let want_gone: Vec<PageId> = old.iter().filter(|p| !new.contains(p)).cloned().collect();
+            assert_eq!(sorted(added), sorted(want_added), "{old:?} -> {new:?}");
+            assert_eq!(sorted(gone), sorted(want_gone), "{old:?} -> {new:?}");
+        }
+    }
+}
