@@ -190,10 +190,15 @@ fn coverage_sentence(months: &[&MonthCount], end: i32) -> String {
 /// The bars, each with its count on hover, and the first and last periods
 /// under the axis.
 fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
-    let (width, height, top, bottom) = (600.0, 140.0, 8.0, 30.0);
-    let max = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1) as f64;
+    let (width, height, bottom) = (600.0, 140.0, 30.0);
+    let most = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
+    let max = most as f64;
     let slot = width / bars.len() as f64;
     let bar = (slot * 0.8).max(1.0);
+    // Each bar's count over it, where a slot can hold the widest count at
+    // a phone's type size; otherwise on hover and in the text alternative.
+    let counted = slot >= label_width(&most.to_string()) + 2.0;
+    let top = if counted { LABEL_SIZE + 6.0 } else { 8.0 };
     let mut svg = format!(
         r#"<svg class="chart coverage" viewBox="0 0 {width} {height}" role="img" aria-label="{}"><title>{}</title>"#,
         escape_html(text),
@@ -216,6 +221,14 @@ fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
             base - h,
             label(period, *k)
         );
+        if counted {
+            let _ = write!(
+                svg,
+                r#"<text class="tick count" x="{:.1}" y="{:.1}" text-anchor="middle" aria-hidden="true">{n}</text>"#,
+                x + bar / 2.0,
+                base - h - 4.0
+            );
+        }
     }
     let _ = write!(
         svg,
@@ -923,6 +936,17 @@ mod tests {
         // with January 2024, four quiet months after the last briefing.
         assert_eq!(svg.matches("<rect").count(), 3);
         assert!(svg.ends_with(">January 2024</text></svg>"), "{svg}");
+        // 37 bars of 16 units: too narrow to hold a count at a phone's size.
+        assert!(!svg.contains("count"), "{svg}");
+        // Thirteen months: each bar with briefings carries its count.
+        let year = months(&[(2023, 1, 2), (2023, 4, 12), (2023, 9, 5)]);
+        let svg = coverage(&year, day("2024-01-15")).unwrap().chart.unwrap();
+        let counts: Vec<&str> = svg
+            .split(r#"class="tick count""#)
+            .skip(1)
+            .map(|s| &s[s.find('>').unwrap() + 1..s.find('<').unwrap()])
+            .collect();
+        assert_eq!(counts, ["2", "12", "5"], "{svg}");
         // A briefing after the reference date is not counted.
         let later = months(&[(2023, 7, 1), (2023, 8, 1), (2023, 9, 9), (2024, 3, 5)]);
         let c = coverage(&later, day("2024-01-15")).unwrap();
