@@ -263,6 +263,8 @@ pub struct EntityView<'a> {
     pub coverage: Option<super::charts::Coverage>,
     /// A leader's offices on a time axis, as SVG.
     pub offices_chart: Option<String>,
+    /// The reference date the charts end at, for their captions.
+    pub as_of: Option<DateView>,
     /// A crisis on a time axis: trend, key dates, briefings, as SVG.
     pub crisis_chart: Option<String>,
     /// Its strongest connections as a network, as SVG.
@@ -308,6 +310,7 @@ impl<'a> EntityView<'a> {
             has_calendar: false,
             coverage: None,
             offices_chart: None,
+            as_of: None,
             crisis_chart: None,
             network: None,
             map: None,
@@ -327,6 +330,7 @@ impl<'a> EntityView<'a> {
             key_dates: key_dates(e, today),
             has_calendar: !e.dates.is_empty(),
             coverage: super::charts::coverage(&e.monthly, today),
+            as_of: Some((&crate::content::frontmatter::PartialDate::from_date(today)).into()),
             map: locator(r, e),
             mentioned_with: mentioned_with(r, &e.mentioned_with, contacts_of(e)),
             ..Self::header(r, e)
