@@ -70,9 +70,10 @@ fn coverage_ends_at_the_reference_month_or_is_a_sentence() {
         "the offices chart's caption names the reference date"
     );
     let crisis = site.page("crises/insurgency/");
-    assert!(crisis.contains("after “now” (<time datetime=\"2024-06-15\">15 June 2024</time>, the site's date)"));
-    // Bo Former is named in the same six briefings; a site of two
-    // briefings in one month gets a sentence instead of a chart.
+    assert!(crisis.contains(
+        "after “now” (<time datetime=\"2024-06-15\">15 June 2024</time>, the site's date)"
+    ));
+    // A site of two briefings in one month gets a sentence, not a chart.
     let small = TestSite::empty();
     small.write("site.yaml", "title: Small\nbase_url: https://x.example/\n");
     for day in ["2023-09-20", "2023-09-21"] {
