@@ -370,6 +370,7 @@ fn offices_text(
 }
 
 /// What the crisis timeline draws: plain data, gathered by the view.
+#[derive(Clone, Copy)]
 pub struct CrisisTimeline<'a> {
     pub name: &'a str,
     pub start: NaiveDate,
@@ -381,7 +382,7 @@ pub struct CrisisTimeline<'a> {
     pub assessments: &'a [crate::graph::Assessment],
     pub dates: &'a [crate::graph::KeyDate],
     /// Each briefing's day, title and URL.
-    pub briefings: Vec<(NaiveDate, &'a str, String)>,
+    pub briefings: &'a [(NaiveDate, &'a str, String)],
 }
 
 /// Briefing ticks are links up to this many; past it they are drawn but
@@ -425,11 +426,7 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
         .flatten()
         .min()
         .unwrap_or(t.start);
-    let t = &CrisisTimeline {
-        start,
-        briefings: t.briefings.clone(),
-        ..*t
-    };
+    let t = &CrisisTimeline { start, ..*t };
     let end = last.max(t.start.succ_opt()?);
     let width = 600.0;
     let pad = if last > t.end { 8.0 } else { 0.0 };
@@ -465,7 +462,7 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
     );
     trend_cells(&mut svg, t, &x);
     key_date_marks(&mut svg, t.dates, t.start, end, t.today, &x);
-    briefing_ticks(&mut svg, &t.briefings, linked, &x);
+    briefing_ticks(&mut svg, t.briefings, linked, &x);
     axis_labels(
         &mut svg,
         t.start,
@@ -1196,7 +1193,7 @@ mod tests {
             today,
             assessments: &assessments,
             dates: &dates,
-            briefings: vec![],
+            briefings: &[],
         })
         .unwrap();
         let cells = boxes(&svg, "rect", "trend-cell");
@@ -1298,7 +1295,7 @@ mod tests {
             today: day("2024-01-15"),
             assessments: &assessments,
             dates: &dates,
-            briefings: vec![(day("2023-09-21"), "A & B", "/articles/a/".into())],
+            briefings: &[(day("2023-09-21"), "A & B", "/articles/a/".into())],
         })
         .unwrap();
         assert!(timeline.contains(r#"aria-label="Crisis &lt;x&gt;, January 2023 to 15 January 2024 (ongoing): 1 briefing, 1 monthly assessment (latest: deteriorated in September 2023), 1 key date""#), "{timeline}");

@@ -481,7 +481,7 @@ fn crisis_chart(
         today,
         assessments: &c.assessments,
         dates: &e.dates,
-        briefings,
+        briefings: &briefings,
     })
 }
 
