@@ -550,7 +550,8 @@ fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f6
 }
 
 /// Key dates as triangles, a second row taking any that would touch the
-/// one before in the first; those after the reference date hollow.
+/// one before in the first (and a mark with no room in either nudged
+/// along until clear); those after the reference date hollow.
 fn key_date_marks(
     svg: &mut String,
     dates: &[crate::graph::KeyDate],
@@ -566,8 +567,16 @@ fn key_date_marks(
         .collect();
     shown.sort_by_key(|d| d.date);
     for d in shown {
-        let at = x(d.date).clamp(5.0, 595.0);
-        let row = if at - rows[0] >= 11.0 { 0 } else { 1 };
+        let want = x(d.date).clamp(5.0, 595.0);
+        // The first row with room; if neither has, the one that frees up
+        // first, the mark nudged along it just clear of the one before.
+        let row = match (want - rows[0] >= 11.0, want - rows[1] >= 11.0) {
+            (true, _) => 0,
+            (false, true) => 1,
+            _ if rows[0] <= rows[1] => 0,
+            _ => 1,
+        };
+        let at = want.max(rows[row] + 11.0).min(595.0);
         rows[row] = at;
         let top = DATES_Y + row as f64 * 11.0;
         let class = if d.date > today {
@@ -1183,6 +1192,7 @@ mod tests {
         let dates = [
             date("2023-10-02", "Vote"),
             date("2023-10-02", "Talks"),
+            date("2023-10-03", "Statement"),
             date("2024-03-01", "Deadline"),
         ];
         let svg = crisis_timeline(&CrisisTimeline {
@@ -1213,10 +1223,19 @@ mod tests {
             "a month is too narrow for an arrow"
         );
         let marks = boxes(&svg, "path", "key-date");
-        assert_eq!(marks.len(), 3);
-        // Two dates on one day: one above the other.
+        assert_eq!(marks.len(), 4);
+        // Two dates on one day: one above the other; a third the next day
+        // is nudged along the first row until clear. No two touch.
         assert_eq!(marks[0].0, marks[1].0);
         assert_ne!(marks[0].1, marks[1].1);
+        for (i, a) in marks.iter().enumerate() {
+            for b in &marks[i + 1..] {
+                assert!(
+                    a.1 != b.1 || (a.0 - b.0).abs() >= 11.0,
+                    "{a:?} touches {b:?}"
+                );
+            }
+        }
         // The date to come is hollow and after "now".
         let now = boxes(&svg, "line", "now");
         assert!(svg.contains(r#"class="key-date coming""#), "{svg}");
@@ -1225,7 +1244,7 @@ mod tests {
             svg[at..at + svg[at..].find('"').unwrap()].parse().unwrap()
         };
         assert!(
-            now.len() == 1 && marks[2].0 > now_x && marks[0].0 < now_x,
+            now.len() == 1 && marks[3].0 > now_x && marks[0].0 < now_x,
             "{svg}"
         );
         // Axis labels, years here, never touch.
@@ -1246,7 +1265,7 @@ mod tests {
             }
         }
         assert!(
-            svg.contains("3 key dates, 1 still to come, to 1 March 2024"),
+            svg.contains("4 key dates, 1 still to come, to 1 March 2024"),
             "{svg}"
         );
     }
