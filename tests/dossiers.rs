@@ -161,7 +161,8 @@ fn a_crisis_page_shows_its_trend_strip_and_figures_with_ranges_and_disagreeing_s
         "{}",
         &latest[..200]
     );
-    assert_eq!(page.matches("<li data-trend=").count(), 3);
+    // November and December; April 2024 is not assessed yet on 15 February.
+    assert_eq!(page.matches("<li data-trend=").count(), 2);
     assert!(page.contains("Risk alert"));
     // Two sources for December 2023, side by side; June's value as history.
     let figures = &page[page.find("id=\"figures-heading\"").unwrap()..];
@@ -681,4 +682,47 @@ fn figures_carry_their_unit_everywhere_and_only_the_newest_value_goes_stale() {
         stale[0].contains("`funded` is from January 2022"),
         "{stale:#?}"
     );
+}
+
+/// The crisis page's month-by-month list and key figures, as of `day`:
+/// (months listed, the newest displaced figures shown).
+fn crisis_as_of(day: &str) -> (Vec<String>, Vec<String>) {
+    let (site, _) = built("dossier-crisis", day);
+    let page = site.page("crises/gang-crisis/");
+    let months = page
+        .split("<li data-trend=")
+        .skip(1)
+        .map(|s| {
+            let t = &s[s.find("<time datetime=\"").unwrap() + 16..];
+            t[..t.find('"').unwrap()].to_string()
+        })
+        .collect();
+    let figures = &page[page.find("id=\"figures-heading\"").unwrap()..];
+    // Up to the next metric: the fixture's second is "killed".
+    let displaced = &figures[..figures.find("<dt>Killed</dt>").unwrap()];
+    let values = displaced
+        .split("<span class=\"number\">")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].to_string())
+        .collect();
+    (months, values)
+}
+
+#[test]
+fn a_crisis_page_states_no_assessment_or_figure_dated_after_the_reference_date() {
+    // April 2024's assessment: not on 31 March, listed from 1 April.
+    assert_eq!(crisis_as_of("2024-03-31").0, ["2023-11", "2023-12"]);
+    assert_eq!(
+        crisis_as_of("2024-04-01").0,
+        ["2023-11", "2023-12", "2024-04"]
+    );
+    assert_eq!(
+        crisis_as_of("2024-04-02").0,
+        ["2023-11", "2023-12", "2024-04"]
+    );
+    // December 2023's displacement figures: on 30 November the newest is
+    // June's; from 1 December, December's two sources.
+    assert_eq!(crisis_as_of("2023-11-30").1, ["100,000"]);
+    assert_eq!(crisis_as_of("2023-12-01").1, ["150,000–200,000", "170,000"]);
+    assert_eq!(crisis_as_of("2023-12-02").1, ["150,000–200,000", "170,000"]);
 }

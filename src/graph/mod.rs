@@ -301,13 +301,26 @@ pub struct Crisis {
 }
 
 impl Crisis {
-    /// The latest assessment of a month begun by `today`: one for a later
-    /// month is not written yet as of that day.
-    pub fn latest_assessment(&self, today: chrono::NaiveDate) -> Option<&Assessment> {
+    /// The assessments of months begun by `day`, oldest first: one for a
+    /// later month is not written yet as of that day.
+    pub fn assessed_by(&self, day: chrono::NaiveDate) -> Vec<&Assessment> {
         self.assessments
             .iter()
-            .rev()
-            .find(|a| a.month.start() <= today)
+            .filter(|a| a.month.start() <= day)
+            .collect()
+    }
+
+    /// The latest of [`Crisis::assessed_by`].
+    pub fn latest_assessment(&self, day: chrono::NaiveDate) -> Option<&Assessment> {
+        self.assessed_by(day).pop()
+    }
+
+    /// The figures whose date had begun by `day`, in the order written.
+    pub fn figures_by(&self, day: chrono::NaiveDate) -> Vec<&Figure> {
+        self.figures
+            .iter()
+            .filter(|f| f.as_of.start() <= day)
+            .collect()
     }
 
     pub fn is_active(&self) -> bool {

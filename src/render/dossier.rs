@@ -208,9 +208,10 @@ impl<'a> From<&'a Assessment> for AssessmentView<'a> {
 /// The months a crisis strip shows: the last twelve assessed.
 pub const STRIP_MONTHS: usize = 12;
 
-pub fn strip(c: &Crisis) -> Vec<AssessmentView<'_>> {
-    let skip = c.assessments.len().saturating_sub(STRIP_MONTHS);
-    c.assessments[skip..].iter().map(Into::into).collect()
+pub fn strip(c: &Crisis, today: NaiveDate) -> Vec<AssessmentView<'_>> {
+    let assessed = c.assessed_by(today);
+    let skip = assessed.len().saturating_sub(STRIP_MONTHS);
+    assessed[skip..].iter().map(|a| (*a).into()).collect()
 }
 
 #[derive(Serialize)]
@@ -231,9 +232,12 @@ pub struct FigureGroup<'a> {
     pub history: Vec<FigureView<'a>>,
 }
 
-pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
+/// Each metric's figures as of `today`: the newest (several if sources
+/// differ) and the earlier ones. A figure dated later is not known yet.
+pub fn figure_groups(c: &Crisis, today: NaiveDate) -> Vec<FigureGroup<'_>> {
+    let known = c.figures_by(today);
     let mut metrics: Vec<&str> = Vec::new();
-    for f in &c.figures {
+    for f in &known {
         if !metrics.contains(&f.metric.as_str()) {
             metrics.push(&f.metric);
         }
@@ -241,8 +245,11 @@ pub fn figure_groups(c: &Crisis) -> Vec<FigureGroup<'_>> {
     metrics
         .into_iter()
         .map(|metric| {
-            let mut values: Vec<&Figure> =
-                c.figures.iter().filter(|f| f.metric == metric).collect();
+            let mut values: Vec<&Figure> = known
+                .iter()
+                .filter(|f| f.metric == metric)
+                .copied()
+                .collect();
             values.sort_by_key(|f| std::cmp::Reverse(f.as_of));
             let newest = values[0].as_of;
             let label = values.iter().find_map(|f| f.label.clone());

@@ -350,10 +350,12 @@ pub fn entity_jsonld(r: &Reader, e: &Entity) -> Value {
             if let Some(d) = &c.ended {
                 obj.insert("endDate".into(), json!(d.iso()));
             }
-            if !c.figures.is_empty() {
+            // The figures the page shows: those dated by the reference date.
+            let figures = c.figures_by(r.config().today);
+            if !figures.is_empty() {
                 obj.insert(
                     "additionalProperty".into(),
-                    json!(c.figures.iter().map(figure_ld).collect::<Vec<_>>()),
+                    json!(figures.into_iter().map(figure_ld).collect::<Vec<_>>()),
                 );
             }
             if !c.countries.is_empty() {

@@ -361,8 +361,8 @@ impl<'a> EntityView<'a> {
                 v.ended = c.ended.as_ref().map(Into::into);
                 v.countries = c.countries.iter().map(|id| entity_link(r, id)).collect();
                 v.latest = c.latest_assessment(today).map(Into::into);
-                v.strip = strip(c);
-                v.figures = figure_groups(c);
+                v.strip = strip(c, today);
+                v.figures = figure_groups(c, today);
                 v.crisis_chart = crisis_chart(r, e, c, today);
             }
         }
