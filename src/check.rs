@@ -46,6 +46,96 @@ pub fn editorial(site: &Site) -> Vec<Diagnostic> {
     out.extend(profile_checks(site, site.config.today));
     out.extend(map_checks(site));
     out.extend(placeholder_checks(site));
+    out.extend(site.books.values().flat_map(|b| book_checks(site, b)));
+    out
+}
+
+/// An agenda crisis counts as assessed when a month assessed ends within
+/// this many months before the book's date.
+pub const BOOK_ASSESSMENT_MONTHS: u32 = 3;
+
+/// What a book states as of its date that a reader should know is thin:
+/// an agenda crisis with no recent assessment, a counterpart with no
+/// office that day, and names in its text it does not list.
+fn book_checks(site: &Site, b: &crate::graph::Book) -> Vec<Diagnostic> {
+    use crate::graph::{Details, EntityKind};
+    let day = b.day();
+    let at = |id: &crate::graph::EntityId, msg: String, help: &str| {
+        let d = Diagnostic::warning(msg)
+            .in_file(&b.source)
+            .with_help(help.to_string());
+        match b.line_of(id) {
+            Some(line) => d.at_line(line),
+            None => d,
+        }
+    };
+    let mut out = Vec::new();
+    let since = day
+        .checked_sub_months(chrono::Months::new(BOOK_ASSESSMENT_MONTHS))
+        .unwrap_or(day);
+    for id in &b.crises {
+        let e = &site.entities[id];
+        let Details::Crisis(c) = &e.details else {
+            continue;
+        };
+        let help = "add the month's assessment to the crisis's profile, or say in the book why there is none";
+        match c.latest_assessment(day) {
+            None => out.push(at(
+                id,
+                format!("the agenda's {} has no assessment by {}", e.name, day.format("%-d %B %Y")),
+                help,
+            )),
+            Some(a) if a.month.end() < since => out.push(at(
+                id,
+                format!(
+                    "the agenda's latest assessment of {} is from {}, more than {BOOK_ASSESSMENT_MONTHS} months before the book's date",
+                    e.name,
+                    a.month.human()
+                ),
+                help,
+            )),
+            Some(_) => {}
+        }
+    }
+    for id in &b.counterparts {
+        let e = &site.entities[id];
+        let held = match &e.details {
+            Details::Leader(l) => !l.offices().held_on(day).is_empty(),
+            _ => true,
+        };
+        if !held {
+            out.push(at(
+                id,
+                format!(
+                    "counterpart {} holds no office on {} by their profile",
+                    e.name,
+                    day.format("%-d %B %Y")
+                ),
+                "add the office to `positions:` in their profile, with the dates it was held",
+            ));
+        }
+    }
+    let named: HashSet<_> = b.entities().collect();
+    for (id, line) in &b.mentions {
+        if named.contains(id) {
+            continue;
+        }
+        let key = match id.kind {
+            EntityKind::Leader => "counterparts",
+            kind => kind.article_key(),
+        };
+        let e = &site.entities[id];
+        out.push(
+            Diagnostic::warning(format!(
+                "mentions {} ({}) but does not name it",
+                e.name,
+                id.kind.noun()
+            ))
+            .in_file(&b.source)
+            .at_line(*line)
+            .with_help(format!("add `{}` to `{key}` in the front matter", e.name)),
+        );
+    }
     out
 }
 

@@ -37,7 +37,7 @@ use anyhow::{Context, Result};
 use rayon::prelude::*;
 
 use crate::content::EntityKind;
-use crate::graph::{Article, Entity};
+use crate::graph::{Article, Book, Entity};
 use crate::render::Output;
 use crate::text::{shorten, strip_tags};
 use crate::Site;
@@ -64,7 +64,7 @@ const TEXT_CHARS: usize = 32_000;
 pub struct Record {
     pub url: String,
     pub title: String,
-    /// "Briefing", "Country", "Leader" or "Crisis".
+    /// "Briefing", "Country", "Leader", "Crisis" or "Book".
     pub kind: String,
     /// For briefings: the ISO date (for ordering) and the readable one.
     pub date: Option<(String, String)>,
@@ -105,7 +105,45 @@ pub fn records(site: &Site) -> Vec<Record> {
             .filter(|e| e.source.is_some())
             .map(|e| entity_record(site, e)),
     );
+    out.extend(site.books.values().map(|b| book_record(site, b)));
     out
+}
+
+/// A briefing book: its own text and the names it is about, filtered as
+/// `type: Book` and by the entities it names.
+pub fn book_record(site: &Site, b: &Book) -> Record {
+    let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut keywords = String::new();
+    for id in b.entities() {
+        let e = &site.entities[id];
+        let names = filters.entry(filter_name(id.kind).into()).or_default();
+        if !names.contains(&e.name) {
+            names.push(e.name.clone());
+        }
+        for name in std::iter::once(&e.name).chain(&e.aliases) {
+            keywords.push_str(name);
+            keywords.push(' ');
+        }
+    }
+    for t in &b.tags {
+        keywords.push_str(t);
+        keywords.push(' ');
+    }
+    if let Some(place) = &b.place {
+        keywords.push_str(place);
+    }
+    filters.insert("type".into(), vec!["Book".into()]);
+    Record {
+        url: site.url(&b.path()),
+        title: b.title.clone(),
+        kind: "Book".into(),
+        date: Some((b.date.iso(), b.date.human())),
+        summary: b.summary.clone(),
+        text: strip_tags(&b.body_html),
+        keywords,
+        names: Vec::new(),
+        filters,
+    }
 }
 
 pub fn article_record(site: &Site, a: &Article) -> Record {

@@ -43,6 +43,42 @@ pub struct ArticleFrontMatter {
     pub extra: Extra,
 }
 
+/// A briefing book: `content/books/<slug>.md`, written before a meeting
+/// or a trip. Its names resolve like a briefing's; what the book shows of
+/// them is worked out as of `date`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookFrontMatter {
+    pub title: String,
+    /// The meeting's day, or a trip's first day.
+    pub date: String,
+    /// A trip's last day.
+    #[serde(default)]
+    pub end: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
+    /// The leader the book is for.
+    #[serde(default)]
+    pub principal: Option<String>,
+    /// The leaders met.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub counterparts: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub countries: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub crises: Vec<String>,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub extra: Extra,
+}
+
 /// Where a statement comes from. Its address is a [`WebUrl`], so an
 /// unsafe scheme fails as the file is read.
 #[derive(Debug, Clone, Deserialize)]

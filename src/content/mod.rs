@@ -19,7 +19,8 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use frontmatter::{
-    normalise, split, ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
+    normalise, split, ArticleFrontMatter, BookFrontMatter, CountryFrontMatter, CrisisFrontMatter,
+    LeaderFrontMatter,
 };
 
 /// The three kinds of entity a briefing can name.
@@ -155,6 +156,8 @@ pub struct RawContent {
     pub countries: Vec<Arc<Document<CountryFrontMatter>>>,
     pub leaders: Vec<Arc<Document<LeaderFrontMatter>>>,
     pub crises: Vec<Arc<Document<CrisisFrontMatter>>>,
+    /// Briefing books, `content/books/<slug>.md`.
+    pub books: Vec<Arc<Document<BookFrontMatter>>>,
     /// Files that could not be read or parsed (their errors are reported).
     pub failed: Vec<PathBuf>,
     /// Every other file under `content/`, by site-relative path: what a
@@ -194,6 +197,7 @@ impl AssetFile {
 enum Source {
     Article,
     Profile(EntityKind),
+    Book,
 }
 
 /// Parsed files kept by `serve` between loads. A file is parsed again only
@@ -225,6 +229,14 @@ impl Cache {
         }
     }
 
+    /// The kept parse of the book at `abs`, if it parsed.
+    pub fn book(&self, abs: &Path) -> Option<Arc<Document<BookFrontMatter>>> {
+        match self.files.get(abs) {
+            Some((_, Ok(Parsed::Book(d)))) => Some(d.clone()),
+            _ => None,
+        }
+    }
+
     /// The kept body of the document at `abs` and the line it starts on,
     /// whatever its kind, if it parsed.
     pub fn body(&self, abs: &Path) -> Option<(&str, usize)> {
@@ -233,6 +245,7 @@ impl Cache {
             Some((_, Ok(Parsed::Country(d)))) => (&d.body, d.body_line),
             Some((_, Ok(Parsed::Leader(d)))) => (&d.body, d.body_line),
             Some((_, Ok(Parsed::Crisis(d)))) => (&d.body, d.body_line),
+            Some((_, Ok(Parsed::Book(d)))) => (&d.body, d.body_line),
             _ => return None,
         };
         Some((body.as_str(), line))
@@ -310,7 +323,7 @@ pub fn load_cached(
                 Diagnostic::warning("this file is not a briefing or a profile, so it was ignored")
                     .in_file(&site_rel)
                     .with_help(
-                        "briefings go under content/articles/, profiles directly in content/countries/, content/leaders/ or content/crises/",
+                        "briefings go under content/articles/, profiles directly in content/countries/, content/leaders/ or content/crises/, briefing books directly in content/books/",
                     ),
             ),
         }
@@ -379,6 +392,7 @@ fn gather(parsed: Vec<Result<Parsed, Diagnostic>>, diags: &mut Vec<Diagnostic>) 
             Ok(Parsed::Country(d)) => keep(d, &mut raw.countries, diags),
             Ok(Parsed::Leader(d)) => keep(d, &mut raw.leaders, diags),
             Ok(Parsed::Crisis(d)) => keep(d, &mut raw.crises, diags),
+            Ok(Parsed::Book(d)) => keep(d, &mut raw.books, diags),
             Err(d) => {
                 raw.failed.extend(d.file.as_deref().map(Path::to_path_buf));
                 diags.push(d)
@@ -395,6 +409,9 @@ fn classify(rel: &Path) -> Option<Source> {
     if first == "articles" {
         return Some(Source::Article);
     }
+    if first == "books" && depth == 2 {
+        return Some(Source::Book);
+    }
     EntityKind::ALL
         .into_iter()
         .find(|k| k.dir() == first && depth == 2)
@@ -408,6 +425,7 @@ pub enum Parsed {
     Country(Arc<Document<CountryFrontMatter>>),
     Leader(Arc<Document<LeaderFrontMatter>>),
     Crisis(Arc<Document<CrisisFrontMatter>>),
+    Book(Arc<Document<BookFrontMatter>>),
 }
 
 fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnostic> {
@@ -425,6 +443,7 @@ fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnosti
         Source::Profile(EntityKind::Country) => Parsed::Country(parse_document(&text, rel)?.into()),
         Source::Profile(EntityKind::Leader) => Parsed::Leader(parse_document(&text, rel)?.into()),
         Source::Profile(EntityKind::Crisis) => Parsed::Crisis(parse_document(&text, rel)?.into()),
+        Source::Book => Parsed::Book(parse_document(&text, rel)?.into()),
     })
 }
 

@@ -2,10 +2,11 @@
 //! alias, title and path a body may link to.
 
 use super::{
-    article_slug, profile_relations, Article, ArticleAsset, ArticleFrontMatter, ArticleId, Entity,
-    EntityId, EntityKind, ProfileBody,
+    article_slug, profile_relations, Article, ArticleAsset, ArticleFrontMatter, ArticleId, Book,
+    BookId, Entity, EntityId, EntityKind, ProfileBody,
 };
 use crate::config::Config;
+use crate::content::frontmatter::BookFrontMatter;
 use crate::content::Document;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
@@ -281,21 +282,67 @@ fn body_key(body: &str, ctx: &DocContext, index: &LinkIndex) -> u64 {
 /// A rendered body with the key it is kept under.
 type Keyed = (u64, Arc<markdown::Rendered>);
 
-/// Render every body: briefings', then profiles'. Kept bodies are used
-/// where `cache` allows.
+/// What a load renders bodies into.
+pub(super) struct Documents<'a> {
+    pub articles: &'a mut BTreeMap<ArticleId, Article>,
+    pub entities: &'a mut BTreeMap<EntityId, Entity>,
+    pub books: &'a mut BTreeMap<BookId, Book>,
+}
+
+/// Render every body: briefings', then profiles', then books'. Kept
+/// bodies are used where `cache` allows.
 pub(super) fn render_bodies(
-    articles: &mut BTreeMap<ArticleId, Article>,
-    entities: &mut BTreeMap<EntityId, Entity>,
+    into: Documents,
     docs: &[&Document<ArticleFrontMatter>],
     profiles: &[ProfileBody],
+    books: &[&Document<BookFrontMatter>],
     index: &LinkIndex,
     cache: &mut BodyCache,
     diags: &mut Vec<Diagnostic>,
 ) {
     let reuse = cache.reuse(index);
-    render_article_bodies(articles, docs, index, cache, &reuse, diags);
-    render_profile_bodies(entities, profiles, index, cache, &reuse, diags);
+    render_article_bodies(into.articles, docs, index, cache, &reuse, diags);
+    render_profile_bodies(into.entities, profiles, index, cache, &reuse, diags);
+    render_book_bodies(into.books, books, index, cache, &reuse, diags);
     cache.finish(index);
+}
+
+/// Render every book's body. Books are few: one at a time.
+fn render_book_bodies(
+    books: &mut BTreeMap<BookId, Book>,
+    docs: &[&Document<BookFrontMatter>],
+    index: &LinkIndex,
+    cache: &mut BodyCache,
+    reuse: &Reuse,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for doc in docs {
+        let Some(b) = books.get_mut(&super::books::book_slug(doc)) else {
+            continue;
+        };
+        let tagged: HashSet<EntityId> = b.entities().cloned().collect();
+        let ctx = DocContext {
+            path: &doc.path,
+            body_line: doc.body_line,
+            tagged: &tagged,
+        };
+        let (key, out) = cache.render(&doc.body, &ctx, index, reuse);
+        cache.keep(&doc.path, key, &out);
+        set_book_body(b, &out, doc.front.summary.as_deref());
+        diags.extend(out.diagnostics.iter().cloned());
+    }
+}
+
+/// Put a rendered body into its book; the summary too when the front
+/// matter gives none.
+pub(super) fn set_book_body(b: &mut Book, out: &markdown::Rendered, summary: Option<&str>) {
+    b.body_html = out.html.clone();
+    b.headings = out.headings.clone();
+    b.mentions = out.mentions.clone();
+    b.anchors = out.anchors.clone();
+    if summary.is_none_or(|s| s.trim().is_empty()) {
+        b.summary = out.first_paragraph.clone();
+    }
 }
 
 /// Render every briefing's body, in parallel against one shared index.

@@ -6,6 +6,7 @@
 
 mod articles;
 mod bodies;
+mod books;
 mod dossier;
 mod names;
 pub mod patch;
@@ -101,6 +102,73 @@ pub struct Article {
     pub related: Vec<ArticleId>,
 }
 
+/// A book's id is its slug, unique among books.
+pub type BookId = String;
+
+/// A briefing book for a meeting or a trip. What it shows of the entities
+/// it names is worked out, when its page renders, as of its `date`.
+#[derive(Debug, Clone, Hash)]
+pub struct Book {
+    pub slug: BookId,
+    pub source: PathBuf,
+    pub title: String,
+    /// The meeting's day, or a trip's first: the day the book is as of.
+    pub date: Date,
+    /// A trip's last day.
+    pub end: Option<Date>,
+    pub place: Option<String>,
+    /// The leader the book is for.
+    pub principal: Option<EntityId>,
+    /// The leaders met, in the order written.
+    pub counterparts: Vec<EntityId>,
+    pub countries: Vec<EntityId>,
+    /// The agenda.
+    pub crises: Vec<EntityId>,
+    /// As written: a book adds no tag pages.
+    pub tags: Vec<String>,
+    pub summary: String,
+    pub body_html: std::sync::Arc<str>,
+    pub headings: Vec<markdown::Heading>,
+    pub mentions: Vec<(EntityId, usize)>,
+    pub anchors: Vec<markdown::Anchor>,
+    pub draft: bool,
+    pub extra: Extra,
+    /// The front-matter line each named entity is written on, for
+    /// findings about it.
+    pub lines: Vec<(EntityId, usize)>,
+}
+
+impl Book {
+    /// The line `id` is named on in the front matter, if known.
+    pub fn line_of(&self, id: &EntityId) -> Option<usize> {
+        self.lines.iter().find(|(e, _)| e == id).map(|(_, l)| *l)
+    }
+
+    pub fn path(&self) -> String {
+        format!("books/{}/", self.slug)
+    }
+
+    /// The day the book is as of, in the date's own offset.
+    pub fn day(&self) -> chrono::NaiveDate {
+        self.date.instant.date_naive()
+    }
+
+    /// The last day of the meeting or trip.
+    pub fn last_day(&self) -> chrono::NaiveDate {
+        self.end.map_or(self.day(), |e| e.instant.date_naive())
+    }
+
+    /// Every entity the book names: principal, counterparts, countries,
+    /// then crises.
+    pub fn entities(&self) -> impl Iterator<Item = &EntityId> {
+        self.principal
+            .iter()
+            .chain(&self.counterparts)
+            .chain(&self.countries)
+            .chain(&self.crises)
+    }
+}
+
 /// A file published beside a briefing's page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ArticleAsset {
@@ -152,6 +220,8 @@ pub struct Entity {
     /// Entities named in the same briefings, strongest tie first: a signal,
     /// not a stated relation.
     pub mentioned_with: Vec<CoMention>,
+    /// Briefing books naming this entity, newest first.
+    pub books: Vec<BookId>,
 }
 
 /// Briefings in one month.
@@ -357,6 +427,8 @@ pub struct Site {
     pub unpublished: BTreeMap<PathBuf, Unpublished>,
     /// Every other file under `content/`, by site-relative path.
     pub assets: BTreeMap<PathBuf, crate::content::AssetFile>,
+    /// Briefing books, by slug.
+    pub books: BTreeMap<BookId, Book>,
 }
 
 impl Site {
@@ -393,13 +465,23 @@ pub fn resolve(
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
     t.lap("  articles");
+    let (mut books, book_docs) = books::resolve_books(&config, &raw, &r, diags);
+    for (id, named) in books::books_by_entity(&books) {
+        if let Some(e) = r.entities.get_mut(&id) {
+            e.books = named;
+        }
+    }
     let index = link_index(&config, &r.entities, &articles, &unpublished, &raw.assets);
     t.lap("  link index");
     render_bodies(
-        &mut articles,
-        &mut r.entities,
+        bodies::Documents {
+            articles: &mut articles,
+            entities: &mut r.entities,
+            books: &mut books,
+        },
         &article_docs,
         &profile_bodies,
+        &book_docs,
         &index,
         &mut caches.bodies,
         diags,
@@ -413,6 +495,7 @@ pub fn resolve(
         entities: r.entities,
         tags,
         assets: raw.assets,
+        books,
     };
     t.lap("  bodies");
     link_relations(&mut site, &mut caches.relations);

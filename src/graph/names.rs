@@ -41,6 +41,21 @@ impl Registry {
         self.keys.get(&(kind, key.to_string()))
     }
 
+    /// The display name of the profile whose key is nearest the folded
+    /// `key`, when it looks like a typo of it.
+    fn nearest_profile(&self, kind: EntityKind, key: &str) -> Option<String> {
+        let candidates = self
+            .profile_keys
+            .iter()
+            .filter(|(k, _, _)| *k == kind)
+            .map(|(_, key, _)| key.as_str());
+        let near = nearest(key, candidates)?;
+        self.profile_keys
+            .iter()
+            .find(|(k, f, _)| *k == kind && f == near)
+            .map(|(_, _, n)| n.clone())
+    }
+
     /// No entity answers to the folded `key` any more.
     pub(super) fn remove_key(&mut self, kind: EntityKind, key: &str) {
         self.keys.remove(&(kind, key.to_string()));
@@ -91,21 +106,7 @@ impl Resolver {
                 kind.noun()
             )));
         }
-        let near = || {
-            let candidates = self
-                .registry
-                .profile_keys
-                .iter()
-                .filter(|(k, _, _)| *k == kind)
-                .map(|(_, key, _)| key.as_str());
-            nearest(&folded, candidates).and_then(|key| {
-                self.registry
-                    .profile_keys
-                    .iter()
-                    .find(|(k, f, _)| *k == kind && f == key)
-                    .map(|(_, _, n)| n.clone())
-            })
-        };
+        let near = || self.registry.nearest_profile(kind, &folded);
         if let Some(id) = self.registry.keys.get(&(kind, folded.clone())) {
             return Ok(if self.entities[id].source.is_some() {
                 Reference::Found(id.clone())
@@ -119,6 +120,21 @@ impl Resolver {
         self.entities
             .insert(id.clone(), Entity::implicit(id.clone(), name));
         Ok(Reference::Implicit(id, suggestion))
+    }
+
+    /// The entity that answers to `name` already, or the nearest profile
+    /// name when none does: for a book, which names only what briefings
+    /// and profiles made.
+    pub(super) fn existing(
+        &self,
+        kind: EntityKind,
+        name: &str,
+    ) -> Result<EntityId, Option<String>> {
+        let folded = fold(name.trim());
+        if let Some(id) = self.registry.keys.get(&(kind, folded.clone())) {
+            return Ok(id.clone());
+        }
+        Err(self.registry.nearest_profile(kind, &folded))
     }
 
     /// Resolve a reference written in `doc`'s front matter under `key`,

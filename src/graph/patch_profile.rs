@@ -202,6 +202,7 @@ fn keep_derived(old: &Entity, new: &mut Entity) {
     new.monthly = old.monthly.clone();
     new.recent = old.recent;
     new.mentioned_with = old.mentioned_with.clone();
+    new.books = old.books.clone();
     if let (Details::Leader(o), Details::Leader(n)) = (&old.details, &mut new.details) {
         n.contacts = o.contacts.clone();
     }
@@ -260,14 +261,19 @@ fn render_affected(
     for p in todo {
         let found = match by_source.get(&p) {
             Some(slug) => rerender_article(site, caches, index, parsed, slug),
+            None if p.starts_with("content/books") => {
+                rerender_book(site, caches, index, parsed, &p)
+            }
             None => rerender_profile(site, caches, index, parsed, &p),
         };
         let Some((line, owner, findings)) = found else {
             continue;
         };
         match owner {
-            Ok(slug) => patched.touched.articles.insert(slug),
-            Err(id) => patched.touched.entities.insert(id),
+            Owner::Article(slug) => patched.touched.articles.insert(slug),
+            Owner::Entity(id) => patched.touched.entities.insert(id),
+            // Books are digested whole after every patch.
+            Owner::Book => false,
         };
         out.push((p, line, findings));
     }
@@ -276,7 +282,14 @@ fn render_affected(
 
 /// What rendering one body again gave: the line it starts on, what it
 /// belongs to, and its findings.
-type Again = (usize, Result<ArticleId, EntityId>, Vec<Diagnostic>);
+type Again = (usize, Owner, Vec<Diagnostic>);
+
+/// Whose body was rendered again.
+enum Owner {
+    Article(ArticleId),
+    Entity(EntityId),
+    Book,
+}
 
 fn rerender_article(
     site: &mut Site,
@@ -289,7 +302,11 @@ fn rerender_article(
     let doc: Arc<Document<ArticleFrontMatter>> =
         parsed.article(&site.config.site_dir.join(&a.source))?;
     let out = bodies::render_article_now(a, &doc, &mut caches.bodies, index);
-    Some((doc.body_line, Ok(slug.clone()), out.diagnostics.clone()))
+    Some((
+        doc.body_line,
+        Owner::Article(slug.clone()),
+        out.diagnostics.clone(),
+    ))
 }
 
 fn rerender_profile(
@@ -316,5 +333,29 @@ fn rerender_profile(
     let e = site.entities.get_mut(&id)?;
     e.body_html = out.html.clone();
     e.summary = out.first_paragraph.clone();
-    Some((line, Err(id), out.diagnostics.clone()))
+    Some((line, Owner::Entity(id), out.diagnostics.clone()))
+}
+
+fn rerender_book(
+    site: &mut Site,
+    caches: &mut Caches,
+    index: &LinkIndex,
+    parsed: &ParsedCache,
+    path: &Path,
+) -> Option<Again> {
+    let abs = site.config.site_dir.join(path);
+    let doc = match parsed.book(&abs)? {
+        d if d.path == path => d,
+        _ => return None,
+    };
+    let b = site.books.values_mut().find(|b| b.source == path)?;
+    let tagged: HashSet<EntityId> = b.entities().cloned().collect();
+    let ctx = DocContext {
+        path,
+        body_line: doc.body_line,
+        tagged: &tagged,
+    };
+    let out = caches.bodies.render_now(&doc.body, &ctx, index);
+    bodies::set_book_body(b, &out, doc.front.summary.as_deref());
+    Some((doc.body_line, Owner::Book, out.diagnostics.clone()))
 }

@@ -36,6 +36,7 @@ impl Entity {
             monthly: Vec::new(),
             recent: 0,
             mentioned_with: Vec::new(),
+            books: Vec::new(),
         }
     }
 
@@ -220,6 +221,7 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
             monthly: Vec::new(),
             recent: 0,
             mentioned_with: Vec::new(),
+            books: Vec::new(),
         };
         r.entities.insert(id.clone(), entity);
         bodies.push((id, &doc.path, &doc.body, doc.body_line));

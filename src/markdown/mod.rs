@@ -664,6 +664,14 @@ pub const THEME_IDS: &[&str] = &[
     "active",
     "browse",
     "briefing-error",
+    "books-heading",
+    "upcoming-books-heading",
+    "past-books-heading",
+    "upcoming-books",
+    "book-agenda",
+    "book-counterparts",
+    "book-countries",
+    "book-recent",
 ];
 
 /// A footnote's `id`, kept apart from heading ids by its prefix.

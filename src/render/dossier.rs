@@ -473,6 +473,13 @@ pub fn ics(r: &Reader, only: Option<&EntityId>) -> Vec<u8> {
         Some(id) => r.entity(id).dates.iter().map(|d| (d, id)).collect(),
         None => all_dates(r),
     };
+    let books: Vec<&crate::graph::BookId> = match only {
+        Some(id) => r.entity(id).books.iter().collect(),
+        None => r.book_slugs().collect(),
+    };
+    for slug in books {
+        book_event(&mut cal, r, slug, host, stamp);
+    }
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (d, id) in dates {
         let uid = event_uid(id, d, host, &mut seen);
@@ -497,6 +504,38 @@ pub fn ics(r: &Reader, only: Option<&EntityId>) -> Vec<u8> {
     }
     cal.raw("END", "VCALENDAR");
     cal.finish().into_bytes()
+}
+
+/// A briefing book's meeting or trip as an all-day event over its days.
+fn book_event(
+    cal: &mut Ical,
+    r: &Reader,
+    slug: &str,
+    host: &str,
+    stamp: chrono::DateTime<chrono::Utc>,
+) {
+    let b = r.book(slug);
+    let config = r.config();
+    cal.raw("BEGIN", "VEVENT")
+        .text("UID", &format!("book-{slug}@{host}"))
+        .instant("DTSTAMP", stamp)
+        .text("SUMMARY", &b.title);
+    cal.date("DTSTART", b.day())
+        .expect("book dates are in years 1 to 9999");
+    if let Some(next) = b.last_day().succ_opt() {
+        cal.date("DTEND", next);
+    }
+    if let Some(place) = &b.place {
+        cal.text("LOCATION", place);
+    }
+    if !b.summary.is_empty() {
+        cal.text("DESCRIPTION", &b.summary);
+    }
+    if !config.origin.is_empty() {
+        cal.raw("URL", &config.absolute_url(&b.path()));
+    }
+    cal.text_list("CATEGORIES", ["briefing book"]);
+    cal.raw("END", "VEVENT");
 }
 
 /// A UID that stays when other dates are added, removed or reordered:

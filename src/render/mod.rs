@@ -2,6 +2,7 @@
 //! page id, rendered with Tera against view structs. Pages are kept in memory
 //! so that `serve` and the tests can use them without touching the disk.
 
+pub mod book;
 pub mod charts;
 pub mod dossier;
 pub mod extras;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::graph::{ArticleId, EntityId, EntityKind, Site};
+use crate::graph::{ArticleId, BookId, EntityId, EntityKind, Site};
 use crate::text::slugify;
 
 /// Which briefings a feed follows.
@@ -65,6 +65,12 @@ pub enum PageId {
     /// An old address of an entity: the slug of one of its names or
     /// aliases that no page claims, answering with a redirect to it.
     Redirect(EntityId, String),
+    /// `/books/`: every briefing book, those to come first.
+    Books,
+    /// A briefing book.
+    Book(BookId),
+    /// `/api/books.json`.
+    ApiBooks,
 }
 
 impl PageId {
@@ -95,6 +101,9 @@ impl PageId {
             PageId::Ics(Some(id)) => format!("{}calendar.ics", id.path()),
             PageId::Asset(slug, name) => format!("articles/{slug}/{name}"),
             PageId::Redirect(id, slug) => format!("{}/{slug}/", id.kind.dir()),
+            PageId::Books => "books/".into(),
+            PageId::Book(slug) => format!("books/{slug}/"),
+            PageId::ApiBooks => "api/books.json".into(),
         }
     }
 
@@ -133,7 +142,10 @@ impl PageId {
             PageId::Sitemap => "sitemap.xml",
             PageId::Calendar => "calendar.html",
             PageId::Redirect(..) => "redirect.html",
+            PageId::Books => "books.html",
+            PageId::Book(_) => "book.html",
             PageId::Robots
+            | PageId::ApiBooks
             | PageId::ApiEntities
             | PageId::ApiArticles
             | PageId::Ics(_)
@@ -159,6 +171,7 @@ impl PageId {
                 | PageId::Robots
                 | PageId::ApiEntities
                 | PageId::ApiArticles
+                | PageId::ApiBooks
                 | PageId::Ics(_)
                 | PageId::Asset(..)
                 | PageId::Redirect(..)
@@ -196,9 +209,13 @@ pub fn pages(site: &Site) -> Vec<PageId> {
     }
     pages.extend(EntityKind::ALL.into_iter().map(PageId::EntityIndex));
     pages.extend(alias_redirects(site));
+    if !site.books.is_empty() {
+        pages.extend([PageId::Books, PageId::ApiBooks]);
+        pages.extend(site.books.keys().cloned().map(PageId::Book));
+    }
     for (id, e) in &site.entities {
         pages.extend((1..=list_pages(e.articles.len())).map(|n| PageId::Entity(id.clone(), n)));
-        if !e.dates.is_empty() {
+        if !e.dates.is_empty() || !e.books.is_empty() {
             pages.push(PageId::Ics(Some(id.clone())));
         }
     }

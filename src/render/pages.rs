@@ -154,6 +154,9 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         PageId::ApiArticles => Built::Direct(pretty(extras::articles_json(r))),
         PageId::Calendar => {
             ctx.insert("calendar", &super::dossier::calendar(r));
+            if r.has_books() {
+                ctx.insert("books", &super::book::book_list(r).upcoming);
+            }
             let desc = format!(
                 "Key dates on {}: what is coming up, and what just happened.",
                 r.config().site.title
@@ -176,6 +179,9 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
                 "none",
             ))
         }
+        PageId::Books => Built::Template(books(r, ctx)),
+        PageId::Book(slug) => Built::Template(book(r, slug, ctx)),
+        PageId::ApiBooks => Built::Direct(pretty(super::book::books_json(r))),
         PageId::Asset(slug, name) => {
             let asset = r
                 .article(slug)
@@ -373,6 +379,14 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
         ctx.insert("first_briefing", &entries.first());
     }
     ctx.insert("articles", &cards);
+    if n == 1 {
+        let books: Vec<_> = e
+            .books
+            .iter()
+            .map(|s| super::book::BookCard::new(r, s))
+            .collect();
+        ctx.insert("books", &books);
+    }
     let total = list_pages(e.articles.len());
     ctx.insert(
         "pagination",
@@ -399,6 +413,32 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
         m.jsonld = Some(crate::text::json_for_script(&extras::entity_jsonld(r, e)));
     }
     m
+}
+
+fn books(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    ctx.insert("books", &super::book::book_list(r));
+    let desc = format!(
+        "Briefing books on {}: each assembled as of its meeting's date.",
+        r.config().site.title
+    );
+    meta(r, &PageId::Books, "Briefing books".into(), desc, "books")
+}
+
+fn book(r: &Reader, slug: &str, ctx: &mut tera::Context) -> PageMeta {
+    let b = r.book(slug);
+    ctx.insert("book", &super::book::BookView::new(r, b));
+    let desc = if b.summary.is_empty() {
+        format!("Briefing book for {}.", b.date.human())
+    } else {
+        b.summary.clone()
+    };
+    meta(
+        r,
+        &PageId::Book(slug.to_string()),
+        b.title.clone(),
+        desc,
+        "books",
+    )
 }
 
 fn tag_card<'a>(r: &Reader<'a>, slug: &str) -> TagCard<'a> {

@@ -16,8 +16,8 @@ use std::collections::BTreeSet;
 use crate::config::Config;
 use crate::content::frontmatter::Date;
 use crate::graph::{
-    Article, ArticleId, Assessment, Details, Entity, EntityId, EntityKind, Position, Site, Source,
-    Tag,
+    Article, ArticleId, Assessment, Book, BookId, Details, Entity, EntityId, EntityKind, Position,
+    Site, Source, Tag,
 };
 
 /// One item of the graph that a page can read.
@@ -50,6 +50,12 @@ pub enum Dep {
     Tags,
     /// Which pages exist.
     Pages,
+    /// Everything about a briefing book.
+    Book(BookId),
+    /// Which books exist.
+    Books,
+    /// Whether any book exists: what the navigation shows.
+    AnyBooks,
 }
 
 /// A briefing without its text: what lists, links and the JSON export show.
@@ -292,6 +298,23 @@ impl<'a> Reader<'a> {
     pub fn tag_slugs(&self) -> impl Iterator<Item = &'a String> {
         self.record(|| Dep::Tags);
         self.site.tags.keys()
+    }
+
+    pub fn book(&self, slug: &str) -> &'a Book {
+        self.record(|| Dep::Book(slug.to_string()));
+        &self.site.books[slug]
+    }
+
+    /// The slugs of every book.
+    pub fn book_slugs(&self) -> impl Iterator<Item = &'a BookId> {
+        self.record(|| Dep::Books);
+        self.site.books.keys()
+    }
+
+    /// Whether the site has any book.
+    pub fn has_books(&self) -> bool {
+        self.record(|| Dep::AnyBooks);
+        !self.site.books.is_empty()
     }
 
     /// Every page the site has.

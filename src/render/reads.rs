@@ -95,6 +95,15 @@ fn site_digests(site: &Site, pages: &[PageId]) -> Vec<(Dep, u64)> {
     }
     out.push((Dep::Tags, digest(&site.tags.keys().collect::<Vec<_>>())));
     out.push((Dep::Pages, digest(&pages)));
+    // Books are few, and a patch can render a book's body again: they are
+    // digested whole every time.
+    out.push((Dep::Books, digest(&site.books.keys().collect::<Vec<_>>())));
+    out.push((Dep::AnyBooks, digest(&site.books.is_empty())));
+    out.extend(
+        site.books
+            .iter()
+            .map(|(slug, b)| (Dep::Book(slug.clone()), digest(b))),
+    );
     out
 }
 

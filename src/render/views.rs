@@ -22,6 +22,8 @@ pub struct SiteView<'a> {
     /// Absolute URL of the site root when known, else the base path.
     pub base_url: String,
     pub extra: &'a Extra,
+    /// The site has briefing books: the navigation links them.
+    pub books: bool,
 }
 
 impl<'a> SiteView<'a> {
@@ -34,6 +36,7 @@ impl<'a> SiteView<'a> {
             base_path: &c.base_path,
             base_url: c.absolute_url(""),
             extra: &c.site.extra,
+            books: r.has_books(),
         }
     }
 }
@@ -328,7 +331,7 @@ impl<'a> EntityView<'a> {
         let mut v = EntityView {
             body: &e.body_html,
             key_dates: key_dates(e, today),
-            has_calendar: !e.dates.is_empty(),
+            has_calendar: !e.dates.is_empty() || !e.books.is_empty(),
             coverage: super::charts::coverage(&e.monthly, today),
             as_of: Some((&crate::content::frontmatter::PartialDate::from_date(today)).into()),
             map: locator(r, e),

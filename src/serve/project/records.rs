@@ -28,6 +28,7 @@ impl Records {
             let dep = Dep::Entity(e.id.clone());
             wanted.push((dep.clone(), combine([dep], digests)));
         }
+        wanted.extend(site.books.values().map(|b| book_key(b, digests)));
         let keep: HashSet<&Dep> = wanted.iter().map(|(d, _)| d).collect();
         self.0.retain(|d, _| keep.contains(d));
         self.update(site, wanted);
@@ -51,6 +52,7 @@ impl Records {
         for dep in changed {
             let kept = match dep {
                 Dep::Article(id) => site.articles.contains_key(id),
+                Dep::Book(slug) => site.books.contains_key(slug),
                 Dep::Entity(id) => profile(id),
                 _ => true,
             };
@@ -65,7 +67,17 @@ impl Records {
                 Dep::Article(id) if site.articles.contains_key(id) => {
                     ids.insert(id);
                 }
+                Dep::Book(slug) if site.books.contains_key(slug) => {
+                    wanted.push(book_key(&site.books[slug], digests));
+                }
                 Dep::EntityName(id) => {
+                    // Books are few: each naming the entity is keyed again.
+                    wanted.extend(
+                        site.books
+                            .values()
+                            .filter(|b| b.entities().any(|e| e == id))
+                            .map(|b| book_key(b, digests)),
+                    );
                     let tagged = site
                         .entities
                         .get(id)
@@ -115,7 +127,8 @@ impl Records {
                 let record = match &dep {
                     Dep::Article(id) => search::article_record(site, &site.articles[id]),
                     Dep::Entity(id) => search::entity_record(site, &site.entities[id]),
-                    _ => unreachable!("records are kept for briefings and profiles"),
+                    Dep::Book(slug) => search::book_record(site, &site.books[slug]),
+                    _ => unreachable!("records are kept for briefings, profiles and books"),
                 };
                 (dep, (key, Arc::new(record)))
             })
@@ -138,6 +151,13 @@ fn article_key(a: &crate::graph::Article, digests: &HashMap<Dep, u64>) -> (Dep, 
         .chain(a.entities.iter().cloned().map(Dep::EntityName))
         .chain(a.tags.iter().cloned().map(Dep::TagName));
     (Dep::Article(a.slug.clone()), combine(inputs, digests))
+}
+
+/// A book's record is built from the book and the names of what it names.
+fn book_key(b: &crate::graph::Book, digests: &HashMap<Dep, u64>) -> (Dep, u64) {
+    let inputs = std::iter::once(Dep::Book(b.slug.clone()))
+        .chain(b.entities().cloned().map(Dep::EntityName));
+    (Dep::Book(b.slug.clone()), combine(inputs, digests))
 }
 
 /// One digest over the digests of `deps`.
