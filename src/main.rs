@@ -90,7 +90,7 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Write a new briefing or profile stub
+    /// Write a new briefing, briefing book or profile stub
     New {
         #[command(subcommand)]
         what: NewCommand,
@@ -128,6 +128,30 @@ enum NewCommand {
         /// finds it: `today:` in site.yaml, SOURCE_DATE_EPOCH, today in UTC)
         #[arg(long, value_name = "YYYY-MM-DD")]
         today: Option<chrono::NaiveDate>,
+    },
+    /// content/books/<slug>.md: a briefing book for a meeting or a trip,
+    /// as a draft
+    Book {
+        title: String,
+        /// The meeting's day, or the trip's first
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: chrono::NaiveDate,
+        /// A trip's last day
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        end: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        place: Option<String>,
+        /// The leader the book is for
+        #[arg(long, value_name = "NAME")]
+        principal: Option<String>,
+        #[arg(long = "counterpart", value_name = "NAME")]
+        counterparts: Vec<String>,
+        #[arg(long = "country", value_name = "NAME")]
+        countries: Vec<String>,
+        #[arg(long = "crisis", value_name = "NAME")]
+        crises: Vec<String>,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
     },
     /// content/countries/<slug>.md
     Country {
@@ -333,6 +357,29 @@ fn new(what: NewCommand) -> anyhow::Result<ExitCode> {
             };
             let date = briefing::Config::load(&site, &options)?.today;
             briefing::scaffold::new_article(&site, &title, date, &countries, &leaders, &crises)?
+        }
+        NewCommand::Book {
+            title,
+            date,
+            end,
+            place,
+            principal,
+            counterparts,
+            countries,
+            crises,
+            site,
+        } => {
+            let stub = briefing::scaffold::BookStub {
+                title: &title,
+                date,
+                end,
+                place: place.as_deref(),
+                principal: principal.as_deref(),
+                counterparts: &counterparts,
+                countries: &countries,
+                crises: &crises,
+            };
+            briefing::scaffold::new_book(&site, &stub)?
         }
         NewCommand::Country { name, site } => {
             briefing::scaffold::new_profile(&site, EntityKind::Country, &name)?

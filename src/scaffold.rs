@@ -98,6 +98,90 @@ pub fn new_article(
     Ok(path)
 }
 
+#[derive(Serialize)]
+struct NewBook<'a> {
+    title: &'a str,
+    date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    place: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    principal: Option<&'a str>,
+    counterparts: &'a [String],
+    countries: &'a [String],
+    crises: &'a [String],
+    tags: Vec<String>,
+    draft: bool,
+}
+
+/// What `new book` is told: the meeting and whom and what it names.
+#[derive(Default)]
+pub struct BookStub<'a> {
+    pub title: &'a str,
+    pub date: NaiveDate,
+    pub end: Option<NaiveDate>,
+    pub place: Option<&'a str>,
+    pub principal: Option<&'a str>,
+    pub counterparts: &'a [String],
+    pub countries: &'a [String],
+    pub crises: &'a [String],
+}
+
+/// Write `content/books/<slug>.md`, a draft, and return its path.
+pub fn new_book(site_dir: &Path, stub: &BookStub) -> Result<PathBuf> {
+    refuse_controls("title", stub.title)?;
+    let names = stub
+        .counterparts
+        .iter()
+        .chain(stub.countries)
+        .chain(stub.crises);
+    for name in names
+        .map(String::as_str)
+        .chain(stub.principal)
+        .chain(stub.place)
+    {
+        refuse_controls("name", name)?;
+    }
+    if stub.end.is_some_and(|e| e < stub.date) {
+        bail!("--end is before --date: `date` is the trip's first day and `end` its last");
+    }
+    let slug = slugify(stub.title);
+    if slug.is_empty() {
+        bail!(
+            "the title `{}` has no letters or digits to make a file name from",
+            stub.title
+        );
+    }
+    let path = site_dir.join("content/books").join(format!("{slug}.md"));
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let fm = front_matter(&NewBook {
+        title: stub.title,
+        date: day(stub.date),
+        end: stub.end.map(day),
+        place: stub.place,
+        principal: stub.principal,
+        counterparts: stub.counterparts,
+        countries: stub.countries,
+        crises: stub.crises,
+        tags: Vec::new(),
+        draft: true,
+    });
+    create_new(
+        &path,
+        &format!(
+            "{fm}
+{BOOK_PLACEHOLDER}
+"
+        ),
+    )?;
+    Ok(path)
+}
+
+/// The body `new book` writes: the sections a desk writes itself. The
+/// rest of a book is assembled from the site.
+pub const BOOK_PLACEHOLDER: &str = "## Objectives\n\n- What the meeting is for.\n\n## Talking points\n\n- What to say.\n\nThe cover, agenda, counterparts, countries and recent briefings are assembled from the site as of `date`. Remove `draft: true` to publish the book.";
+
 /// The body `new article` writes; `check` warns while a briefing still
 /// starts with it.
 pub const ARTICLE_PLACEHOLDER: &str = "Write the briefing here. The first paragraph becomes the summary unless `summary` is set.\nRemove `draft: true` to publish it.";
@@ -213,7 +297,8 @@ fn sample_article(dir: &Path, today: NaiveDate) -> Result<PathBuf> {
 mod tests {
     use super::*;
     use crate::content::frontmatter::{
-        ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
+        ArticleFrontMatter, BookFrontMatter, CountryFrontMatter, CrisisFrontMatter,
+        LeaderFrontMatter,
     };
     use crate::content::parse_document;
 
@@ -259,6 +344,32 @@ mod tests {
         parse_document::<LeaderFrontMatter>(&fs::read_to_string(&l).unwrap(), &l).unwrap();
         let k = new_profile(dir.path(), EntityKind::Crisis, "War in Sudan").unwrap();
         parse_document::<CrisisFrontMatter>(&fs::read_to_string(&k).unwrap(), &k).unwrap();
+
+        let stub = BookStub {
+            title: "Meeting with President Ruto",
+            date,
+            place: Some("New York: UNGA 78"),
+            principal: Some("Antony Blinken"),
+            counterparts: &["William Ruto".into()],
+            ..BookStub::default()
+        };
+        let b = new_book(dir.path(), &stub).unwrap();
+        assert!(b.ends_with("content/books/meeting-with-president-ruto.md"));
+        let doc = parse_document::<BookFrontMatter>(&fs::read_to_string(&b).unwrap(), &b).unwrap();
+        assert_eq!(doc.front.date, "2023-09-21");
+        assert_eq!(doc.front.place.as_deref(), Some("New York: UNGA 78"));
+        assert_eq!(doc.front.counterparts, ["William Ruto"]);
+        assert!(doc.front.draft && doc.front.end.is_none());
+        assert!(new_book(dir.path(), &stub).is_err(), "never overwritten");
+        let backwards = BookStub {
+            title: "Trip",
+            end: NaiveDate::from_ymd_opt(2023, 9, 20),
+            ..stub
+        };
+        assert!(new_book(dir.path(), &backwards)
+            .unwrap_err()
+            .to_string()
+            .contains("--end"));
     }
 
     #[test]

@@ -451,3 +451,19 @@ fn two_profiles_with_one_iso_code_fail_and_a_name_of_another_code_warns() {
     );
     assert!(err.contains("write `iso: TZ`"), "{err}");
 }
+
+#[test]
+fn a_book_names_only_what_the_site_knows_and_every_problem_is_reported() {
+    let err = fails_and_keeps_output("fail-book");
+    for expected in [
+        "error: content/books/typos.md:4: `end` is before `date`",
+        "error: content/books/typos.md:5: `Boris Brunn` is no leader on this site; did you mean Boris Brun?",
+        "error: content/books/typos.md:6: `Kenya` is no leader on this site",
+        "error: content/books/bad-date.md:3: `date`: `21/09/2023` is not a date",
+        "error: content/books/bad-date.md:4: `Boris Brunn` is no leader on this site; did you mean Boris Brun?",
+        "error: content/books/unknown-key.md:4:1: unknown field `agenda`",
+    ] {
+        assert!(err.contains(expected), "missing {expected}\n{err}");
+    }
+    assert!(err.contains("build failed: 6 errors"), "{err}");
+}
