@@ -67,6 +67,21 @@ fn article(rng: &mut Rng, day: usize) -> String {
     )
 }
 
+/// A briefing book naming only what every site has a profile for, dated
+/// among the briefings so that each edit may move what it shows.
+fn book(rng: &mut Rng) -> String {
+    let counterparts = ["[William Ruto]", "[Ruto]", "[]"][rng.below(3)];
+    let crises = ["[War in Sudan]", "[]"][rng.below(2)];
+    format!(
+        "---\ntitle: Meeting in {}\ndate: 2024-0{}-{:02}\nprincipal: William Ruto\ncounterparts: {counterparts}\ncountries: [Kenya, Sudan]\ncrises: {crises}\n---\n## Talking points\n\n{}\n\n{}\n",
+        rng.pick(COUNTRIES),
+        1 + rng.below(9),
+        1 + rng.below(28),
+        rng.pick(SENTENCES),
+        rng.pick(SENTENCES),
+    )
+}
+
 fn seed_site(site: &TestSite, rng: &mut Rng, every_profile: bool) {
     if every_profile {
         // With every name profiled, the crisis's countries that come and
@@ -102,6 +117,7 @@ fn seed_site(site: &TestSite, rng: &mut Rng, every_profile: bool) {
     for i in 1..=4 {
         site.write(&format!("content/articles/a{i}.md"), &article(rng, i * 3));
     }
+    site.write("content/books/meeting.md", &book(rng));
 }
 
 /// Briefing files present now.
@@ -116,12 +132,13 @@ fn articles(site: &TestSite) -> Vec<String> {
 }
 
 /// Every kind of edit.
-const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+const ANY_EDIT: &[usize] = &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 /// Edits to one file at a time that `serve` may patch into its graph:
 /// briefings (body, front matter, new, removed, renamed) and profiles (a
 /// crisis's status and dossier, an alias, a leader's new name, a leader's
-/// aliases coming and going while briefings may use them).
-const PATCHABLE_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6, 2, 3, 12, 13];
+/// aliases coming and going while briefings may use them), beside a
+/// briefing book that is edited, removed and written again (a load).
+const PATCHABLE_EDITS: &[usize] = &[0, 1, 1, 1, 4, 5, 6, 2, 3, 12, 13, 14];
 
 /// What a batch of several files breaks, and how the next batch fixes it.
 struct Broken {
@@ -270,6 +287,17 @@ fn edit(site: &TestSite, rng: &mut Rng, step: usize, kind: usize) -> (String, Ve
                 let (w, h) = (1 + rng.below(500) as u32, 1 + rng.below(500) as u32);
                 std::fs::write(site.path().join(f), png_header(w, h)).unwrap();
                 (format!("write {f} {w}x{h}"), vec![f.into()])
+            }
+        }
+        14 => {
+            let f = "content/books/meeting.md";
+            if site.path().join(f).exists() && rng.below(4) == 0 {
+                std::fs::remove_file(site.path().join(f)).unwrap();
+                (format!("remove {f}"), vec![f.into()])
+            } else {
+                let text = book(rng);
+                site.write(f, &text);
+                (format!("book {f}: {text:?}"), vec![f.into()])
             }
         }
         12 => {
