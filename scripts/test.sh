@@ -40,6 +40,9 @@ java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --css "$site/sty
 echo "html: $pages passed, 0 failed"
 # The browser test of pictures also looks at a site of long names.
 cargo run --quiet --locked -- build tests/fixtures/pictures-long-names --output target/fixture-pictures --strict
+# And the books test at a site of several books, checked as the example is.
+cargo run --quiet --locked -- build tests/fixtures/books --output target/fixture-books --strict
+java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html target/fixture-books
 
 echo "== end-to-end test in headless Chromium"
 cargo build --quiet --locked
