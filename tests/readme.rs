@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use briefing::content::frontmatter::{
-    ArticleFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
+    ArticleFrontMatter, BookFrontMatter, CountryFrontMatter, CrisisFrontMatter, LeaderFrontMatter,
 };
 use briefing::content::{parse_document, Document};
 
@@ -26,7 +26,9 @@ fn readme_front_matter_examples_parse() {
             continue;
         }
         let text = format!("{yaml}Body.\n");
-        let kind = if yaml.contains("\ntitle:") {
+        let kind = if yaml.contains("\nprincipal:") {
+            parse_document::<BookFrontMatter>(&text, path).map(|_: Document<_>| "book")
+        } else if yaml.contains("\ntitle:") {
             parse_document::<ArticleFrontMatter>(&text, path).map(|_: Document<_>| "article")
         } else if yaml.contains("\niso:") {
             parse_document::<CountryFrontMatter>(&text, path).map(|_: Document<_>| "country")
@@ -39,7 +41,14 @@ fn readme_front_matter_examples_parse() {
     }
     assert_eq!(
         checked,
-        ["article", "country", "leader", "crisis", "key dates"]
+        [
+            "article",
+            "country",
+            "leader",
+            "crisis",
+            "key dates",
+            "book"
+        ]
     );
 }
 
