@@ -8,7 +8,8 @@ first build and its search index are ready, then:
 - appends a sentence to one briefing EDITS times (a body edit);
 - FRONT_EDITS times each: changes its title; adds a tag; moves its date
   (and so its place in the timeline); renames a leader's profile; adds a
-  new briefing; deletes that briefing again.
+  new briefing; deletes that briefing again; and, if the site has
+  content/books/, retitles its first briefing book.
 For each edit it measures from the file write to the first GET of the
 affected page that shows the change (or, for a deletion, answers 404),
 and, where the server has /__briefing/status, to the end of its check
@@ -64,6 +65,11 @@ def main():
         leader_page = f"/leaders/{os.path.basename(leader)[:-3]}/"
         leader_original = open(leader, encoding="utf-8").read()
         new_dir = os.path.join(articles, year)
+        books = os.path.join(site, "content", "books")
+        book = None
+        if os.path.isdir(books) and os.listdir(books):
+            book = os.path.join(books, sorted(os.listdir(books))[0])
+            book_original = open(book, encoding="utf-8").read()
         results = []
         try:
             def run(what, measure, *args):
@@ -82,7 +88,14 @@ def main():
                 lambda i: new_briefing(new_dir, i), 200)
             run("deleted briefing", timed_status, host, port, front,
                 lambda i: delete_briefing(new_dir, i), 404)
+            if book:
+                run("book title change", timed, host, port,
+                    f"/books/{os.path.basename(book)[:-3]}/", front,
+                    lambda i: rewrite(book, book_original, "title", f"Retitled book {i} at {time.time_ns()}"))
         finally:
+            if book:
+                with open(book, "w", encoding="utf-8") as f:
+                    f.write(book_original)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(original)
             with open(leader, "w", encoding="utf-8") as f:

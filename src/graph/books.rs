@@ -3,7 +3,7 @@
 //! names what the site already knows: a name nothing answers to is an
 //! error with the nearest name, never a new page.
 
-use super::names::Resolver;
+use super::names::Registry;
 use super::{Book, BookId, Date, EntityId, EntityKind};
 use crate::config::Config;
 use crate::content::frontmatter::BookFrontMatter;
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 pub(super) fn resolve_books<'a>(
     config: &Config,
     raw: &'a RawContent,
-    r: &Resolver,
+    r: &Registry,
     diags: &mut Vec<Diagnostic>,
 ) -> (BTreeMap<BookId, Book>, Vec<&'a Document<BookFrontMatter>>) {
     let mut books: BTreeMap<BookId, Book> = BTreeMap::new();
@@ -43,10 +43,10 @@ pub(super) fn book_slug(doc: &Document<BookFrontMatter>) -> String {
     }
 }
 
-fn resolve_book(
+pub(super) fn resolve_book(
     config: &Config,
     doc: &Document<BookFrontMatter>,
-    r: &Resolver,
+    r: &Registry,
     books: &BTreeMap<BookId, Book>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Book> {
@@ -118,7 +118,7 @@ fn resolve_book(
 }
 
 /// The line of each name in the front matter, by the entity it names.
-fn name_lines(doc: &Document<BookFrontMatter>, r: &Resolver) -> Vec<(EntityId, usize)> {
+fn name_lines(doc: &Document<BookFrontMatter>, r: &Registry) -> Vec<(EntityId, usize)> {
     let f = &doc.front;
     let keyed = [
         ("principal", EntityKind::Leader, f.principal.as_slice()),
@@ -180,7 +180,7 @@ fn check_slug(
 /// The entity a name in the book's front matter is, or an error saying
 /// which name was meant.
 fn named(
-    r: &Resolver,
+    r: &Registry,
     doc: &Document<BookFrontMatter>,
     kind: EntityKind,
     key: &str,

@@ -10,6 +10,7 @@ mod books;
 mod dossier;
 mod names;
 pub mod patch;
+pub mod patch_book;
 pub mod patch_profile;
 mod profiles;
 mod relations;
@@ -465,7 +466,7 @@ pub fn resolve(
     let (mut articles, article_docs, tags, unpublished) =
         resolve_articles(&config, &raw, &mut r, diags);
     t.lap("  articles");
-    let (mut books, book_docs) = books::resolve_books(&config, &raw, &r, diags);
+    let (mut books, book_docs) = books::resolve_books(&config, &raw, &r.registry, diags);
     for (id, named) in books::books_by_entity(&books) {
         if let Some(e) = r.entities.get_mut(&id) {
             e.books = named;

@@ -56,6 +56,21 @@ impl Registry {
             .map(|(_, _, n)| n.clone())
     }
 
+    /// The entity that answers to `name` already, or the nearest profile
+    /// name when none does: for a book, which names only what briefings
+    /// and profiles made.
+    pub(super) fn existing(
+        &self,
+        kind: EntityKind,
+        name: &str,
+    ) -> Result<EntityId, Option<String>> {
+        let folded = fold(name.trim());
+        match self.keys.get(&(kind, folded.clone())) {
+            Some(id) => Ok(id.clone()),
+            None => Err(self.nearest_profile(kind, &folded)),
+        }
+    }
+
     /// No entity answers to the folded `key` any more.
     pub(super) fn remove_key(&mut self, kind: EntityKind, key: &str) {
         self.keys.remove(&(kind, key.to_string()));
@@ -120,21 +135,6 @@ impl Resolver {
         self.entities
             .insert(id.clone(), Entity::implicit(id.clone(), name));
         Ok(Reference::Implicit(id, suggestion))
-    }
-
-    /// The entity that answers to `name` already, or the nearest profile
-    /// name when none does: for a book, which names only what briefings
-    /// and profiles made.
-    pub(super) fn existing(
-        &self,
-        kind: EntityKind,
-        name: &str,
-    ) -> Result<EntityId, Option<String>> {
-        let folded = fold(name.trim());
-        if let Some(id) = self.registry.keys.get(&(kind, folded.clone())) {
-            return Ok(id.clone());
-        }
-        Err(self.registry.nearest_profile(kind, &folded))
     }
 
     /// Resolve a reference written in `doc`'s front matter under `key`,

@@ -510,6 +510,9 @@ pub struct Touched {
     pub articles: BTreeSet<ArticleId>,
     pub entities: BTreeSet<EntityId>,
     pub tags: BTreeSet<String>,
+    /// Books edited or removed. Every book is digested after any patch;
+    /// this says which may be gone.
+    pub books: BTreeSet<super::BookId>,
 }
 
 /// Bring the derived relations up to date after some briefings changed:

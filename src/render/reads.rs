@@ -63,6 +63,13 @@ pub fn patch_digests(
             None => gone.extend([Dep::Tag(slug.clone()), Dep::TagName(slug.clone())]),
         }
     }
+    gone.extend(
+        touched
+            .books
+            .iter()
+            .filter(|slug| !site.books.contains_key(*slug))
+            .map(|slug| Dep::Book(slug.clone())),
+    );
     fresh.extend(site_digests(site, pages));
     let mut changed = BTreeSet::new();
     for dep in gone {

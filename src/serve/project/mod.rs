@@ -194,6 +194,9 @@ impl Project {
             if let Some(change) = self.patch_profile(&content) {
                 return Ok(change);
             }
+            if let Some(change) = self.patch_book(&content) {
+                return Ok(change);
+            }
         }
         // Load first, so a failure changes nothing.
         let new_site = (!content.is_empty())
@@ -492,6 +495,37 @@ impl Project {
         // Overlapping offices are checked across profiles: their findings
         // are replaced whole.
         self.findings.replace(&before, after);
+        Some(self.patched(patched))
+    }
+
+    /// An edit to one briefing book, applied in place when
+    /// [`crate::graph::patch_book`] can; `None` when it cannot.
+    fn patch_book(&mut self, changed: &[&PathBuf]) -> Option<Change> {
+        let [path] = changed else {
+            return None;
+        };
+        let book = path.parent() == Some(Path::new("content/books"))
+            && path.extension().is_some_and(|e| e == "md")
+            && !crate::source::is_linked(&self.site_dir, path);
+        if !book {
+            return None;
+        }
+        let abs = self.site_dir.join(path);
+        let doc = match self.graph.caches.parsed.reparse(&abs, path) {
+            None => None,
+            Some(Ok(Parsed::Book(d))) => Some(d),
+            Some(_) => return None,
+        };
+        let findings = &self.findings;
+        let has_findings = |p: &Path| findings.about(p);
+        let patched = crate::graph::patch_book::patch_book(
+            &mut self.graph.site,
+            &mut self.graph.caches.graph,
+            &self.graph.index,
+            path,
+            doc.as_deref(),
+            &has_findings,
+        )?;
         Some(self.patched(patched))
     }
 
