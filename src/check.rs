@@ -28,8 +28,14 @@ pub fn check(site_dir: &std::path::Path, options: &BuildOptions) -> Result<Vec<D
         Ok(c) => c,
         Err(e) => return e.downcast::<BuildFailed>().map(|f| f.diagnostics),
     };
-    let (site, mut diags) = crate::load_with_diagnostics(&config)?;
-    diags.extend(editorial(&site));
+    // Every language is a site of its own: each is loaded and checked, and
+    // a finding that several share is listed once.
+    let mut diags = Vec::new();
+    for lang in &config.languages {
+        let (site, found) = crate::load_with_diagnostics(&config.for_language(lang))?;
+        diags.extend(found);
+        diags.extend(editorial(&site));
+    }
     if options.strict {
         diagnostics::promote_warnings(&mut diags);
     }

@@ -36,7 +36,30 @@ pub struct SiteConfig {
     /// How many days back from the reference date count as recent: the
     /// world map shades countries by their briefings in this window.
     pub recent_days: u32,
+    /// The site's other languages, by code, each with its own settings:
+    /// `languages: {fr: {title: …}}`. `language` is the default.
+    pub languages: BTreeMap<String, LanguageConfig>,
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// What a language other than the default sets for itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+}
+
+/// Languages written right to left: their pages get `dir="rtl"`.
+pub const RTL_LANGUAGES: &[&str] = &["ar", "fa", "he", "ur"];
+
+/// Whether `code` looks like a language code: `fr`, `pt-br`.
+pub fn is_language_code(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or("");
+    let region_ok =
+        parts.all(|p| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase()) && region_ok
 }
 
 impl Default for SiteConfig {
@@ -51,6 +74,7 @@ impl Default for SiteConfig {
             paginate: 20,
             today: None,
             recent_days: 90,
+            languages: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
     }
@@ -75,8 +99,15 @@ pub struct Config {
     /// Scheme and host (`https://example.org`), empty when the site is only
     /// ever served from a root-relative path.
     pub origin: String,
-    /// Path every internal link starts with: `/` or `/briefings/`.
+    /// Path every internal link starts with: `/` or `/briefings/`, and
+    /// `/fr/` or `/briefings/fr/` for a page in another language than the
+    /// default.
     pub base_path: String,
+    /// The site's own root path, where its shared files (stylesheet,
+    /// scripts) are, whatever the page's language.
+    pub root_path: String,
+    /// Every language of the site, the default first.
+    pub languages: Vec<String>,
     pub drafts: bool,
     pub strict: bool,
     /// The reference date: what "current", "upcoming" and "stale" mean.
@@ -152,15 +183,69 @@ impl Config {
                     .in_file(SITE_FILE)
                     .with_help("write the date as `today: 2024-01-15`, or remove the key")],
             })?;
+        check_languages(&site)?;
+        let mut languages = vec![site.language.clone()];
+        languages.extend(site.languages.keys().cloned());
         Ok(Config {
             today,
             site_dir: site_dir.to_path_buf(),
             site,
             origin,
+            root_path: base_path.clone(),
             base_path,
+            languages,
             drafts: options.drafts,
             strict: options.strict,
         })
+    }
+
+    /// The language pages of this config are in.
+    pub fn language(&self) -> &str {
+        &self.site.language
+    }
+
+    /// The default language: the one whose pages are at the root.
+    pub fn default_language(&self) -> &str {
+        &self.languages[0]
+    }
+
+    /// Whether the site has more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The path prefix of this config's language below the root: empty
+    /// for the default language, `fr/` for French.
+    pub fn language_prefix(&self) -> String {
+        prefix_of(self.default_language(), self.language())
+    }
+
+    /// The root-relative URL of `path` in language `code`.
+    pub fn url_in(&self, code: &str, path: &str) -> String {
+        let prefix = prefix_of(self.default_language(), code);
+        format!("{}{prefix}{}", self.root_path, path.trim_start_matches('/'))
+    }
+
+    /// This config, for the pages of language `code` (one of
+    /// [`Config::languages`]): its title and description, and links under
+    /// `/<code>/`.
+    pub fn for_language(&self, code: &str) -> Config {
+        let mut c = self.clone();
+        if let Some(lang) = self.site.languages.get(code) {
+            if let Some(t) = &lang.title {
+                c.site.title = t.clone();
+            }
+            if let Some(d) = &lang.description {
+                c.site.description = d.clone();
+            }
+        }
+        c.site.language = code.to_string();
+        c.base_path = format!(
+            "{}{}",
+            self.root_path,
+            prefix_of(self.default_language(), code)
+        );
+        c
     }
 
     pub fn content_dir(&self) -> PathBuf {
@@ -175,6 +260,45 @@ impl Config {
     /// The absolute URL of a site path, when the site knows its origin.
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.origin, self.url(path))
+    }
+}
+
+fn prefix_of(default: &str, code: &str) -> String {
+    if code == default {
+        String::new()
+    } else {
+        format!("{code}/")
+    }
+}
+
+/// Language codes must look like codes, and the default may not be
+/// listed again among the others.
+fn check_languages(site: &SiteConfig) -> Result<()> {
+    let mut diagnostics = Vec::new();
+    let codes = std::iter::once(&site.language).chain(site.languages.keys());
+    for code in codes {
+        if !is_language_code(code) {
+            diagnostics.push(
+                Diagnostic::error(format!("`{code}` is not a language code"))
+                    .in_file(SITE_FILE)
+                    .with_help("write a lower-case code such as `en`, `fr`, `ar` or `pt-br`"),
+            );
+        }
+    }
+    if site.languages.contains_key(&site.language) {
+        diagnostics.push(
+            Diagnostic::error(format!(
+                "`{}` is the default `language` and is listed again under `languages`",
+                site.language
+            ))
+            .in_file(SITE_FILE)
+            .with_help("list only the other languages under `languages`; the default's title and description are the top-level ones"),
+        );
+    }
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(BuildFailed { diagnostics }.into())
     }
 }
 

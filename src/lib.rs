@@ -134,38 +134,46 @@ pub fn build_with_progress(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| site_dir.join("public"));
     output::check_output_dir(site_dir, &output_dir)?;
-    let (site, mut warnings) = load(&config)?;
-    timings.lap("load and resolve");
     let theme = Theme::load(site_dir)?;
-    if config.strict && !theme.warnings.is_empty() {
-        let mut diagnostics = theme.warnings.clone();
-        diagnostics::promote_warnings(&mut diagnostics);
-        return Err(BuildFailed { diagnostics }.into());
+    let mut warnings = theme.warnings.clone();
+    // A language that fails stops the rendering, but the others are still
+    // loaded, so that every problem is reported in one run.
+    let mut failed: Vec<Diagnostic> = Vec::new();
+    if config.strict && !warnings.is_empty() {
+        failed.append(&mut warnings);
+        diagnostics::promote_warnings(&mut failed);
     }
-    warnings.extend(theme.warnings.iter().cloned());
-    let pages = render::pages(&site);
-    render::check_static_collisions(&site, &pages, theme.site_statics())?;
-    progress.set_total(pages.len());
     let mut writer = output::Writer::new(&output_dir)?;
-    // The search index needs only the graph, so it is built on its own
-    // thread while pages render and are written.
-    let search_files = std::thread::scope(|scope| -> Result<_> {
-        let search = scope.spawn(|| {
-            search::build_index(search::records(&site), &site.config.site.language, false)
-        });
-        // Render in chunks and hand each to the writer, which keeps only the
-        // pages that changed, so the whole site is never in memory at once.
-        for chunk in pages.chunks(1024) {
-            let outputs = render::render_pages_with(&site, &theme, chunk, &|| progress.tick())?;
-            writer.write(outputs)?;
+    let mut html_pages = 0;
+    // One language at a time, each a whole site under its prefix, so only
+    // one graph is in memory; nothing is in the output folder until every
+    // language has rendered (the writer commits once).
+    for lang in &config.languages {
+        let config = config.for_language(lang);
+        match load(&config) {
+            Ok((site, found)) => {
+                timings.lap("load and resolve");
+                warnings.extend(found);
+                if failed.is_empty() {
+                    html_pages +=
+                        render_language(&site, &theme, &mut writer, progress, &mut timings)?;
+                }
+            }
+            Err(e) => failed.extend(e.downcast::<BuildFailed>()?.diagnostics),
         }
-        writer.write(render::static_outputs(&theme)?)?;
-        timings.lap("render pages");
-        let search_files = search.join().expect("the search thread does not panic")?;
-        timings.lap("search index (rest)");
-        Ok(search_files)
-    })?;
-    writer.write(search_files)?;
+    }
+    if !failed.is_empty() {
+        failed.append(&mut warnings);
+        diagnostics::sort(&mut failed);
+        failed.dedup();
+        return Err(BuildFailed {
+            diagnostics: failed,
+        }
+        .into());
+    }
+    writer.write(render::static_outputs(&theme)?)?;
+    diagnostics::sort(&mut warnings);
+    warnings.dedup();
     let files = writer.files();
     let notes = writer.commit()?;
     warnings.extend(
@@ -176,11 +184,54 @@ pub fn build_with_progress(
     timings.lap("write and swap in");
     Ok(BuildReport {
         output_dir,
-        pages: pages.iter().filter(|p| p.is_html()).count(),
+        pages: html_pages,
         files,
         warnings,
         elapsed: started.elapsed(),
     })
+}
+
+/// Render one language's site into `writer`, with its search index;
+/// returns how many HTML pages it has.
+fn render_language(
+    site: &Site,
+    theme: &Theme,
+    writer: &mut output::Writer,
+    progress: &terminal::Progress,
+    timings: &mut Timings,
+) -> Result<usize> {
+    let pages = render::pages(site);
+    if site.config.language_prefix().is_empty() {
+        render::check_static_collisions(site, &pages, theme.site_statics())?;
+    }
+    progress.set_total(pages.len());
+    let prefix = site.config.language_prefix();
+    // The search index needs only the graph, so it is built on its own
+    // thread while pages render and are written.
+    let search_files = std::thread::scope(|scope| -> Result<_> {
+        let search = scope.spawn(|| {
+            search::build_index(search::records(site), &site.config.site.language, false)
+        });
+        // Render in chunks and hand each to the writer, which keeps only the
+        // pages that changed, so the whole site is never in memory at once.
+        for chunk in pages.chunks(1024) {
+            let outputs = render::render_pages_with(site, theme, chunk, &|| progress.tick())?;
+            writer.write(outputs)?;
+        }
+        timings.lap("render pages");
+        let search_files = search.join().expect("the search thread does not panic")?;
+        timings.lap("search index (rest)");
+        Ok(search_files)
+    })?;
+    let search_files = search_files
+        .into_iter()
+        .map(|o| Output {
+            path: format!("{prefix}{}", o.path),
+            bytes: o.bytes,
+        })
+        .collect();
+    writer.write(search_files)?;
+    Ok(pages.iter().filter(|p| p.is_html()).count())
 }
 
 /// Phase timings on stderr when `BRIEFING_TIMINGS` is set, for profiling

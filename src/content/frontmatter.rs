@@ -79,6 +79,17 @@ pub struct BookFrontMatter {
     pub extra: Extra,
 }
 
+/// A profile's translation into another language than the default
+/// (`sudan.fr.md`): its name and aliases there, and the body. Everything
+/// else comes from the original.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileTranslation {
+    pub name: String,
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub aliases: Vec<String>,
+}
+
 /// Where a statement comes from. Its address is a [`WebUrl`], so an
 /// unsafe scheme fails as the file is read.
 #[derive(Debug, Clone, Deserialize)]

@@ -20,7 +20,7 @@ use crate::config::Config;
 use crate::diagnostics::Diagnostic;
 use frontmatter::{
     normalise, split, ArticleFrontMatter, BookFrontMatter, CountryFrontMatter, CrisisFrontMatter,
-    LeaderFrontMatter,
+    LeaderFrontMatter, ProfileTranslation,
 };
 
 /// The three kinds of entity a briefing can name.
@@ -111,6 +111,9 @@ pub struct Document<T> {
     pub body_line: usize,
     /// Problems fixed while reading the file (control characters removed).
     pub warnings: Vec<Diagnostic>,
+    /// The language its file name gives (`x.fr.md`), on a site with
+    /// several; `None` for the default language's.
+    pub lang: Option<String>,
 }
 
 impl<T> Document<T> {
@@ -118,10 +121,16 @@ impl<T> Document<T> {
     /// bundle's `index.md`, its folder's name (`articles/2023/ruto-unga/
     /// index.md` is `ruto-unga`).
     pub fn stem(&self) -> String {
-        let stem = self
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned());
+        let stem = self.path.file_stem().map(|s| {
+            let s = s.to_string_lossy();
+            match &self.lang {
+                Some(code) => s
+                    .strip_suffix(&format!(".{code}"))
+                    .unwrap_or(&s)
+                    .to_string(),
+                None => s.into_owned(),
+            }
+        });
         match stem.as_deref() {
             Some("index") => self
                 .path
@@ -158,6 +167,12 @@ pub struct RawContent {
     pub crises: Vec<Arc<Document<CrisisFrontMatter>>>,
     /// Briefing books, `content/books/<slug>.md`.
     pub books: Vec<Arc<Document<BookFrontMatter>>>,
+    /// On a site with several languages, loaded for one other than the
+    /// default: the translations of profiles into it (`sudan.fr.md`).
+    pub profile_translations: Vec<Arc<Document<ProfileTranslation>>>,
+    /// For every briefing and book file, by its path without a language
+    /// suffix: the languages it is written in.
+    pub versions: std::collections::BTreeMap<PathBuf, Vec<String>>,
     /// Files that could not be read or parsed (their errors are reported).
     pub failed: Vec<PathBuf>,
     /// Every other file under `content/`, by site-relative path: what a
@@ -198,6 +213,8 @@ enum Source {
     Article,
     Profile(EntityKind),
     Book,
+    /// A profile's translation into another language than the default.
+    Translation,
 }
 
 /// Parsed files kept by `serve` between loads. A file is parsed again only
@@ -246,6 +263,7 @@ impl Cache {
             Some((_, Ok(Parsed::Leader(d)))) => (&d.body, d.body_line),
             Some((_, Ok(Parsed::Crisis(d)))) => (&d.body, d.body_line),
             Some((_, Ok(Parsed::Book(d)))) => (&d.body, d.body_line),
+            Some((_, Ok(Parsed::Translation(d)))) => (&d.body, d.body_line),
             _ => return None,
         };
         Some((body.as_str(), line))
@@ -274,7 +292,7 @@ impl Cache {
             return None;
         }
         let s = stamp(abs);
-        let parsed = parse_file(abs, rel, &kind);
+        let parsed = parse_file(abs, rel, &(kind, None));
         self.files.insert(abs.to_path_buf(), (s, parsed.clone()));
         Some(parsed)
     }
@@ -310,6 +328,7 @@ pub fn load_cached(
     }
     let mut files = Vec::new();
     let mut assets = Vec::new();
+    let mut versions: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
     for (name, abs) in crate::source::walk(&config.site_dir, &content_dir, diags) {
         let rel = Path::new(&name);
         let site_rel = Path::new("content").join(rel);
@@ -317,8 +336,24 @@ pub fn load_cached(
             assets.push((site_rel, abs));
             continue;
         }
-        match classify(rel) {
-            Some(kind) => files.push((abs, site_rel, kind)),
+        let lang = match language_of(config, &site_rel) {
+            Ok(lang) => lang,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        let kind = classify(rel);
+        if matches!(kind, Some(Source::Article | Source::Book)) {
+            let base = without_language(&site_rel, lang.as_deref());
+            versions.entry(base).or_default().push(
+                lang.clone()
+                    .unwrap_or_else(|| config.default_language().to_string()),
+            );
+        }
+        match in_projection(config, kind, lang.as_deref()) {
+            Some(kind) => files.push((abs, site_rel, (kind, lang))),
+            None if kind.is_some() => {}
             None => diags.push(
                 Diagnostic::warning("this file is not a briefing or a profile, so it was ignored")
                     .in_file(&site_rel)
@@ -331,6 +366,7 @@ pub fn load_cached(
 
     let parsed = parse_files(files, cache, edited);
     let mut raw = gather(parsed, diags);
+    raw.versions = versions;
     raw.assets = assets
         .par_iter()
         .filter_map(|(rel, abs)| Some((rel.clone(), AssetFile::read(abs)?)))
@@ -340,8 +376,14 @@ pub fn load_cached(
 
 /// Parse the files `cache` has no fresh copy of, in parallel, and keep
 /// every result in it; returns each file's result in walk order.
+/// What a content file is, and its language.
+type FileKind = (Source, Option<String>);
+
+/// A content file to parse: where it is, what it is, and its language.
+type ToParse = (PathBuf, PathBuf, FileKind);
+
 fn parse_files(
-    files: Vec<(PathBuf, PathBuf, Source)>,
+    files: Vec<ToParse>,
     cache: &mut Cache,
     edited: &HashSet<PathBuf>,
 ) -> Vec<Result<Parsed, Diagnostic>> {
@@ -351,7 +393,7 @@ fn parse_files(
             .map(|(abs, rel, kind)| parse_file(abs, rel, kind))
             .collect();
     }
-    let stamped: Vec<(PathBuf, PathBuf, Source, Stamp)> = files
+    let stamped: Vec<(PathBuf, PathBuf, FileKind, Stamp)> = files
         .into_par_iter()
         .map(|(abs, rel, kind)| {
             let s = stamp(&abs);
@@ -393,6 +435,7 @@ fn gather(parsed: Vec<Result<Parsed, Diagnostic>>, diags: &mut Vec<Diagnostic>) 
             Ok(Parsed::Leader(d)) => keep(d, &mut raw.leaders, diags),
             Ok(Parsed::Crisis(d)) => keep(d, &mut raw.crises, diags),
             Ok(Parsed::Book(d)) => keep(d, &mut raw.books, diags),
+            Ok(Parsed::Translation(d)) => keep(d, &mut raw.profile_translations, diags),
             Err(d) => {
                 raw.failed.extend(d.file.as_deref().map(Path::to_path_buf));
                 diags.push(d)
@@ -426,9 +469,14 @@ pub enum Parsed {
     Leader(Arc<Document<LeaderFrontMatter>>),
     Crisis(Arc<Document<CrisisFrontMatter>>),
     Book(Arc<Document<BookFrontMatter>>),
+    Translation(Arc<Document<ProfileTranslation>>),
 }
 
-fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnostic> {
+fn parse_file(
+    abs: &Path,
+    rel: &Path,
+    (kind, lang): &FileKind,
+) -> Result<Parsed, Diagnostic> {
     let bytes = fs::read(abs)
         .map_err(|e| Diagnostic::error(format!("could not read the file: {e}")).in_file(rel))?;
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -438,13 +486,119 @@ fn parse_file(abs: &Path, rel: &Path, kind: &Source) -> Result<Parsed, Diagnosti
             .at(line, col)
             .with_help("save the file as UTF-8")
     })?;
+    fn doc<T: DeserializeOwned>(
+        text: &str,
+        rel: &Path,
+        lang: &Option<String>,
+    ) -> Result<Arc<Document<T>>, Diagnostic> {
+        let mut d = parse_document(text, rel)?;
+        d.lang = lang.clone();
+        Ok(d.into())
+    }
     Ok(match kind {
-        Source::Article => Parsed::Article(parse_document(&text, rel)?.into()),
-        Source::Profile(EntityKind::Country) => Parsed::Country(parse_document(&text, rel)?.into()),
-        Source::Profile(EntityKind::Leader) => Parsed::Leader(parse_document(&text, rel)?.into()),
-        Source::Profile(EntityKind::Crisis) => Parsed::Crisis(parse_document(&text, rel)?.into()),
-        Source::Book => Parsed::Book(parse_document(&text, rel)?.into()),
+        Source::Article => Parsed::Article(doc(&text, rel, lang)?),
+        Source::Profile(EntityKind::Country) => Parsed::Country(doc(&text, rel, lang)?),
+        Source::Profile(EntityKind::Leader) => Parsed::Leader(doc(&text, rel, lang)?),
+        Source::Profile(EntityKind::Crisis) => Parsed::Crisis(doc(&text, rel, lang)?),
+        Source::Book => Parsed::Book(doc(&text, rel, lang)?),
+        Source::Translation => {
+            Parsed::Translation(doc(&text, rel, lang).map_err(|d| translation_hint(d, rel))?)
+        }
     })
+}
+
+/// A translation's front matter holds only what is said in its language;
+/// a dossier key there would override the original's.
+fn translation_hint(mut d: Diagnostic, rel: &Path) -> Diagnostic {
+    if d.message.starts_with("unknown field") {
+        let original = without_language(rel, None);
+        d.help = Some(format!(
+            "a translation gives only `name`, `aliases` and the body in its language; the rest of the profile belongs to the original{}",
+            original
+                .to_str()
+                .map(|p| format!(", {p}"))
+                .unwrap_or_default()
+        ));
+    }
+    d
+}
+
+/// The language a content file's name gives it, on a site with several:
+/// `x.fr.md` is French. A suffix shaped like a language code that the
+/// site does not have is an error; one-language sites have no suffixes.
+fn language_of(config: &Config, rel: &Path) -> Result<Option<String>, Diagnostic> {
+    if !config.is_multilingual() || rel.extension().is_none_or(|e| e != "md") {
+        return Ok(None);
+    }
+    let stem = rel.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let Some((_, suffix)) = stem.rsplit_once('.') else {
+        return Ok(None);
+    };
+    if !crate::config::is_language_code(suffix) {
+        return Ok(None);
+    }
+    if suffix == config.default_language() {
+        return Err(Diagnostic::error(format!(
+            "`.{suffix}` is the default language, whose files have no language suffix"
+        ))
+        .in_file(rel)
+        .with_help(format!("rename the file without `.{suffix}`")));
+    }
+    if config.languages.iter().any(|l| l == suffix) {
+        return Ok(Some(suffix.to_string()));
+    }
+    // Codes are two or three letters: one letter off is a typo.
+    let one_off = |code: &&String| {
+        code.len() == suffix.len()
+            && code
+                .chars()
+                .zip(suffix.chars())
+                .filter(|(a, b)| a != b)
+                .count()
+                == 1
+    };
+    let near = config.languages[1..].iter().find(one_off);
+    let mut d = Diagnostic::error(format!(
+        "`.{suffix}` is not one of the site's languages ({})",
+        config.languages.join(", ")
+    ))
+    .in_file(rel);
+    d = match near {
+        Some(n) => d.with_help(format!(
+            "did you mean `.{n}`? Or add `{suffix}` under `languages:` in site.yaml"
+        )),
+        None => d.with_help(format!(
+            "add `{suffix}` under `languages:` in site.yaml, or rename the file"
+        )),
+    };
+    Err(d)
+}
+
+/// `rel` without its language suffix: `x.fr.md` is `x.md`. With `lang`
+/// `None`, any last dotted part of the stem goes.
+pub fn without_language(rel: &Path, lang: Option<&str>) -> PathBuf {
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let stripped = match lang {
+        Some(code) => name.replacen(&format!(".{code}.md"), ".md", 1),
+        None => match name.strip_suffix(".md").and_then(|s| s.rsplit_once('.')) {
+            Some((base, _)) => format!("{base}.md"),
+            None => name.to_string(),
+        },
+    };
+    rel.with_file_name(stripped)
+}
+
+/// What a file is in the content loaded for `config`'s language, or
+/// `None` when it is another language's.
+fn in_projection(config: &Config, kind: Option<Source>, lang: Option<&str>) -> Option<Source> {
+    let here = (config.language() != config.default_language()).then(|| config.language());
+    match (kind?, lang) {
+        (Source::Profile(_), Some(l)) if Some(l) == here => Some(Source::Translation),
+        (Source::Profile(k), None) => Some(Source::Profile(k)),
+        (Source::Profile(_), Some(_)) => None,
+        (k, l) if l == here => Some(k),
+        _ => None,
+    }
 }
 
 fn frontmatter_pos(e: &std::string::FromUtf8Error) -> (usize, usize) {
@@ -487,5 +641,6 @@ pub fn parse_document<T: DeserializeOwned>(
         body,
         body_line: parts.body_line,
         warnings,
+        lang: None,
     })
 }

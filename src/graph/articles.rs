@@ -29,6 +29,7 @@ pub(super) fn article_slug(doc: &Document<ArticleFrontMatter>) -> String {
 
 pub(super) fn resolve_article(
     config: &Config,
+    versions: &BTreeMap<PathBuf, Vec<String>>,
     doc: &Document<ArticleFrontMatter>,
     r: &mut Resolver,
     tags: &mut BTreeMap<String, Tag>,
@@ -90,7 +91,28 @@ pub(super) fn resolve_article(
         older: None,
         newer: None,
         related: Vec::new(),
+        versions: versions_of(config, doc, versions),
     })
+}
+
+/// The languages the briefing's file exists in, its own among them, in
+/// the site's order of languages; empty on a site with one.
+fn versions_of(
+    config: &Config,
+    doc: &Document<ArticleFrontMatter>,
+    versions: &BTreeMap<PathBuf, Vec<String>>,
+) -> Vec<String> {
+    if !config.is_multilingual() {
+        return Vec::new();
+    }
+    let base = crate::content::without_language(&doc.path, doc.lang.as_deref());
+    let found = versions.get(&base);
+    config
+        .languages
+        .iter()
+        .filter(|l| found.is_some_and(|v| v.contains(l)))
+        .cloned()
+        .collect()
 }
 
 /// A date field, or `None` with an error naming the key.
@@ -224,7 +246,8 @@ pub(super) fn resolve_articles<'a>(
         .map(|p| (p.clone(), Unpublished::Failed))
         .collect();
     for doc in &raw.articles {
-        if let Some(a) = resolve_article(config, doc, r, &mut tags, &articles, diags) {
+        if let Some(a) = resolve_article(config, &raw.versions, doc, r, &mut tags, &articles, diags)
+        {
             articles.insert(a.slug.clone(), a);
             article_docs.push(doc);
         } else if doc.front.draft && !config.drafts {

@@ -101,6 +101,9 @@ pub struct Article {
     pub newer: Option<ArticleId>,
     /// Briefings sharing the most entities, best first.
     pub related: Vec<ArticleId>,
+    /// The languages the briefing is written in, on a site with several
+    /// (its own among them); empty on a site with one.
+    pub versions: Vec<String>,
 }
 
 /// A book's id is its slug, unique among books.
@@ -223,6 +226,9 @@ pub struct Entity {
     pub mentioned_with: Vec<CoMention>,
     /// Briefing books naming this entity, newest first.
     pub books: Vec<BookId>,
+    /// On a page in another language than the default: the profile has
+    /// no translation into it, so its name and text are the original's.
+    pub untranslated: bool,
 }
 
 /// Briefings in one month.
@@ -456,7 +462,9 @@ pub fn resolve(
         entities: BTreeMap::new(),
     };
     // Profile bodies, rendered once every name is known.
-    let profile_bodies = add_all_profiles(&mut r, &raw, config.today, diags);
+    let mut profile_bodies = add_all_profiles(&mut r, &raw, config.today, diags);
+    let other_language = config.language() != config.default_language();
+    profiles::apply_translations(&mut r, &raw, &mut profile_bodies, other_language);
     // Every profile's names are known before any reference is resolved,
     // so resolution does not depend on file order.
     register_profile_names(&mut r, diags);

@@ -52,7 +52,10 @@ pub fn patch(
     edits: &[BriefingEdit],
     has_findings: &dyn Fn(&Path) -> bool,
 ) -> Option<Patched> {
-    if !caches.relations.can_patch(site) || caches.registry.is_none() {
+    // A briefing on a site with several languages lists the languages it
+    // is written in, which other files' names decide: a load knows them.
+    let multilingual = site.config.is_multilingual();
+    if multilingual || !caches.relations.can_patch(site) || caches.registry.is_none() {
         return None;
     }
     let mut t = crate::Timings::from_env();
@@ -189,8 +192,10 @@ fn resolve_one(
     };
     let mut diags = Vec::new();
     let mut tags = BTreeMap::new();
+    // Only one-language sites are patched (see `patch`): no versions.
     let a = resolve_article(
         &site.config,
+        &BTreeMap::new(),
         doc,
         &mut r,
         &mut tags,

@@ -5,6 +5,7 @@ use super::{
     dossier, Country, Crisis, Details, Entity, EntityId, EntityKind, Extra, Leader, PartialDate,
     Resolver,
 };
+use crate::content::frontmatter::ProfileTranslation;
 use crate::content::{Document, RawContent};
 use crate::diagnostics::Diagnostic;
 use crate::text::slugify;
@@ -37,6 +38,7 @@ impl Entity {
             recent: 0,
             mentioned_with: Vec::new(),
             books: Vec::new(),
+            untranslated: false,
         }
     }
 
@@ -222,6 +224,7 @@ pub(super) fn add_profiles<'a, T: ProfileFront>(
             recent: 0,
             mentioned_with: Vec::new(),
             books: Vec::new(),
+            untranslated: false,
         };
         r.entities.insert(id.clone(), entity);
         bodies.push((id, &doc.path, &doc.body, doc.body_line));
@@ -426,4 +429,52 @@ fn place_of<'a>(iso: Option<&str>, names: impl IntoIterator<Item = &'a str>) -> 
     crate::geo::world()
         .place(iso, names)
         .map(|p| p.alpha2.clone())
+}
+
+/// On a site with several languages, loaded for one other than the
+/// default: each profile with a translation takes its name, aliases and
+/// body from it, and answers to its original name and aliases too, after
+/// its own (a French briefing may write "Sudan"). A profile without one is
+/// marked untranslated and keeps the original's.
+pub(super) fn apply_translations<'a>(
+    r: &mut Resolver,
+    raw: &'a RawContent,
+    bodies: &mut [ProfileBody<'a>],
+    other_language: bool,
+) {
+    if !other_language {
+        return;
+    }
+    let by_original: std::collections::HashMap<
+        std::path::PathBuf,
+        &'a Document<ProfileTranslation>,
+    > = raw
+        .profile_translations
+        .iter()
+        .map(|t| {
+            (
+                crate::content::without_language(&t.path, t.lang.as_deref()),
+                &**t,
+            )
+        })
+        .collect();
+    for e in r.entities.values_mut().filter(|e| e.source.is_some()) {
+        let source = e.source.as_ref().expect("filtered");
+        let Some(t) = by_original.get(source) else {
+            e.untranslated = true;
+            continue;
+        };
+        let mut aliases: Vec<String> = t.front.aliases.clone();
+        aliases.push(std::mem::replace(
+            &mut e.name,
+            t.front.name.trim().to_string(),
+        ));
+        aliases.append(&mut e.aliases);
+        let mut seen = std::collections::HashSet::new();
+        aliases.retain(|a| *a != e.name && seen.insert(a.clone()));
+        e.aliases = aliases;
+        if let Some(b) = bodies.iter_mut().find(|b| b.0 == e.id) {
+            *b = (e.id.clone(), &t.path, &t.body, t.body_line);
+        }
+    }
 }

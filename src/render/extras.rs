@@ -147,6 +147,8 @@ fn feed_entry<'a>(r: &Reader<'a>, slug: &str) -> EntryView<'a> {
 pub struct SitemapEntry {
     pub loc: String,
     pub lastmod: Option<String>,
+    /// Its versions in the site's languages, when it has others.
+    pub versions: Vec<super::languages::Version>,
 }
 
 /// Every briefing's date and "last changed" date, each read once: the
@@ -293,6 +295,7 @@ pub fn article_jsonld(r: &Reader, a: &Article) -> Value {
     json!({
         "@context": "https://schema.org",
         "@type": "NewsArticle",
+        "inLanguage": config.site.language,
         "headline": a.title,
         "description": a.summary,
         "datePublished": a.date.rfc3339(),
@@ -580,8 +583,11 @@ pub fn articles_json<'a>(r: &Reader<'a>) -> ArticlesJson<'a> {
 }
 
 pub fn robots(r: &Reader) -> String {
-    format!(
-        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        r.config().absolute_url("sitemap.xml")
-    )
+    let c = r.config();
+    let sitemaps: String = c
+        .languages
+        .iter()
+        .map(|l| format!("Sitemap: {}{}\n", c.origin, c.url_in(l, "sitemap.xml")))
+        .collect();
+    format!("User-agent: *\nAllow: /\n\n{sitemaps}")
 }

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod dossier;
 pub mod extras;
 pub mod ical;
+pub mod languages;
 pub mod links;
 pub mod maps;
 pub mod page_id;

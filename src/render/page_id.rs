@@ -188,13 +188,16 @@ pub fn pages(site: &Site) -> Vec<PageId> {
         PageId::Archive,
         PageId::Search,
         PageId::Sitemap,
-        PageId::Robots,
         PageId::ApiEntities,
         PageId::ApiArticles,
         PageId::Feed(FeedScope::Site),
         PageId::Calendar,
         PageId::Ics(None),
     ];
+    // One robots.txt, at the root, for every language's sitemap.
+    if site.config.language_prefix().is_empty() {
+        pages.push(PageId::Robots);
+    }
     let per_page = site.config.site.paginate;
     let article_pages = site.timeline.len().div_ceil(per_page).max(1);
     pages.extend((1..=article_pages).map(PageId::Articles));

@@ -69,6 +69,8 @@ fn page_numbers(current: usize, total: usize) -> Vec<Option<usize>> {
 
 /// What a builder makes: a template and its context, or the bytes of a
 /// file written directly.
+// One `Built` lives briefly per page rendered: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Built {
     Template(PageMeta),
     Direct(Vec<u8>),
@@ -93,6 +95,14 @@ pub fn render_page(
             std::fs::read(&path).with_context(|| format!("could not read {}", path.display()))?
         }
         Built::Template(mut meta) => {
+            meta.versions = super::languages::versions(&r, page);
+            meta.languages = super::languages::switcher(&r, &meta.versions);
+            let default = r.config().default_language();
+            meta.x_default = meta
+                .versions
+                .iter()
+                .find(|v| v.lang == default && meta.versions.len() > 1)
+                .map(|v| v.url.clone());
             meta.feed = page.feed().map(|scope| FeedLink {
                 title: scope.title(&r),
                 url: r.url(&scope.path()),
@@ -111,7 +121,7 @@ pub fn render_page(
         }
     };
     let output = Output {
-        path: page.output_path(),
+        path: format!("{}{}", r.config().language_prefix(), page.output_path()),
         bytes,
     };
     Ok((output, r.into_reads()))
@@ -216,6 +226,9 @@ fn meta(
         feed: None,
         jsonld: None,
         og_type: "website",
+        versions: Vec::new(),
+        languages: Vec::new(),
+        x_default: None,
     }
 }
 
@@ -507,12 +520,21 @@ fn sitemap(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .pages()
         .into_iter()
         .filter(|p| p.is_html() && *p != PageId::NotFound)
-        .map(|p| extras::SitemapEntry {
-            loc: r.config().absolute_url(&p.path()),
-            lastmod: lastmod.of(r, &p).map(|d| d.iso()),
+        .map(|p| {
+            let versions = super::languages::versions(r, &p);
+            extras::SitemapEntry {
+                loc: r.config().absolute_url(&p.path()),
+                lastmod: lastmod.of(r, &p).map(|d| d.iso()),
+                versions: if versions.len() > 1 {
+                    versions
+                } else {
+                    Vec::new()
+                },
+            }
         })
         .collect();
     ctx.insert("entries", &entries);
+    ctx.insert("multilingual", &r.config().is_multilingual());
     meta(r, &PageId::Sitemap, "Sitemap".into(), String::new(), "none")
 }
 

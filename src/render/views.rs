@@ -24,6 +24,11 @@ pub struct SiteView<'a> {
     pub extra: &'a Extra,
     /// The site has briefing books: the navigation links them.
     pub books: bool,
+    /// Where the shared files (stylesheet, scripts) are: the site's root,
+    /// whatever the page's language.
+    pub root_path: &'a str,
+    /// `rtl` for a language written right to left, else `ltr`.
+    pub dir: &'static str,
 }
 
 impl<'a> SiteView<'a> {
@@ -37,6 +42,8 @@ impl<'a> SiteView<'a> {
             base_url: c.absolute_url(""),
             extra: &c.site.extra,
             books: r.has_books(),
+            root_path: &c.root_path,
+            dir: super::languages::direction(&c.site.language),
         }
     }
 }
@@ -58,6 +65,13 @@ pub struct PageMeta {
     pub jsonld: Option<String>,
     /// OpenGraph type: `article` or `website`.
     pub og_type: &'static str,
+    /// The page's versions in the site's languages (none on a site with
+    /// one), for `hreflang` links.
+    pub versions: Vec<super::languages::Version>,
+    /// The language switcher's links.
+    pub languages: Vec<super::languages::Version>,
+    /// The default language's version, for `hreflang="x-default"`.
+    pub x_default: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -231,6 +245,9 @@ pub struct EntityView<'a> {
     pub url: String,
     pub aliases: &'a [String],
     pub has_profile: bool,
+    /// On a page in another language: the profile has no translation, and
+    /// this is the language its name and text are in.
+    pub untranslated: Option<&'a str>,
     pub summary: &'a str,
     pub body: &'a str,
     pub extra: &'a Extra,
@@ -287,6 +304,7 @@ impl<'a> EntityView<'a> {
             url: r.url(&e.path()),
             aliases: &e.aliases,
             has_profile: e.source.is_some(),
+            untranslated: e.untranslated.then(|| r.config().default_language()),
             summary: &e.summary,
             body: "",
             extra: &e.extra,

@@ -3,6 +3,7 @@
 //! against a full load so that it converges to what `build` makes.
 
 mod findings;
+mod languages;
 mod records;
 mod store;
 mod verify;
@@ -22,6 +23,7 @@ use crate::render::reader::Dep;
 use crate::render::reads::{article_digests, changed_deps, digests, patch_digests};
 use crate::render::{self, PageId, Theme};
 pub use findings::{Findings, Phase};
+use languages::OtherLanguages;
 use records::Records;
 use store::PageStore;
 pub use verify::{FullLoad, Job};
@@ -59,6 +61,8 @@ pub struct Project {
     /// save of several files that held one broken file must not lose the
     /// others' edits, and its error must stand until that file is fixed.
     retry: BTreeSet<PathBuf>,
+    /// The pages of the site's other languages, made whole after each edit.
+    others: OtherLanguages,
 }
 
 /// The graph and what is kept to patch it.
@@ -109,10 +113,13 @@ impl Project {
             theme,
             findings,
             retry: BTreeSet::new(),
+            others: OtherLanguages::default(),
         };
         project
             .records
             .refresh(&project.graph.site, &project.graph.digests);
+        OtherLanguages::render(&project.config)?
+            .install(&mut project.others, &mut project.pages.files);
         Ok(project)
     }
 
@@ -163,7 +170,27 @@ impl Project {
             })
             .collect();
         rel.append(&mut self.retry);
-        let outcome = self.update_files(&rel);
+        // The other languages first: if one fails, nothing has changed.
+        let multilingual = self.config.is_multilingual()
+            && rel.iter().any(|p| p.as_path() != Path::new(SITE_FILE));
+        let others = match multilingual {
+            true => Some(OtherLanguages::render(&self.config)),
+            false => None,
+        };
+        let outcome = match others {
+            Some(Err(e)) => Err(e),
+            Some(Ok(others)) => self.update_files(&rel).map(|change| {
+                let n = others.install(&mut self.others, &mut self.pages.files);
+                match change {
+                    Change::Nothing | Change::Css { .. } if n > 0 => Change::Pages {
+                        rendered: n,
+                        removed: 0,
+                    },
+                    change => change,
+                }
+            }),
+            None => self.update_files(&rel),
+        };
         if outcome.is_err() {
             self.retry = rel;
         }
@@ -462,6 +489,11 @@ impl Project {
         let [path] = changed else {
             return None;
         };
+        // A file of another language parses as another kind: a load
+        // sorts the languages out.
+        if self.config.is_multilingual() {
+            return None;
+        }
         let profile = EntityKind::ALL
             .iter()
             .any(|k| path.parent() == Some(Path::new("content").join(k.dir()).as_path()));
@@ -504,6 +536,9 @@ impl Project {
         let [path] = changed else {
             return None;
         };
+        if self.config.is_multilingual() {
+            return None;
+        }
         let book = path.parent() == Some(Path::new("content/books"))
             && path.extension().is_some_and(|e| e == "md")
             && !crate::source::is_linked(&self.site_dir, path);

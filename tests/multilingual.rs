@@ -1,0 +1,249 @@
+//! A site in English, French and Arabic (`tests/fixtures/multilingual`):
+//! translations beside their originals, pages under `/<code>/`, names
+//! recognised in each language, versions linked both ways, feeds and
+//! search per language, right to left for Arabic, and serve equal to build.
+
+mod common;
+
+use briefing::serve::Project;
+use briefing::BuildOptions;
+use common::TestSite;
+
+fn built() -> TestSite {
+    let site = TestSite::fixture("multilingual");
+    site.build_ok();
+    site
+}
+
+#[test]
+fn each_language_has_its_pages_under_its_code() {
+    let site = built();
+    // A briefing exists in the languages it is written in.
+    for page in [
+        "articles/talks/",
+        "fr/articles/talks/",
+        "ar/articles/talks/",
+    ] {
+        assert!(site.has_page(page), "{page}");
+    }
+    assert!(site.has_page("articles/english-only/"));
+    assert!(!site.has_page("fr/articles/english-only/"));
+    assert!(site.has_page("fr/articles/french-only/"));
+    assert!(!site.has_page("articles/french-only/"));
+    // Entity pages, lists and the rest exist in every language.
+    for lang in ["", "fr/", "ar/"] {
+        for page in [
+            "",
+            "countries/",
+            "countries/sudan/",
+            "countries/kenya/",
+            "leaders/william-ruto/",
+            "search/",
+            "calendar/",
+            "archive/",
+        ] {
+            assert!(site.has_page(&format!("{lang}{page}")), "{lang}{page}");
+        }
+    }
+    // Each language's list holds its own briefings only.
+    let fr = site.page("fr/articles/");
+    assert!(fr.contains("Seulement en français"), "{fr}");
+    assert!(!fr.contains("Only in English"), "{fr}");
+    // Its own title.
+    assert!(site.page("fr/").contains("<title>Le bureau</title>"));
+    assert!(site.page("ar/").contains("<title>المكتب</title>"));
+    // Shared files stay at the root.
+    assert!(site.page("fr/").contains("href=\"/style.css\""));
+    assert!(!site.out().join("fr/style.css").exists());
+}
+
+#[test]
+fn names_are_recognised_in_each_language_and_link_that_language() {
+    let site = built();
+    let fr = site.page("fr/countries/sudan/");
+    assert!(fr.contains("<h1>Soudan</h1>"), "{fr}");
+    assert!(fr.contains("Un pays de test, traduit."), "{fr}");
+    assert!(site
+        .page("ar/countries/sudan/")
+        .contains("<h1>السودان</h1>"));
+    // `countries: [Soudan]` resolved, and the prose's "le Soudan" links
+    // Sudan's French page.
+    let talks = site.page("fr/articles/talks/");
+    assert!(
+        talks.contains("<a href=\"/fr/countries/sudan/\">le Soudan</a>"),
+        "{talks}"
+    );
+    assert!(
+        fr.contains("Des pourparlers sur le Soudan"),
+        "the French page lists the French briefing"
+    );
+    assert!(!fr.contains("Talks on Sudan"));
+    // A profile with no translation shows the original, marked.
+    let kenya = site.page("fr/countries/kenya/");
+    assert!(kenya.contains("<h1>Kenya</h1>"));
+    assert!(kenya.contains("class=\"note untranslated\""), "{kenya}");
+    assert!(
+        kenya.contains("<div class=\"body\" lang=\"en\">"),
+        "{kenya}"
+    );
+    assert!(!site.page("fr/countries/sudan/").contains("untranslated"));
+    assert!(!site.page("countries/kenya/").contains("untranslated"));
+}
+
+#[test]
+fn versions_link_each_other() {
+    let site = built();
+    let talks = site.page("articles/talks/");
+    for (lang, url) in [
+        ("en", "https://desk.example.org/articles/talks/"),
+        ("fr", "https://desk.example.org/fr/articles/talks/"),
+        ("ar", "https://desk.example.org/ar/articles/talks/"),
+        ("x-default", "https://desk.example.org/articles/talks/"),
+    ] {
+        let link = format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"{url}\">");
+        assert!(talks.contains(&link), "{link}\n{talks}");
+    }
+    // The switcher goes to the same page in each language.
+    assert!(talks.contains("<nav class=\"languages\" aria-label=\"Languages\">"));
+    assert!(talks.contains("<a href=\"https://desk.example.org/fr/articles/talks/\" lang=\"fr\" hreflang=\"fr\">Français</a>"), "{talks}");
+    // A briefing in one language has no alternates; its switcher goes to
+    // the other languages' home pages.
+    let only = site.page("articles/english-only/");
+    assert!(!only.contains("hreflang=\"fr\" href"), "{only}");
+    assert!(
+        only.contains("<a href=\"/fr/\" lang=\"fr\" hreflang=\"fr\">Français</a>"),
+        "{only}"
+    );
+    // The sitemap says the same.
+    let sitemap = std::fs::read_to_string(site.out().join("fr/sitemap.xml")).unwrap();
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    let entry = sitemap
+        .lines()
+        .find(|l| l.contains("<loc>https://desk.example.org/fr/articles/talks/</loc>"))
+        .expect("the French briefing in the French sitemap");
+    assert!(entry.contains("<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://desk.example.org/articles/talks/\"/>"), "{entry}");
+    assert!(entry.contains("hreflang=\"ar\""), "{entry}");
+    // One robots.txt, naming every sitemap.
+    let robots = std::fs::read_to_string(site.out().join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://desk.example.org/fr/sitemap.xml"),
+        "{robots}"
+    );
+    assert!(!site.out().join("fr/robots.txt").exists());
+    // JSON-LD names the language.
+    let ld = common::json_ld(&site.page("fr/articles/talks/"));
+    assert!(ld.iter().any(|v| v["inLanguage"] == "fr"), "{ld:?}");
+}
+
+#[test]
+fn arabic_pages_run_right_to_left() {
+    let site = built();
+    assert!(site
+        .page("ar/")
+        .starts_with("<!DOCTYPE html>\n<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(site
+        .page("fr/")
+        .starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"));
+    assert!(site
+        .page("")
+        .starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+}
+
+#[test]
+fn feeds_and_search_are_per_language() {
+    let site = built();
+    let fr = std::fs::read_to_string(site.out().join("fr/atom.xml")).unwrap();
+    assert!(fr.contains("Seulement en français"));
+    assert!(!fr.contains("Only in English"));
+    let en = std::fs::read_to_string(site.out().join("atom.xml")).unwrap();
+    assert!(!en.contains("Seulement en français"));
+    assert!(site
+        .page("fr/search/")
+        .contains("data-index=\"/fr/search-index/\""));
+    let docs: String = std::fs::read_dir(site.out().join("fr/search-index/docs"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("/fr/articles/french-only/"), "{docs}");
+    assert!(!docs.contains("english-only"), "{docs}");
+    // French has no stemmer in the browser yet: its index is unstemmed.
+    let meta = std::fs::read_to_string(site.out().join("fr/search-index/meta.json")).unwrap();
+    assert!(meta.contains("\"stemmer\":null"), "{meta}");
+}
+
+#[test]
+fn a_suffix_that_is_no_language_and_a_dossier_key_in_a_translation_are_errors() {
+    let site = TestSite::fixture("multilingual");
+    site.write(
+        "content/articles/talks.fe.md",
+        "---\ntitle: T\ndate: 2023-09-22\n---\nText.\n",
+    );
+    site.write(
+        "content/countries/kenya.fr.md",
+        "---\nname: Kenya\niso: KE\n---\nTexte.\n",
+    );
+    site.write(
+        "content/articles/talks.en.md",
+        "---\ntitle: T\ndate: 2023-09-22\n---\nText.\n",
+    );
+    let err = site.build_err(&BuildOptions::default());
+    assert!(
+        err.contains("error: content/articles/talks.fe.md: `.fe` is not one of the site's languages (en, ar, fr)"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `.fr`?"), "{err}");
+    assert!(
+        err.contains("error: content/countries/kenya.fr.md:3:1: unknown field `iso`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the rest of the profile belongs to the original, content/countries/kenya.md"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: content/articles/talks.en.md: `.en` is the default language"),
+        "{err}"
+    );
+    // Each problem once, though every language's load meets it.
+    assert_eq!(err.matches("talks.fe.md").count(), 1, "{err}");
+    assert!(err.contains("build failed: 3 errors"), "{err}");
+}
+
+#[test]
+fn serve_ends_equal_to_build_after_edits_in_any_language() {
+    let site = TestSite::fixture("multilingual");
+    let options = BuildOptions::default();
+    let mut project = Project::open(site.path(), &options).unwrap();
+    let edits: [(&str, &str); 4] = [
+        ("content/articles/talks.fr.md", "---\ntitle: Nouveau titre\ndate: 2023-09-22\ncountries: [Soudan]\n---\nLe Soudan encore.\n"),
+        ("content/countries/kenya.fr.md", "---\nname: Kenya\naliases: [le Kenya]\n---\nTraduit maintenant.\n"),
+        ("content/articles/talks.md", "---\ntitle: Talks, retitled\ndate: 2023-09-22\ncountries: [Sudan]\n---\nSudan again.\n"),
+        ("content/articles/new.ar.md", "---\ntitle: جديد\ndate: 2023-11-01\n---\nنص.\n"),
+    ];
+    for (path, text) in edits {
+        site.write(path, text);
+        project.rebuild(&[path.into()]).unwrap();
+        let fresh = Project::open(site.path(), &options).unwrap();
+        assert!(
+            project.files() == fresh.files(),
+            "after {path}, serve differs from a fresh load"
+        );
+    }
+    assert!(project
+        .files()
+        .contains_key("fr/countries/kenya/index.html"));
+    let kenya =
+        String::from_utf8(project.files()["fr/countries/kenya/index.html"].to_vec()).unwrap();
+    assert!(kenya.contains("Traduit maintenant."), "{kenya}");
+    assert!(project.files().contains_key("ar/articles/new/index.html"));
+    // And what build writes.
+    let report = site.build_ok();
+    assert!(report.files > 0);
+    for (path, bytes) in project.files() {
+        if path.starts_with("search-index/") || path.ends_with(".js") || path.ends_with(".css") {
+            continue;
+        }
+        let written = std::fs::read(site.out().join(path)).unwrap_or_default();
+        assert!(written == bytes.as_ref(), "{path} differs from build");
+    }
+}
