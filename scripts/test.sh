@@ -43,6 +43,9 @@ cargo run --quiet --locked -- build tests/fixtures/pictures-long-names --output 
 # And the books test at a site of several books, checked as the example is.
 cargo run --quiet --locked -- build tests/fixtures/books --output target/fixture-books --strict
 java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html target/fixture-books
+# And a site in three languages: its French and Arabic pages, too.
+cargo run --quiet --locked -- build tests/fixtures/multilingual --output target/fixture-multilingual --strict
+java -jar node_modules/vnu-jar/build/dist/vnu.jar --errors-only --skip-non-html target/fixture-multilingual
 
 echo "== end-to-end test in headless Chromium"
 cargo build --quiet --locked

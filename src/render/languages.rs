@@ -14,8 +14,11 @@ pub struct Version {
     pub lang: String,
     /// The language's name in itself: "Français".
     pub name: &'static str,
-    /// Absolute when the site knows its origin, else root-relative.
+    /// Absolute when the site knows its origin, else root-relative: for
+    /// `hreflang` links and the sitemap.
     pub url: String,
+    /// Root-relative, for links a reader follows (and a preview serves).
+    pub href: String,
     /// This page's own language.
     pub current: bool,
 }
@@ -45,11 +48,15 @@ pub fn versions(r: &Reader, page: &PageId) -> Vec<Version> {
     let path = page.path();
     langs
         .into_iter()
-        .map(|lang| Version {
-            name: endonym(&lang),
-            url: format!("{}{}", config.origin, config.url_in(&lang, &path)),
-            current: lang == here,
-            lang,
+        .map(|lang| {
+            let href = config.url_in(&lang, &path);
+            Version {
+                name: endonym(&lang),
+                url: format!("{}{href}", config.origin),
+                href,
+                current: lang == here,
+                lang,
+            }
         })
         .collect()
 }
@@ -70,7 +77,8 @@ pub fn switcher(r: &Reader, versions: &[Version]) -> Vec<Version> {
             None => Version {
                 lang: lang.clone(),
                 name: endonym(lang),
-                url: config.url_in(lang, ""),
+                url: format!("{}{}", config.origin, config.url_in(lang, "")),
+                href: config.url_in(lang, ""),
                 current: false,
             },
         })

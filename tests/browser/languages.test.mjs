@@ -1,0 +1,82 @@
+// A site in English, French and Arabic (tests/fixtures/multilingual, built
+// by scripts/test.sh into target/fixture-multilingual): its French and
+// Arabic pages are axe-clean at phone and desktop widths, never scroll
+// sideways, Arabic pages lay out right to left, and the language switcher
+// goes to the same page in the other language. Screenshots of an Arabic
+// page go to target/screenshots/languages/.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+import { root, serveExampleSite, executablePath } from "./example_site.mjs";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const fixture = join(root, "target", "fixture-multilingual");
+const shots = join(root, "target", "screenshots", "languages");
+const PAGES = ["/", "/articles/talks/", "/countries/sudan/", "/countries/kenya/", "/leaders/william-ruto/", "/crises/war-in-sudan/", "/search/", "/calendar/"];
+
+let browser, server;
+before(async () => {
+  browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
+  server = await serveExampleSite(fixture);
+  mkdirSync(shots, { recursive: true });
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+for (const width of [390, 1280]) {
+  test(`French and Arabic pages are axe-clean and fit a ${width} px screen`, async () => {
+    const problems = [];
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    for (const lang of ["fr", "ar"]) {
+      for (const p of PAGES) {
+        const path = `/${lang}${p}`;
+        await page.goto(server.base + path);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (wide > 0) problems.push(`${path} scrolls sideways by ${wide}px`);
+        await page.addScriptTag({ content: axeSource });
+        const result = await page.evaluate(() =>
+          window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
+        );
+        for (const v of result.violations) problems.push(`${path}: ${v.id}: ${v.nodes[0].target.join(" ")}`);
+      }
+    }
+    await page.goto(server.base + "/ar/countries/sudan/");
+    await page.screenshot({ path: join(shots, `ar-country-${width}.png`), fullPage: true });
+    await context.close();
+    assert.deepEqual(problems, []);
+  });
+}
+
+test("an Arabic page runs right to left, mirrored", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(server.base + "/ar/countries/sudan/");
+  const seen = await page.evaluate(() => {
+    const title = document.querySelector(".site-title").getBoundingClientRect();
+    const nav = document.querySelector("nav[aria-label=Sections]").getBoundingClientRect();
+    return { dir: getComputedStyle(document.body).direction, titleRight: title.right, navRight: nav.right };
+  });
+  assert.equal(seen.dir, "rtl");
+  // The site's title starts the header on the right, the sections follow
+  // to its left.
+  assert.ok(seen.titleRight > seen.navRight, JSON.stringify(seen));
+  await page.close();
+});
+
+test("the language switcher goes to the same page in each language", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(server.base + "/articles/talks/");
+  await page.click("nav.languages a[hreflang=fr]");
+  assert.match(new URL(page.url()).pathname, /^\/fr\/articles\/talks\/$/);
+  assert.equal(await page.$eval("html", (h) => h.lang), "fr");
+  await page.click("nav.languages a[hreflang=ar]");
+  assert.match(new URL(page.url()).pathname, /^\/ar\/articles\/talks\/$/);
+  const current = await page.$eval("nav.languages [aria-current=page]", (a) => a.getAttribute("hreflang"));
+  assert.equal(current, "ar");
+  await page.close();
+});
