@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{BuildOptions, Config};
 use crate::diagnostics::{self, BuildFailed, Diagnostic};
-use crate::graph::{Details, Site};
+use crate::graph::{Details, EntityId, EntityKind, Site};
 
 /// An active crisis with no briefing for this long is probably stale.
 pub const STALE_AFTER_DAYS: i64 = 180;
@@ -64,7 +64,6 @@ pub const BOOK_ASSESSMENT_MONTHS: u32 = 3;
 /// an agenda crisis with no recent assessment, a counterpart with no
 /// office that day, and names in its text it does not list.
 fn book_checks(site: &Site, b: &crate::graph::Book) -> Vec<Diagnostic> {
-    use crate::graph::{Details, EntityKind};
     let day = b.day();
     let at = |id: &crate::graph::EntityId, msg: String, help: &str| {
         let d = Diagnostic::warning(msg)
@@ -121,27 +120,17 @@ fn book_checks(site: &Site, b: &crate::graph::Book) -> Vec<Diagnostic> {
             ));
         }
     }
-    let named: HashSet<_> = b.entities().collect();
-    for (id, line) in &b.mentions {
-        if named.contains(id) {
-            continue;
-        }
-        let key = match id.kind {
+    let named: HashSet<&EntityId> = b.entities().collect();
+    out.extend(untagged(
+        site,
+        &b.source,
+        &b.mentions,
+        &named,
+        |kind| match kind {
             EntityKind::Leader => "counterparts",
             kind => kind.article_key(),
-        };
-        let e = &site.entities[id];
-        out.push(
-            Diagnostic::warning(format!(
-                "mentions {} ({}) but does not name it",
-                e.name,
-                id.kind.noun()
-            ))
-            .in_file(&b.source)
-            .at_line(*line)
-            .with_help(format!("add `{}` to `{key}` in the front matter", e.name)),
-        );
-    }
+        },
+    ));
     out
 }
 
@@ -246,6 +235,36 @@ fn map_checks(site: &Site) -> Vec<Diagnostic> {
     out
 }
 
+/// The entities a body mentions that its front matter does not list, each
+/// with the key (`key_of` its kind) to list it under.
+fn untagged(
+    site: &Site,
+    source: &std::path::Path,
+    mentions: &[(EntityId, usize)],
+    listed: &HashSet<&EntityId>,
+    key_of: impl Fn(EntityKind) -> &'static str,
+) -> Vec<Diagnostic> {
+    mentions
+        .iter()
+        .filter(|(id, _)| !listed.contains(id))
+        .map(|(id, line)| {
+            let e = &site.entities[id];
+            Diagnostic::warning(format!(
+                "mentions {} ({}) but does not tag it",
+                e.name,
+                id.kind.noun()
+            ))
+            .in_file(source)
+            .at_line(*line)
+            .with_help(format!(
+                "add `{}` to `{}` in the front matter",
+                e.name,
+                key_of(id.kind)
+            ))
+        })
+        .collect()
+}
+
 /// Untagged mentions and links to headings that do not exist.
 fn article_checks(site: &Site) -> Vec<Diagnostic> {
     let mut out = Vec::new();
@@ -255,27 +274,14 @@ fn article_checks(site: &Site) -> Vec<Diagnostic> {
         if let Some(d) = future_date(site, a) {
             out.push(d);
         }
-        let tagged: HashSet<_> = a.entities.iter().collect();
-        for (id, line) in &a.mentions {
-            if tagged.contains(id) {
-                continue;
-            }
-            let e = &site.entities[id];
-            out.push(
-                Diagnostic::warning(format!(
-                    "mentions {} ({}) but does not tag it",
-                    e.name,
-                    id.kind.noun()
-                ))
-                .in_file(&a.source)
-                .at_line(*line)
-                .with_help(format!(
-                    "add `{}` to `{}` in the front matter",
-                    e.name,
-                    id.kind.article_key()
-                )),
-            );
-        }
+        let tagged: HashSet<&EntityId> = a.entities.iter().collect();
+        out.extend(untagged(
+            site,
+            &a.source,
+            &a.mentions,
+            &tagged,
+            EntityKind::article_key,
+        ));
         for anchor in &a.anchors {
             let target = match &anchor.target {
                 None => Some(a),

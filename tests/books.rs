@@ -367,7 +367,7 @@ fn check_warns_about_what_a_book_states_thinly() {
         "{findings:#?}"
     );
     assert!(
-        has("content/books/border-talks.md:17: mentions Atlantis (country) but does not name it"),
+        has("content/books/border-talks.md:17: mentions Atlantis (country) but does not tag it"),
         "{findings:#?}"
     );
     // September's assessment is recent enough for the border dispute; the

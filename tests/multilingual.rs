@@ -105,7 +105,10 @@ fn versions_link_each_other() {
     }
     // The switcher goes to the same page in each language.
     assert!(talks.contains("<nav class=\"languages\" aria-label=\"Languages\">"));
-    assert!(talks.contains("<a href=\"/fr/articles/talks/\" lang=\"fr\" hreflang=\"fr\">Français</a>"), "{talks}");
+    assert!(
+        talks.contains("<a href=\"/fr/articles/talks/\" lang=\"fr\" hreflang=\"fr\">Français</a>"),
+        "{talks}"
+    );
     // A briefing in one language has no alternates; its switcher goes to
     // the other languages' home pages.
     let only = site.page("articles/english-only/");

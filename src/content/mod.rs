@@ -472,11 +472,7 @@ pub enum Parsed {
     Translation(Arc<Document<ProfileTranslation>>),
 }
 
-fn parse_file(
-    abs: &Path,
-    rel: &Path,
-    (kind, lang): &FileKind,
-) -> Result<Parsed, Diagnostic> {
+fn parse_file(abs: &Path, rel: &Path, (kind, lang): &FileKind) -> Result<Parsed, Diagnostic> {
     let bytes = fs::read(abs)
         .map_err(|e| Diagnostic::error(format!("could not read the file: {e}")).in_file(rel))?;
     let text = String::from_utf8(bytes).map_err(|e| {

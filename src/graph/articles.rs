@@ -116,8 +116,8 @@ fn versions_of(
 }
 
 /// A date field, or `None` with an error naming the key.
-fn parse_date(
-    doc: &Document<ArticleFrontMatter>,
+pub(super) fn parse_date<T>(
+    doc: &Document<T>,
     key: &str,
     value: Option<&str>,
     diags: &mut Vec<Diagnostic>,

@@ -4,7 +4,7 @@
 //! error with the nearest name, never a new page.
 
 use super::names::Registry;
-use super::{Book, BookId, Date, EntityId, EntityKind};
+use super::{Book, BookId, EntityId, EntityKind};
 use crate::config::Config;
 use crate::content::frontmatter::BookFrontMatter;
 use crate::content::{Document, RawContent};
@@ -57,8 +57,8 @@ pub(super) fn resolve_book(
         let d = Diagnostic::error("`title` is empty").with_help("give the book a title");
         diags.push(doc.diag_at_key(d, "title", None));
     }
-    let date = date_field(doc, "date", Some(&f.date), diags);
-    let end = date_field(doc, "end", f.end.as_deref(), diags);
+    let date = super::articles::parse_date(doc, "date", Some(&f.date), diags);
+    let end = super::articles::parse_date(doc, "end", f.end.as_deref(), diags);
     if let (Some(d), Some(e)) = (date, end) {
         if e.instant.date_naive() < d.instant.date_naive() {
             let d = Diagnostic::error("`end` is before `date`")
@@ -137,22 +137,6 @@ fn name_lines(doc: &Document<BookFrontMatter>, r: &Registry) -> Vec<(EntityId, u
         }
     }
     out
-}
-
-fn date_field(
-    doc: &Document<BookFrontMatter>,
-    key: &str,
-    value: Option<&str>,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<Date> {
-    match Date::parse(value?) {
-        Ok(d) => Some(d),
-        Err(msg) => {
-            let diag = Diagnostic::error(format!("`{key}`: {msg}"));
-            diags.push(doc.diag_at_key(diag, key, None));
-            None
-        }
-    }
 }
 
 fn check_slug(
