@@ -386,6 +386,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn language_codes_and_each_languages_links() {
+        for code in ["en", "fr", "ast", "pt-br", "zh-Hant", "en-GB"] {
+            assert!(is_language_code(code), "{code}");
+        }
+        for code in ["", "e", "EN", "english", "fr_", "fr-", "f1", "pt-b"] {
+            assert!(!is_language_code(code), "{code}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(SITE_FILE),
+            "title: Desk\nbase_url: https://x.org/desk/\nlanguages: {fr: {title: Bureau}, ar: {}}\n",
+        )
+        .unwrap();
+        let c = Config::load(dir.path(), &BuildOptions::default()).unwrap();
+        assert_eq!(c.languages, ["en", "ar", "fr"]);
+        assert!(c.is_multilingual() && c.language_prefix().is_empty());
+        let fr = c.for_language("fr");
+        assert_eq!((fr.site.title.as_str(), fr.language()), ("Bureau", "fr"));
+        assert_eq!(fr.url("countries/sudan/"), "/desk/fr/countries/sudan/");
+        assert_eq!(fr.root_path, "/desk/");
+        assert_eq!(fr.url_in("en", "countries/sudan/"), "/desk/countries/sudan/");
+        assert_eq!(c.for_language("ar").site.title, "Desk", "no title of its own");
+        // The default listed again, or a code that is none, is refused.
+        std::fs::write(dir.path().join(SITE_FILE), "languages: {en: {}, French: {}}\n").unwrap();
+        let err = format!("{:#}", Config::load(dir.path(), &BuildOptions::default()).unwrap_err());
+        assert!(err.contains("`French` is not a language code"), "{err}");
+        assert!(err.contains("`en` is the default `language` and is listed again"), "{err}");
+    }
+
+    #[test]
     fn base_url_splits_into_origin_and_path() {
         assert_eq!(
             split_base_url("https://example.org/briefings").unwrap(),
