@@ -406,13 +406,30 @@ mod tests {
         assert_eq!((fr.site.title.as_str(), fr.language()), ("Bureau", "fr"));
         assert_eq!(fr.url("countries/sudan/"), "/desk/fr/countries/sudan/");
         assert_eq!(fr.root_path, "/desk/");
-        assert_eq!(fr.url_in("en", "countries/sudan/"), "/desk/countries/sudan/");
-        assert_eq!(c.for_language("ar").site.title, "Desk", "no title of its own");
+        assert_eq!(
+            fr.url_in("en", "countries/sudan/"),
+            "/desk/countries/sudan/"
+        );
+        assert_eq!(
+            c.for_language("ar").site.title,
+            "Desk",
+            "no title of its own"
+        );
         // The default listed again, or a code that is none, is refused.
-        std::fs::write(dir.path().join(SITE_FILE), "languages: {en: {}, French: {}}\n").unwrap();
-        let err = format!("{:#}", Config::load(dir.path(), &BuildOptions::default()).unwrap_err());
+        std::fs::write(
+            dir.path().join(SITE_FILE),
+            "languages: {en: {}, French: {}}\n",
+        )
+        .unwrap();
+        let err = format!(
+            "{:#}",
+            Config::load(dir.path(), &BuildOptions::default()).unwrap_err()
+        );
         assert!(err.contains("`French` is not a language code"), "{err}");
-        assert!(err.contains("`en` is the default `language` and is listed again"), "{err}");
+        assert!(
+            err.contains("`en` is the default `language` and is listed again"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -334,7 +334,7 @@ pub fn build_index(records: Vec<Record>, language: &str, background: bool) -> Re
         .install(|| index(records, stemmer.as_ref()))
 }
 
-fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Output>> {
+fn index(mut records: Vec<Record>, stemmer: Option<&Stemming>) -> Result<Vec<Output>> {
     // Newest briefings first, then profiles; the URL breaks ties, so the
     // numbering (and every file) is the same on every build.
     records.sort_by(|a, b| {
@@ -367,7 +367,7 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemmer>) -> Result<Vec<Outp
     }
     let meta = serde_json::json!({
         "version": 2,
-        "stemmer": stemmer.map(|_| "english"),
+        "stemmer": stemmer.map(|s| s.name),
         "build": format!("{:016x}", h.digest()),
         "docs": records.len(),
         "docChunk": DOC_CHUNK,
@@ -439,7 +439,7 @@ fn count(r: &mut Record) -> Counted {
 }
 
 /// The name bonus of each word of a profile's names.
-fn name_bonus(names: &[String], stemmer: Option<&Stemmer>) -> HashMap<String, u32> {
+fn name_bonus(names: &[String], stemmer: Option<&Stemming>) -> HashMap<String, u32> {
     let mut out: HashMap<String, u32> = HashMap::new();
     for name in names {
         let words = terms(name);
@@ -458,7 +458,7 @@ fn name_bonus(names: &[String], stemmer: Option<&Stemmer>) -> HashMap<String, u3
 /// integer, plus a profile's name bonus; the browser multiplies it by the
 /// term's rarity. Each record's text is taken (and dropped) as it is
 /// counted.
-fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemmer>) -> Encoded {
+fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemming>) -> Encoded {
     // Term weights per document, in parallel, a chunk of documents at a
     // time; then postings per term, in document order. Each document's text
     // is dropped once counted: holding every document's word map and text
@@ -538,7 +538,7 @@ type Postings = Vec<(u32, u32)>;
 /// distinct word once, not each occurrence, keeps it off the build's time.
 fn stem_postings(
     postings: HashMap<String, Postings>,
-    stemmer: Option<&Stemmer>,
+    stemmer: Option<&Stemming>,
 ) -> (HashMap<String, Postings>, HashMap<String, String>) {
     let mut groups: HashMap<String, Vec<(String, Postings)>> =
         HashMap::with_capacity(postings.len());
@@ -586,20 +586,61 @@ fn stem_postings(
         .unzip()
 }
 
-/// The stemmer for a site's language: Snowball English for `en` and its
-/// variants, none for the rest, because the browser has only that one.
-pub fn stemmer_for(language: &str) -> Option<Stemmer> {
-    let primary = language.split(['-', '_']).next().unwrap_or("");
-    primary
-        .eq_ignore_ascii_case("en")
-        .then(|| Stemmer::create(Algorithm::English))
+/// A language's Snowball stemmer, as the index and the search page both
+/// run it, and which words it takes: words of the language's alphabet only,
+/// on both sides (`search.js`), since a stemmer changes a word with digits.
+pub struct Stemming {
+    stemmer: Stemmer,
+    /// Its name in `meta.json`, which tells the search page which to run.
+    pub name: &'static str,
+    arabic: bool,
 }
 
-/// A term as the index keys it. Only plain a-z words are stemmed, as in
-/// `search.js`, whose stemmer would change a word with digits.
-fn stem<'a>(stemmer: Option<&Stemmer>, term: &'a str) -> std::borrow::Cow<'a, str> {
+impl Stemming {
+    fn takes(&self, term: &str) -> bool {
+        match self.arabic {
+            true => term
+                .chars()
+                .all(|c| matches!(c, '\u{0620}'..='\u{064A}' | '\u{066E}'..='\u{06D3}')),
+            false => term.bytes().all(|b| b.is_ascii_lowercase()),
+        }
+    }
+}
+
+/// The stemmer for a site's language: Snowball English, French, Spanish
+/// or Arabic, the ones the search page has (`static/stemmers/`); none
+/// for the rest, whose words are indexed as they are.
+pub fn stemmer_for(language: &str) -> Option<Stemming> {
+    let primary = language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let (algorithm, name) = match primary.as_str() {
+        "en" => (Algorithm::English, "english"),
+        "fr" => (Algorithm::French, "french"),
+        "es" => (Algorithm::Spanish, "spanish"),
+        "ar" => (Algorithm::Arabic, "arabic"),
+        _ => return None,
+    };
+    Some(Stemming {
+        stemmer: Stemmer::create(algorithm),
+        name,
+        arabic: name == "arabic",
+    })
+}
+
+/// The script a search page loads for its language's stemmer, beside
+/// `search.js` (English is built into it).
+pub fn stemmer_script(language: &str) -> Option<String> {
+    let s = stemmer_for(language)?;
+    (s.name != "english").then(|| format!("stemmers/{}.js", s.name))
+}
+
+/// A term as the index keys it.
+fn stem<'a>(stemmer: Option<&Stemming>, term: &'a str) -> std::borrow::Cow<'a, str> {
     match stemmer {
-        Some(s) if term.bytes().all(|b| b.is_ascii_lowercase()) => s.stem(term),
+        Some(s) if s.takes(term) => s.stemmer.stem(term),
         _ => std::borrow::Cow::Borrowed(term),
     }
 }
@@ -951,7 +992,10 @@ mod tests {
             w[0].1 > w[1].1,
             "the short document's mention weighs more: {w:?}"
         );
-        assert!(stemmer_for("fr").is_none() && stemmer_for("en-GB").is_some());
+        assert!(stemmer_for("de").is_none() && stemmer_for("en-GB").is_some());
+        assert_eq!(stemmer_for("fr").map(|s| s.name), Some("french"));
+        assert_eq!(stemmer_script("ar").as_deref(), Some("stemmers/arabic.js"));
+        assert_eq!(stemmer_script("en"), None);
     }
 
     #[test]

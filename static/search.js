@@ -413,7 +413,19 @@ const briefingSearch = (() => {
   // Only plain a-z words are stemmed, on both sides: the stemmer marks a
   // "y" as "3" inside, so words with digits would come out changed.
   const stem = (w) => /^[a-z]+$/.test(w) ? briefingStem(w) : w;
-  return { fold, terms, WORD, shardFile, stem };
+  // The index's stemmer by its name in meta.json: English built in, the
+  // others from static/stemmers/, which the search page loads for its
+  // language. Each takes the words of its alphabet only, as
+  // `Stemming::takes` in src/search.rs does.
+  const ARABIC = /^[\u0620-\u064A\u066E-\u06D3]+$/;
+  const stemmerFor = (name) => {
+    if (name === "english") return stem;
+    const own = typeof window !== "undefined" && window.briefingStemmers && window.briefingStemmers[name];
+    if (!own) return (w) => w;
+    const takes = name === "arabic" ? (w) => ARABIC.test(w) : (w) => /^[a-z]+$/.test(w);
+    return (w) => (takes(w) ? own(w) : w);
+  };
+  return { fold, terms, WORD, shardFile, stem, stemmerFor };
 })();
 
 (() => {
@@ -439,7 +451,7 @@ const briefingSearch = (() => {
   const LEAD = 8;
   root.hidden = false;
 
-  const { fold, terms, WORD, shardFile, stem } = briefingSearch;
+  const { fold, terms, WORD, shardFile, stem, stemmerFor } = briefingSearch;
 
   let meta = null;
   const cache = new Map();
@@ -466,7 +478,7 @@ const briefingSearch = (() => {
   }
 
   // The index holds stems when the site's language has a stemmer.
-  const key = (w) => (meta.stemmer === "english" ? stem(w) : w);
+  const key = (w) => stemmerFor(meta.stemmer)(w);
 
   // The quoted phrases of a query, each as index keys; a phrase of one word
   // is just a word.

@@ -169,9 +169,19 @@ fn feeds_and_search_are_per_language() {
         .collect();
     assert!(docs.contains("/fr/articles/french-only/"), "{docs}");
     assert!(!docs.contains("english-only"), "{docs}");
-    // French has no stemmer in the browser yet: its index is unstemmed.
-    let meta = std::fs::read_to_string(site.out().join("fr/search-index/meta.json")).unwrap();
-    assert!(meta.contains("\"stemmer\":null"), "{meta}");
+    // Each language's index is stemmed by its own Snowball stemmer, which
+    // its search page loads beside search.js.
+    for (lang, name) in [("", "english"), ("fr/", "french"), ("ar/", "arabic")] {
+        let meta =
+            std::fs::read_to_string(site.out().join(format!("{lang}search-index/meta.json")))
+                .unwrap();
+        assert!(meta.contains(&format!("\"stemmer\":\"{name}\"")), "{meta}");
+    }
+    assert!(site
+        .page("fr/search/")
+        .contains("<script src=\"/stemmers/french.js\"></script>"));
+    assert!(!site.page("search/").contains("/stemmers/"));
+    assert!(site.out().join("stemmers/arabic.js").exists());
 }
 
 #[test]

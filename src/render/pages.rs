@@ -151,13 +151,12 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         }
         PageId::Archive => Built::Template(archive(r, ctx)),
         PageId::ArchiveYear(y) => Built::Template(archive_year(r, *y, ctx)),
-        PageId::Search => Built::Template(meta(
-            r,
-            page,
-            "Search".into(),
-            format!("Search the briefings on {}.", r.config().site.title),
-            "search",
-        )),
+        PageId::Search => {
+            let script = crate::search::stemmer_script(&r.config().site.language);
+            ctx.insert("stemmer_script", &script);
+            let desc = format!("Search the briefings on {}.", r.config().site.title);
+            Built::Template(meta(r, page, "Search".into(), desc, "search"))
+        }
         PageId::Sitemap => Built::Template(sitemap(r, ctx)),
         PageId::Robots => Built::Direct(extras::robots(r).into_bytes()),
         PageId::ApiEntities => Built::Direct(pretty(extras::entities_json(r))),

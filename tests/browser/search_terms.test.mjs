@@ -18,19 +18,26 @@ const binary = process.env.BRIEFING_BIN ?? join(root, "target", "debug", "briefi
 
 function searchFunctions() {
   // search.js defines its folding before touching the page; without a
-  // search box on the page the rest of it does nothing.
-  const context = vm.createContext({ document: { getElementById: () => null }, window: {}, TextEncoder });
+  // search box on the page the rest of it does nothing. The other
+  // languages' stemmers load first, as the search page loads them.
+  const window = {};
+  const context = vm.createContext({ document: { getElementById: () => null }, window, TextEncoder });
+  for (const name of readdirSync(join(root, "static", "stemmers"))) {
+    vm.runInContext(readFileSync(join(root, "static", "stemmers", name), "utf8"), context);
+  }
   vm.runInContext(readFileSync(join(root, "static", "search.js"), "utf8"), context);
   return vm.runInContext("briefingSearch", context);
 }
 
-// Builds a one-briefing English site from `words` and returns the words
-// (as "word → key") whose key, as search.js computes it, is not a term of
-// the shard search.js would fetch for it.
-function missingFromIndex(words) {
+// Builds a one-briefing site in `language` (English by default) from
+// `words` and returns the words (as "word → key") whose key, as search.js
+// computes it with the index's stemmer, is not a term of the shard
+// search.js would fetch for it.
+function missingFromIndex(words, language = "en", stemmer = "english") {
   const site = mkdtempSync(join(tmpdir(), "briefing-terms-"));
   try {
     mkdirSync(join(site, "content", "articles"), { recursive: true });
+    writeFileSync(join(site, "site.yaml"), `language: ${language}\n`);
     writeFileSync(
       join(site, "content", "articles", "letters.md"),
       `---\ntitle: Letters\ndate: 2024-01-01\n---\n${words.join(" ")}\n`,
@@ -38,8 +45,9 @@ function missingFromIndex(words) {
     execFileSync(binary, ["build", site, "--output", join(site, "public")], { stdio: "pipe" });
     const index = join(site, "public", "search-index");
     const meta = JSON.parse(readFileSync(join(index, "meta.json"), "utf8"));
-    assert.equal(meta.stemmer, "english");
-    const { terms, shardFile, stem } = searchFunctions();
+    assert.equal(meta.stemmer, stemmer);
+    const { terms, shardFile, stemmerFor } = searchFunctions();
+    const stem = stemmerFor(stemmer);
     const shards = new Map();
     const shardFor = (term) => {
       const key = meta.shards.filter((k) => term.startsWith(k)).sort((a, b) => b.length - a.length)[0];
@@ -105,4 +113,54 @@ test("search.js stems every word as the index does", () => {
   const { stem } = searchFunctions();
   assert.equal(stem("deploying"), stem("deployment"));
   assert.equal(stem("mediators"), stem("mediation"));
+});
+
+// French, Spanish and Arabic: a stem of each of the language's common
+// word families with each of its suffixes, and Arabic words with its
+// prefixes (the article, conjunctions, prepositions) and suffixes. The
+// index (rust-stemmers) and the search page (static/stemmers/) must key
+// every one alike.
+const FAMILIES = {
+  french: [
+    "gouvern nation president negoci accord securit mission region politiqu econom democrat paix guerr conflit refugi deplac vot elect minist parl discut soutien aid humanitair frontier sanction cess arm pouvoir transit constitu report menac attaqu violenc dialogu commun intern develop financ rencontr engag declar annonc retrait troup forc oper continu administr organis institut coordin relat diplomat cooper",
+    "e es s er ers ement ements ation ations ateur atrice ance ances ence ences ique iques isme iste able ible eux euse ite if ive ais ait aient ant ons ez erai eront issent issement ir ira aux al ale ment logie usion ution amment emment ier iere eau eaux ee ees",
+  ],
+  spanish: [
+    "gobiern nacion president negoci acuerd segur mision region politic econom democrat paz guerr conflict refugi desplaz vot elect ministr parlament discut apoy ayud humanitari fronter sancion arm poder transic constitu inform amenaz ataq violenc dialog comun intern desarroll financ encuentr declar anunci ratific retir trop fuerz oper continu administr organiz institu coordin relac diplomat cooper",
+    "a as o os ar aron ando ado ada ados adas amiento acion aciones ador adora ancia encia ico ica ismo ista able ible oso osa idad idades ivo iva aba aban emos era eran iendo ido ida ir iera mente logia ucion es e ia ias",
+  ],
+};
+const ARABIC_WORDS = "سودان حكومة رئيس حرب سلام أمن مفاوضات اتفاق لاجئ مساعدة انتخابات وزير برلمان حدود عقوبات قوات هجوم عنف حوار مجتمع دولي تنمية تمويل اجتماع إعلان انسحاب عملية إدارة منظمة تعاون كينيا هايتي بعثة مجلس قرار محادثات مؤتمر اقتصاد سياسة".split(" ");
+
+for (const [language, stemmer] of [["fr", "french"], ["es", "spanish"]]) {
+  test(`search.js stems every ${stemmer} word as the index does`, () => {
+    const [stems, suffixes] = FAMILIES[stemmer].map((s) => s.split(" "));
+    const words = stems.flatMap((s) => ["", ...suffixes].map((x) => s + x));
+    assert.ok(words.length > 2500, `${words.length} words`);
+    assert.deepEqual(missingFromIndex(words, language, stemmer), []);
+  });
+}
+
+test("the other languages' stemmers bring a word's forms together", () => {
+  const { stemmerFor } = searchFunctions();
+  const meet = [
+    ["french", "gouvernement", "gouvernements"],
+    ["french", "negociation", "negociations"],
+    ["spanish", "negociaciones", "negociar"],
+    ["arabic", "الحكومة", "حكومة"],
+    ["arabic", "بالحكومة", "الحكومات"],
+  ];
+  for (const [name, a, b] of meet) assert.equal(stemmerFor(name)(a), stemmerFor(name)(b), `${name}: ${a} ${b}`);
+  // A word of another alphabet is left alone, as the index leaves it.
+  assert.equal(stemmerFor("arabic")("government"), "government");
+  assert.equal(stemmerFor("french")("حكومة"), "حكومة");
+});
+
+test("search.js stems every Arabic word as the index does", () => {
+  const words = [];
+  for (const p of ["", "ال", "وال", "بال", "لل", "و", "ب", "ل", "ف"]) {
+    for (const w of ARABIC_WORDS) for (const x of ["", "ات", "ين", "ون", "ة", "ها", "هم", "ية"]) words.push(p + w + x);
+  }
+  assert.ok(words.length > 2500, `${words.length} words`);
+  assert.deepEqual(missingFromIndex(words, "ar", "arabic"), []);
 });
