@@ -52,6 +52,15 @@ fn each_language_has_its_pages_under_its_code() {
     // Its own title.
     assert!(site.page("fr/").contains("<title>Le bureau</title>"));
     assert!(site.page("ar/").contains("<title>المكتب</title>"));
+    // The theme's navigation, search box and footer are in the page's
+    // language.
+    let fr = site.page("fr/");
+    assert!(fr.contains(">Pays</a></li>"), "{fr}");
+    assert!(fr.contains("<a class=\"skip-link\" href=\"#main\">Aller au contenu</a>"));
+    assert!(fr.contains("placeholder=\"Rechercher…\""));
+    let ar = site.page("ar/");
+    assert!(ar.contains(">الدول</a></li>"), "{ar}");
+    assert!(site.page("").contains(">Countries</a></li>"));
     // Shared files stay at the root.
     assert!(site.page("fr/").contains("href=\"/style.css\""));
     assert!(!site.out().join("fr/style.css").exists());

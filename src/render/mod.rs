@@ -6,6 +6,7 @@ pub mod book;
 pub mod charts;
 pub mod dossier;
 pub mod extras;
+pub mod i18n;
 pub mod ical;
 pub mod languages;
 pub mod links;
@@ -79,6 +80,7 @@ impl Theme {
         // five characters that matter in content and quoted attributes.
         tera.set_escape_fn(crate::text::escape_html);
         tera.register_filter("shorten", shorten_filter);
+        tera.register_function("t", i18n::tera_function);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context(
