@@ -194,11 +194,17 @@ fn feeds_and_search_are_per_language() {
 }
 
 #[test]
-fn a_suffix_that_is_no_language_and_a_dossier_key_in_a_translation_are_errors() {
+fn a_suffix_that_is_no_language_a_dossier_key_in_a_translation_and_an_orphan_translation_are_errors(
+) {
     let site = TestSite::fixture("multilingual");
     site.write(
         "content/articles/talks.fe.md",
         "---\ntitle: T\ndate: 2023-09-22\n---\nText.\n",
+    );
+    // A translation with no original.
+    site.write(
+        "content/leaders/nobody.fr.md",
+        "---\nname: Personne\n---\nTexte.\n",
     );
     site.write(
         "content/countries/kenya.fr.md",
@@ -226,9 +232,13 @@ fn a_suffix_that_is_no_language_and_a_dossier_key_in_a_translation_are_errors() 
         err.contains("error: content/articles/talks.en.md: `.en` is the default language"),
         "{err}"
     );
+    assert!(
+        err.contains("error: content/leaders/nobody.fr.md: this translates content/leaders/nobody.md, which does not exist"),
+        "{err}"
+    );
     // Each problem once, though every language's load meets it.
     assert_eq!(err.matches("talks.fe.md").count(), 1, "{err}");
-    assert!(err.contains("build failed: 3 errors"), "{err}");
+    assert!(err.contains("build failed: 4 errors"), "{err}");
 }
 
 #[test]

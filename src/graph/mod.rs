@@ -464,7 +464,7 @@ pub fn resolve(
     // Profile bodies, rendered once every name is known.
     let mut profile_bodies = add_all_profiles(&mut r, &raw, config.today, diags);
     let other_language = config.language() != config.default_language();
-    profiles::apply_translations(&mut r, &raw, &mut profile_bodies, other_language);
+    profiles::apply_translations(&mut r, &raw, &mut profile_bodies, other_language, diags);
     // Every profile's names are known before any reference is resolved,
     // so resolution does not depend on file order.
     register_profile_names(&mut r, diags);

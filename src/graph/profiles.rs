@@ -441,9 +441,28 @@ pub(super) fn apply_translations<'a>(
     raw: &'a RawContent,
     bodies: &mut [ProfileBody<'a>],
     other_language: bool,
+    diags: &mut Vec<Diagnostic>,
 ) {
     if !other_language {
         return;
+    }
+    let originals: HashSet<&Path> = r
+        .entities
+        .values()
+        .filter_map(|e| e.source.as_deref())
+        .collect();
+    for t in &raw.profile_translations {
+        let original = crate::content::without_language(&t.path, t.lang.as_deref());
+        if !originals.contains(original.as_path()) {
+            diags.push(
+                Diagnostic::error(format!(
+                    "this translates {}, which does not exist",
+                    original.display()
+                ))
+                .in_file(&t.path)
+                .with_help("a profile's translation sits beside the original: add the original, or rename the translation after it"),
+            );
+        }
     }
     let by_original: std::collections::HashMap<
         std::path::PathBuf,
