@@ -2,8 +2,10 @@
 //! lang=site.language) }}` in a template. Built-in for English, French,
 //! Spanish and Arabic; a key or a language without an entry falls back to
 //! English, so a template never shows a key. So far the words every page
-//! carries (skip link, navigation, search box, footer) are keyed; the rest
-//! of the theme is English.
+//! carries (skip link, navigation, search box, footer) and the headings
+//! and labels of briefing and entity pages are keyed; the rest of the
+//! theme (macros, which see only their arguments, captions built in Rust)
+//! is English.
 
 use std::collections::HashMap;
 
@@ -83,6 +85,125 @@ const TEXTS: &[(&str, [&str; 4])] = &[
             "البيانات (JSON)",
         ],
     ),
+    ("updated", ["Updated", "Mis à jour", "Actualizado", "حُدِّث"]),
+    ("contents", ["Contents", "Sommaire", "Índice", "المحتويات"]),
+    (
+        "in_this_briefing",
+        [
+            "In this briefing",
+            "Dans cette note",
+            "En esta nota",
+            "في هذه الإحاطة",
+        ],
+    ),
+    ("sources", ["Sources", "Sources", "Fuentes", "المصادر"]),
+    (
+        "neighbours",
+        [
+            "Neighbouring briefings",
+            "Notes voisines",
+            "Notas vecinas",
+            "إحاطات مجاورة",
+        ],
+    ),
+    ("older", ["Older", "Plus ancienne", "Anterior", "الأقدم"]),
+    ("newer", ["Newer", "Plus récente", "Posterior", "الأحدث"]),
+    (
+        "related",
+        [
+            "Related briefings",
+            "Notes liées",
+            "Notas relacionadas",
+            "إحاطات ذات صلة",
+        ],
+    ),
+    (
+        "aka",
+        [
+            "Also known as",
+            "Aussi appelé",
+            "También conocido como",
+            "يُعرف أيضًا باسم",
+        ],
+    ),
+    ("follow", ["Follow", "Suivre", "Seguir", "تابع"]),
+    (
+        "feed_of_its",
+        [
+            "(Atom feed of its briefings)",
+            "(flux Atom de ses notes)",
+            "(canal Atom de sus notas)",
+            "(موجز Atom لإحاطاته)",
+        ],
+    ),
+    (
+        "books_heading",
+        [
+            "Briefing books",
+            "Dossiers de préparation",
+            "Carpetas de información",
+            "ملفات الإحاطة",
+        ],
+    ),
+    (
+        "untranslated",
+        [
+            "Not translated yet: this profile is in its original language.",
+            "Pas encore traduit : cette fiche est dans sa langue d’origine.",
+            "Aún sin traducir: esta ficha está en su idioma original.",
+            "لم يُترجم بعد: هذا الملف بلغته الأصلية.",
+        ],
+    ),
+    (
+        "mentioned_with",
+        [
+            "Often mentioned with",
+            "Souvent cité avec",
+            "Citado a menudo con",
+            "يُذكر غالبًا مع",
+        ],
+    ),
+    (
+        "mentioned_note",
+        [
+            "Named in the same briefings; not a stated connection.",
+            "Cités dans les mêmes notes ; ce n’est pas un lien établi.",
+            "Citados en las mismas notas; no es un vínculo establecido.",
+            "ذُكرا في الإحاطات نفسها؛ وهذه ليست صلة مُعلنة.",
+        ],
+    ),
+    (
+        "briefings_about",
+        ["Briefings about", "Notes sur", "Notas sobre", "إحاطات عن"],
+    ),
+    ("region", ["Region", "Région", "Región", "المنطقة"]),
+    ("capital", ["Capital", "Capitale", "Capital", "العاصمة"]),
+    (
+        "iso_code",
+        ["ISO code", "Code ISO", "Código ISO", "رمز ISO"],
+    ),
+    ("connections", ["Connections", "Liens", "Vínculos", "الصلات"]),
+    (
+        "taking_office",
+        [
+            "Taking office",
+            "Entrée en fonction",
+            "Asume el cargo",
+            "يتولى المنصب",
+        ],
+    ),
+    (
+        "former_leaders",
+        [
+            "Former leaders",
+            "Anciens dirigeants",
+            "Antiguos líderes",
+            "القادة السابقون",
+        ],
+    ),
+    ("kind_country", ["Country", "Pays", "País", "دولة"]),
+    ("kind_leader", ["Leader", "Dirigeant", "Líder", "قائد"]),
+    ("kind_crisis", ["Crisis", "Crise", "Crisis", "أزمة"]),
     (
         "built_with",
         [
