@@ -62,11 +62,17 @@ fn each_language_has_its_pages_under_its_code() {
     assert!(ar.contains(">الدول</a></li>"), "{ar}");
     // And so are briefing and entity pages' headings and labels.
     let talks = site.page("fr/articles/talks/");
-    assert!(talks.contains("<h2 id=\"covers-heading\">Dans cette note</h2>"), "{talks}");
+    assert!(
+        talks.contains("<h2 id=\"covers-heading\">Dans cette note</h2>"),
+        "{talks}"
+    );
     let sudan = site.page("fr/countries/sudan/");
     assert!(sudan.contains("<p class=\"kicker\">Pays</p>"), "{sudan}");
     assert!(sudan.contains("<dt>Région</dt>"), "{sudan}");
-    assert!(sudan.contains("<h2 id=\"briefings-heading\">Notes sur <bdi>Soudan</bdi>"), "{sudan}");
+    assert!(
+        sudan.contains("<h2 id=\"briefings-heading\">Notes sur <bdi>Soudan</bdi>"),
+        "{sudan}"
+    );
     assert!(site.page("ar/countries/kenya/").contains("لم يُترجم بعد"));
     assert!(site.page("").contains(">Countries</a></li>"));
     // Shared files stay at the root.
