@@ -344,7 +344,9 @@ pub fn load_cached(
             }
         };
         let kind = classify(rel);
-        if matches!(kind, Some(Source::Article | Source::Book)) {
+        // Which languages each briefing is in: only a site with several
+        // has any to tell.
+        if config.is_multilingual() && matches!(kind, Some(Source::Article | Source::Book)) {
             let base = without_language(&site_rel, lang.as_deref());
             versions.entry(base).or_default().push(
                 lang.clone()

@@ -333,6 +333,25 @@ fn render_book_bodies(
     }
 }
 
+/// Render a book's body afresh, keep it and put it into the book: what a
+/// patch does for each book body it changes.
+pub(super) fn render_book_now(
+    b: &mut Book,
+    doc: &Document<BookFrontMatter>,
+    cache: &mut BodyCache,
+    index: &LinkIndex,
+) -> Arc<markdown::Rendered> {
+    let tagged: HashSet<EntityId> = b.entities().cloned().collect();
+    let ctx = DocContext {
+        path: &doc.path,
+        body_line: doc.body_line,
+        tagged: &tagged,
+    };
+    let out = cache.render_now(&doc.body, &ctx, index);
+    set_book_body(b, &out, doc.front.summary.as_deref());
+    out
+}
+
 /// Put a rendered body into its book; the summary too when the front
 /// matter gives none.
 pub(super) fn set_book_body(b: &mut Book, out: &markdown::Rendered, summary: Option<&str>) {

@@ -12,8 +12,8 @@ use super::patch::Patched;
 use super::{bodies, BookId, Caches, EntityId, Site};
 use crate::content::frontmatter::BookFrontMatter;
 use crate::content::Document;
-use crate::markdown::{DocContext, LinkIndex};
-use std::collections::{BTreeSet, HashSet};
+use crate::markdown::LinkIndex;
+use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Apply the edit of the book file at `path` (site-relative), whose parse
@@ -50,14 +50,7 @@ pub fn patch_book(
     match (new, doc) {
         (Some(mut book), Some(doc)) => {
             named.extend(book.entities().cloned());
-            let tagged: HashSet<EntityId> = book.entities().cloned().collect();
-            let ctx = DocContext {
-                path,
-                body_line: doc.body_line,
-                tagged: &tagged,
-            };
-            let out = caches.bodies.render_now(&doc.body, &ctx, index);
-            bodies::set_book_body(&mut book, &out, doc.front.summary.as_deref());
+            let out = bodies::render_book_now(&mut book, doc, &mut caches.bodies, index);
             patched
                 .bodies
                 .push((path.to_path_buf(), doc.body_line, out.diagnostics.clone()));

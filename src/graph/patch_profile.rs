@@ -349,13 +349,6 @@ fn rerender_book(
         _ => return None,
     };
     let b = site.books.values_mut().find(|b| b.source == path)?;
-    let tagged: HashSet<EntityId> = b.entities().cloned().collect();
-    let ctx = DocContext {
-        path,
-        body_line: doc.body_line,
-        tagged: &tagged,
-    };
-    let out = caches.bodies.render_now(&doc.body, &ctx, index);
-    bodies::set_book_body(b, &out, doc.front.summary.as_deref());
+    let out = bodies::render_book_now(b, &doc, &mut caches.bodies, index);
     Some((doc.body_line, Owner::Book, out.diagnostics.clone()))
 }

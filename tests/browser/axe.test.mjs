@@ -3,15 +3,12 @@
 // desktop widths.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
+import { mkdtempSync, mkdirSync, writeFileSync, copyFileSync, rmSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { root, htmlPages, serveExampleSite, executablePath } from "./example_site.mjs";
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+import { root, htmlPages, serveExampleSite, executablePath, axeViolations } from "./example_site.mjs";
 
 let server, browser, base;
 before(async () => {
@@ -32,11 +29,7 @@ for (const scheme of ["light", "dark"]) {
       const page = await context.newPage();
       for (const path of htmlPages()) {
         await page.goto(base + path);
-        await page.addScriptTag({ content: axeSource });
-        const result = await page.evaluate(() =>
-          window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-        );
-        for (const v of result.violations) {
+        for (const v of await axeViolations(page)) {
           problems.push(`${path} at ${width}px: ${v.id} (${v.nodes.length}): ${v.nodes[0].target.join(" ")}`);
         }
       }
@@ -69,11 +62,7 @@ test("wide tables and code, callouts and figures are axe-clean", async () => {
           await page.goto(`${other.base}/articles/wide/`);
           assert.equal(await page.$$eval(".callout", (c) => c.length), 5);
           assert.equal(await page.$$eval("figure img[width][height]", (i) => i.length), 1);
-          await page.addScriptTag({ content: axeSource });
-          const result = await page.evaluate(() =>
-            window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-          );
-          for (const v of result.violations) problems.push(`${scheme} ${width}px: ${v.id}: ${v.nodes[0].target.join(" ")}`);
+          for (const v of await axeViolations(page)) problems.push(`${scheme} ${width}px: ${v.id}: ${v.nodes[0].target.join(" ")}`);
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
           if (overflow > 0) problems.push(`${scheme} ${width}px: the page scrolls sideways by ${overflow}px`);
           await context.close();

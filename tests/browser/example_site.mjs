@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { join, dirname, extname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const site = join(root, "target", "example-site");
@@ -43,4 +44,21 @@ export async function serveExampleSite(dir = site) {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/// axe-core's violations on the page shown (WCAG 2 A and AA, and its best
+/// practices): the one set of rules every browser test checks.
+export async function axeViolations(page) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
+  );
+  return result.violations;
+}
+
+/// How many pixels the page shown scrolls sideways (0 when it fits).
+export async function sidewaysBy(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }

@@ -6,13 +6,11 @@
 // page go to target/screenshots/languages/.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
-import { root, serveExampleSite, executablePath } from "./example_site.mjs";
+import { root, serveExampleSite, executablePath, axeViolations, sidewaysBy } from "./example_site.mjs";
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const fixture = join(root, "target", "fixture-multilingual");
 const shots = join(root, "target", "screenshots", "languages");
 const PAGES = ["/", "/articles/talks/", "/countries/sudan/", "/countries/kenya/", "/leaders/william-ruto/", "/crises/war-in-sudan/", "/search/", "/calendar/"];
@@ -37,13 +35,9 @@ for (const width of [390, 1280]) {
       for (const p of PAGES) {
         const path = `/${lang}${p}`;
         await page.goto(server.base + path);
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const wide = await sidewaysBy(page);
         if (wide > 0) problems.push(`${path} scrolls sideways by ${wide}px`);
-        await page.addScriptTag({ content: axeSource });
-        const result = await page.evaluate(() =>
-          window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] }),
-        );
-        for (const v of result.violations) problems.push(`${path}: ${v.id}: ${v.nodes[0].target.join(" ")}`);
+        for (const v of await axeViolations(page)) problems.push(`${path}: ${v.id}: ${v.nodes[0].target.join(" ")}`);
       }
     }
     await page.goto(server.base + "/ar/countries/sudan/");
