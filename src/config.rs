@@ -39,7 +39,19 @@ pub struct SiteConfig {
     /// The site's other languages, by code, each with its own settings:
     /// `languages: {fr: {title: …}}`. `language` is the default.
     pub languages: BTreeMap<String, LanguageConfig>,
+    /// The theme's words in the default language, where the site wants its
+    /// own: `translations: {briefings: Analyses}`.
+    pub translations: BTreeMap<String, Text>,
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// One of the theme's words: a text, or a text per plural form
+/// (`{one: "{n} briefing", other: "{n} briefings"}`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Text {
+    One(String),
+    Plural(BTreeMap<String, String>),
 }
 
 /// What a language other than the default sets for itself.
@@ -48,6 +60,8 @@ pub struct SiteConfig {
 pub struct LanguageConfig {
     pub title: Option<String>,
     pub description: Option<String>,
+    /// The theme's words in this language, where the site wants its own.
+    pub translations: BTreeMap<String, Text>,
 }
 
 /// Languages written right to left: their pages get `dir="rtl"`.
@@ -75,6 +89,7 @@ impl Default for SiteConfig {
             today: None,
             recent_days: 90,
             languages: BTreeMap::new(),
+            translations: BTreeMap::new(),
             extra: BTreeMap::new(),
         }
     }
@@ -212,6 +227,14 @@ impl Config {
     /// Whether the site has more than one language.
     pub fn is_multilingual(&self) -> bool {
         self.languages.len() > 1
+    }
+
+    /// The site's own words for the theme in language `code`.
+    pub fn translations_for(&self, code: &str) -> &BTreeMap<String, Text> {
+        match self.site.languages.get(code) {
+            Some(lang) if code != self.default_language() => &lang.translations,
+            _ => &self.site.translations,
+        }
     }
 
     /// The path prefix of this config's language below the root: empty

@@ -134,7 +134,7 @@ pub fn build_with_progress(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| site_dir.join("public"));
     output::check_output_dir(site_dir, &output_dir)?;
-    let theme = Theme::load(site_dir)?;
+    let theme = Theme::load(&config)?;
     let mut warnings = theme.warnings.clone();
     // A language that fails stops the rendering, but the others are still
     // loaded, so that every problem is reported in one run.

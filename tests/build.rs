@@ -320,7 +320,7 @@ fn pages_record_what_they_read() {
     let site = TestSite::fixture("links");
     let config = briefing::Config::load(site.path(), &BuildOptions::default()).unwrap();
     let (graph, _) = briefing::load(&config).unwrap();
-    let theme = briefing::Theme::load(site.path()).unwrap();
+    let theme = briefing::Theme::load(&config).unwrap();
     let pages = briefing::render::pages(&graph);
     let recorded = render_pages_recorded(&graph, &theme, &pages).unwrap();
     let reads = |page: &PageId| {

@@ -293,3 +293,57 @@ fn serve_ends_equal_to_build_after_edits_in_any_language() {
         assert!(written == bytes.as_ref(), "{path} differs from build");
     }
 }
+
+#[test]
+fn theme_words_dates_and_counts_are_in_the_pages_language() {
+    let site = built();
+    let fr = site.page("fr/articles/talks/");
+    assert!(fr.contains(">22 septembre 2023</time>"), "{fr}");
+    let ar = site.page("ar/articles/talks/");
+    assert!(ar.contains(">22 سبتمبر 2023</time>"), "{ar}");
+    // Macros, which see only their arguments, speak the page's language.
+    let fr_home = site.page("fr/");
+    assert!(fr_home.contains("Dernières notes"), "{fr_home}");
+    assert!(!fr_home.contains("Latest briefings"));
+    let fr_leader = site.page("fr/leaders/william-ruto/");
+    assert!(
+        fr_leader.contains("Depuis le <time datetime=\"2022-09-13\">13 septembre 2022</time> <span class=\"detail\">(1 an, 4 mois)</span>"),
+        "{fr_leader}"
+    );
+    let ar_countries = site.page("ar/countries/");
+    assert!(
+        ar_countries.contains("الدول: 2، مجمّعة حسب المنطقة."),
+        "{ar_countries}"
+    );
+    // The default language is unchanged English.
+    let en = site.page("articles/talks/");
+    assert!(en.contains(">22 September 2023</time>"));
+}
+
+#[test]
+fn a_site_overrides_theme_words_per_language_and_a_typo_is_an_error() {
+    let site = TestSite::fixture("multilingual");
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap();
+    let with = yaml.replace(
+        "    title: Le bureau\n",
+        "    title: Le bureau\n    translations:\n      briefings: Analyses\n      n_briefings: {one: \"{n} analyse\", other: \"{n} analyses\"}\n",
+    ) + "translations: {briefings: Analyses}\n";
+    site.write("site.yaml", &with);
+    site.build_ok();
+    assert!(site.page("fr/").contains(">Analyses</a>"));
+    assert!(site.page("").contains(">Analyses</a>"));
+    // Arabic keeps the theme's own word.
+    assert!(site.page("ar/").contains(">الإحاطات</a>"));
+    site.write(
+        "site.yaml",
+        &(yaml + "translations: {brefings: Analyses}\n"),
+    );
+    let err = site.build_err(&BuildOptions::default());
+    assert!(
+        err.contains(
+            "`translations` for `en` sets `brefings`, which is not one of the theme's words"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `briefings`?"), "{err}");
+}

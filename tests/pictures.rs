@@ -66,12 +66,12 @@ fn coverage_ends_at_the_reference_month_or_is_a_sentence() {
     // The offices chart and the crisis strip name the date they end at.
     let leader = site.page("leaders/ada-longtitle/");
     assert!(
-        leader.contains("Offices held, drawn to <time datetime=\"2024-06-15\">15 June 2024</time>, the site's date"),
+        leader.contains("Offices held, drawn to <time datetime=\"2024-06-15\">15 June 2024</time>, the site’s date"),
         "the offices chart's caption names the reference date"
     );
     let crisis = site.page("crises/insurgency/");
     assert!(crisis.contains(
-        "after “now” (<time datetime=\"2024-06-15\">15 June 2024</time>, the site's date)"
+        "after “now” (<time datetime=\"2024-06-15\">15 June 2024</time>, the site’s date)"
     ));
     // A site of two briefings in one month gets a sentence, not a chart.
     let small = TestSite::empty();

@@ -345,7 +345,7 @@ impl<'a> BookView<'a> {
             tags: book_tags(r, &b.tags),
             contents: Vec::new(),
         };
-        v.contents = contents(b, &v);
+        v.contents = contents(b, &v, r.words());
         v
     }
 }
@@ -371,7 +371,7 @@ fn book_tags(r: &Reader, tags: &[String]) -> Vec<BookTag> {
 
 /// The contents list: the author's top headings, then each section the
 /// book has. The ids are the template's.
-fn contents(b: &Book, v: &BookView) -> Vec<Section> {
+fn contents(b: &Book, v: &BookView, w: &crate::render::i18n::Words) -> Vec<Section> {
     let mut out: Vec<Section> = b
         .headings
         .iter()
@@ -382,22 +382,22 @@ fn contents(b: &Book, v: &BookView) -> Vec<Section> {
         })
         .collect();
     let generated = [
-        (!v.agenda.is_empty(), "book-agenda", "Agenda"),
+        (!v.agenda.is_empty(), "book-agenda", "agenda"),
         (
             !v.counterparts.is_empty(),
             "book-counterparts",
-            "Counterparts",
+            "counterparts",
         ),
-        (!v.countries.is_empty(), "book-countries", "Countries"),
-        (true, "book-recent", "Recent briefings"),
+        (!v.countries.is_empty(), "book-countries", "countries"),
+        (true, "book-recent", "recent_briefings"),
     ];
     out.extend(
         generated
             .into_iter()
             .filter(|g| g.0)
-            .map(|(_, id, title)| Section {
+            .map(|(_, id, key)| Section {
                 id: id.into(),
-                title: title.into(),
+                title: w.text(key),
             }),
     );
     out

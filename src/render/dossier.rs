@@ -2,6 +2,7 @@
 //! crisis's assessments and figures, key dates, the calendar page and its
 //! iCalendar feeds.
 
+use crate::render::i18n::Words;
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
@@ -54,7 +55,7 @@ pub struct OfficeBox {
     pub former: bool,
 }
 
-pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
+pub fn office_box(l: &Leader, today: NaiveDate, w: &Words) -> Option<OfficeBox> {
     if l.positions.is_empty() {
         return None;
     }
@@ -65,7 +66,7 @@ pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
         tenure: current
             .first()
             .and_then(|p| p.from)
-            .map(|f| tenure(f.start(), today)),
+            .map(|f| tenure(f.start(), today, w)),
         current: current.iter().map(|p| view(p)).collect(),
         upcoming: offices.upcoming_on(today).into_iter().map(view).collect(),
         earlier: l
@@ -79,18 +80,18 @@ pub fn office_box(l: &Leader, today: NaiveDate) -> Option<OfficeBox> {
 }
 
 /// How long from `from` to `today`, in years and months.
-pub fn tenure(from: NaiveDate, today: NaiveDate) -> String {
+pub fn tenure(from: NaiveDate, today: NaiveDate, w: &Words) -> String {
     let mut months = (today.year() - from.year()) * 12 + today.month() as i32 - from.month() as i32;
     if today.day() < from.day() {
         months -= 1;
     }
     let (y, m) = (months.max(0) / 12, months.max(0) % 12);
-    let unit = |n: i32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let unit = |n: i32, key: &str| w.count(key, n as u64);
     match (y, m) {
-        (0, 0) => "less than a month".into(),
-        (0, m) => unit(m, "month"),
-        (y, 0) => unit(y, "year"),
-        (y, m) => format!("{}, {}", unit(y, "year"), unit(m, "month")),
+        (0, 0) => w.text("less_than_a_month"),
+        (0, m) => unit(m, "n_months"),
+        (y, 0) => unit(y, "n_years"),
+        (y, m) => format!("{}, {}", unit(y, "n_years"), unit(m, "n_months")),
     }
 }
 
@@ -156,9 +157,10 @@ pub fn country_leaders<'a>(
             Standing::InOffice => {}
             Standing::Incoming => {
                 let p = offices.upcoming_on(today)[0];
-                let from = p.from.map(|f| f.human()).unwrap_or_default();
-                out.incoming
-                    .push(link(Some(format!("{}, from {from}", p.full_title()))));
+                let w = r.words();
+                let from = p.from.map(|f| w.date(&f)).unwrap_or_default();
+                let args = [("office", p.full_title()), ("date", from)];
+                out.incoming.push(link(Some(w.with("office_from", &args))));
             }
             Standing::Former => {
                 let last = offices.last_ended_by(today).map(|p| match p.years() {
@@ -415,7 +417,11 @@ pub fn calendar<'a>(r: &Reader<'a>) -> CalendarView<'a> {
         .rev()
         .filter(|(d, _)| d.date < today && d.date >= since)
     {
-        let name = item.0.date.format("%B %Y").to_string();
+        let month = PartialDate {
+            day: None,
+            ..PartialDate::from_date(item.0.date)
+        };
+        let name = r.words().month_heading(&month);
         match recent.last_mut() {
             Some(m) if m.name == name => m.dates.push(view(item)),
             _ => recent.push(CalendarMonth {

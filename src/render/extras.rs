@@ -209,7 +209,7 @@ impl<'a> LastModified<'a> {
 
 #[derive(Serialize)]
 pub struct MonthView<'a> {
-    pub name: &'static str,
+    pub name: String,
     pub id: String,
     pub count: usize,
     pub articles: Vec<ArticleCard<'a>>,
@@ -245,7 +245,7 @@ pub fn archive<'a>(r: &Reader<'a>, only: Option<i32>, with_articles: bool) -> Ve
                 .into_iter()
                 .rev()
                 .map(|(m, list)| MonthView {
-                    name: MONTHS[m as usize - 1],
+                    name: r.words().month_name(m),
                     id: MONTHS[m as usize - 1].to_lowercase(),
                     count: list.len(),
                     articles: if with_articles {

@@ -3,6 +3,7 @@
 //! index, and locator maps that show a country, or a crisis's countries,
 //! in their region. No script, no tiles, no network.
 
+use crate::render::i18n::Words;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
@@ -275,10 +276,10 @@ fn draw_place(
     mark: Option<&Mark>,
     class: usize,
     view: &View,
-    days: u32,
+    describe: &dyn Fn(&Mark) -> String,
 ) {
     let title = match mark {
-        Some(m) => describe(m, days),
+        Some(m) => describe(m),
         None => place.name.clone(),
     };
     let mut classes = format!("land s{class}");
@@ -337,28 +338,26 @@ fn index<'a>(marks: &'a [Mark<'a>]) -> HashMap<&'a str, &'a Mark<'a>> {
 }
 
 /// "Kenya: 3 briefings in the last 90 days; in an active crisis".
-pub fn describe(m: &Mark, days: u32) -> String {
+pub fn describe(m: &Mark, days: u32, w: &Words) -> String {
     let mut s = m.name.to_string();
     if let Some(n) = m.recent {
-        let _ = write!(
-            s,
-            ": {n} briefing{} in the last {days} days",
-            if n == 1 { "" } else { "s" }
+        let recent = w.say(
+            "n_in_last_days",
+            Some(n as u64),
+            &[("days", days.to_string())],
         );
+        let _ = write!(s, ": {}", recent.unwrap_or_default());
     }
     if m.crisis {
-        s.push_str(if m.recent.is_some() {
-            "; in an active crisis"
-        } else {
-            ": in an active crisis"
-        });
+        let sep = if m.recent.is_some() { "; " } else { ": " };
+        let _ = write!(s, "{sep}{}", w.text("in_active_crisis"));
     }
     s
 }
 
 /// The world map: every country, those with pages linked and shaded by
 /// briefings in the last `days` days, those in an active crisis hatched.
-pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
+pub fn world_map(marks: &[Mark], days: u32, label: &str, w: &Words) -> String {
     let view = View::world();
     let by_code = index(marks);
     let bounds = classes(marks);
@@ -369,7 +368,9 @@ pub fn world_map(marks: &[Mark], days: u32, label: &str) -> String {
         let class = mark
             .and_then(|m| m.recent)
             .map_or(0, |n| class_of(&bounds, n));
-        draw_place(&mut body, place, d, mark, class, &view, days);
+        draw_place(&mut body, place, d, mark, class, &view, &|m| {
+            describe(m, days, w)
+        });
         if mark.is_some_and(|m| m.crisis) {
             hatch(&mut hatched, place, &view);
         }
@@ -408,7 +409,7 @@ fn hatch(out: &mut String, place: &Place, view: &View) {
 /// neighbours drawn for context.
 /// `what` names the subject in the text alternative, which also lists the
 /// neighbours shown.
-pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
+pub fn locator_map(marks: &[Mark], what: &str, w: &Words) -> Option<String> {
     let subjects: Vec<&Place> = marks
         .iter()
         .filter(|m| m.highlight)
@@ -420,7 +421,7 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
     let mut svg = String::new();
     for factor in [1.0, 2.0, 4.0, 8.0] {
         let tolerance = factor * LOCATOR_TOLERANCE;
-        svg = draw_locator(marks, what, &view, tolerance);
+        svg = draw_locator(marks, what, &view, tolerance, w);
         if svg.len() <= LOCATOR_BYTES {
             break;
         }
@@ -428,7 +429,7 @@ pub fn locator_map(marks: &[Mark], what: &str) -> Option<String> {
     Some(svg)
 }
 
-fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64) -> String {
+fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64, w: &Words) -> String {
     let by_code = index(marks);
     let rect = view.rect();
     let margin = 2.0 / view.scale;
@@ -463,11 +464,16 @@ fn draw_locator(marks: &[Mark], what: &str, view: &View, tolerance: f64) -> Stri
         let class = mark
             .and_then(|m| m.recent)
             .map_or(0, |n| class_of(&bounds, n));
-        draw_place(&mut body, place, &d, mark, class, view, 0);
+        draw_place(&mut body, place, &d, mark, class, view, &|m| {
+            describe(m, 0, w)
+        });
     }
     let label = match shown.len() {
-        0 => format!("Map: {what}"),
-        _ => format!("Map: {what}, highlighted among {}", shown.join(", ")),
+        0 => w.with("map_label", &[("what", what.to_string())]),
+        _ => w.with(
+            "map_label_among",
+            &[("what", what.to_string()), ("others", shown.join(", "))],
+        ),
     };
     svg("locator", view, &label, &body)
 }
@@ -516,6 +522,10 @@ fn svg(kind: &str, view: &View, label: &str, body: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn english() -> Words {
+        Words::new("en", &Default::default()).0
+    }
 
     fn mark<'a>(code: &'a str, name: &'a str, recent: usize) -> Mark<'a> {
         Mark {
@@ -572,7 +582,7 @@ mod tests {
     #[test]
     fn world_map_links_marked_countries_and_names_every_shape() {
         let marks = [mark("KE", "Kenya", 3), mark("TV", "Tuvalu", 1)];
-        let svg = world_map(&marks, 90, "A map");
+        let svg = world_map(&marks, 90, "A map", &english());
         assert!(svg.contains(r#"<a href="/countries/kenya/"><title>Kenya: 3 briefings in the last 90 days</title><path class="land s"#));
         // Tuvalu has no shape at this scale: a dot, still linked.
         assert!(svg.contains(r#"<a href="/countries/tuvalu/"><title>Tuvalu: 1 briefing in the last 90 days</title><circle"#));
@@ -587,7 +597,7 @@ mod tests {
         let mut ke = mark("KE", "Kenya", 3);
         ke.highlight = true;
         ke.recent = None;
-        let svg = locator_map(&[ke], "Kenya").unwrap();
+        let svg = locator_map(&[ke], "Kenya", &english()).unwrap();
         assert!(svg.contains(r#"aria-label="Map: Kenya, highlighted among "#));
         assert!(svg.contains(r#"class="land s0 here""#));
         assert!(svg.contains("<title>Ethiopia</title>"));
@@ -597,7 +607,7 @@ mod tests {
         for code in ["CN", "RU", "US", "CA", "BR", "FR", "DE", "CD", "IN"] {
             let mut m = mark(code, code, 0);
             m.highlight = true;
-            let svg = locator_map(&[m], code).unwrap();
+            let svg = locator_map(&[m], code, &english()).unwrap();
             assert!(svg.len() <= LOCATOR_BYTES, "{code}: {} bytes", svg.len());
         }
     }
@@ -609,13 +619,13 @@ mod tests {
         let mut ke = mark("KE", "Kenya", 5);
         ke.crisis = true;
         let marks = [ht, ke, mark("US", "United States", 1)];
-        let world = world_map(&marks, 90, "World <map> & \"more\"");
+        let world = world_map(&marks, 90, "World <map> & \"more\"", &english());
         let mut crisis = marks.clone();
         for m in &mut crisis[..2] {
             m.highlight = true;
             m.recent = None;
         }
-        let locator = locator_map(&crisis[..1], "Haiti").unwrap();
+        let locator = locator_map(&crisis[..1], "Haiti", &english()).unwrap();
         for svg in [&world, &locator] {
             let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(doc.root_element().attribute("role"), Some("group"));
@@ -624,7 +634,10 @@ mod tests {
         assert!(world.contains(r##"<use href="#map-HT" class="hatch"/>"##));
         assert!(world.contains(r#"id="map-KE" class="land s3 crisis""#));
         // Same input, same output.
-        assert_eq!(world, world_map(&marks, 90, "World <map> & \"more\""));
+        assert_eq!(
+            world,
+            world_map(&marks, 90, "World <map> & \"more\"", &english())
+        );
         insta::assert_snapshot!("locator_haiti", locator);
     }
 }

@@ -42,7 +42,14 @@ pub struct Output {
 /// The compiled templates and the static files of the theme: the built-in
 /// one, with the site's own `templates/` and `static/` files laid over it.
 pub struct Theme {
+    /// The templates, compiled once, with `t()` and `| human` bound to the
+    /// default language.
     pub tera: Tera,
+    /// The same templates bound to each other language (cheap clones:
+    /// Tera shares nothing mutable between renders).
+    by_language: BTreeMap<String, Tera>,
+    /// Each language's words, for text the Rust side builds.
+    words: BTreeMap<String, std::sync::Arc<i18n::Words>>,
     /// Output path to where the bytes come from.
     pub statics: BTreeMap<String, StaticFile>,
     /// Files skipped while loading (symbolic links).
@@ -60,7 +67,8 @@ mod embedded {
 
 impl Theme {
     /// Compile the templates once; every page render reuses them.
-    pub fn load(site_dir: &Path) -> Result<Theme> {
+    pub fn load(config: &crate::Config) -> Result<Theme> {
+        let site_dir = config.site_dir.as_path();
         let mut sources: BTreeMap<String, String> = BTreeMap::new();
         for (name, bytes) in embedded::TEMPLATES {
             let text = std::str::from_utf8(bytes).expect("built-in templates are UTF-8");
@@ -80,13 +88,28 @@ impl Theme {
         // five characters that matter in content and quoted attributes.
         tera.set_escape_fn(crate::text::escape_html);
         tera.register_filter("shorten", shorten_filter);
-        tera.register_function("t", i18n::tera_function);
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
             .context(
                 "could not compile the templates (the site's templates/ over the built-in theme)",
             )?;
         check_include_loops(&tera)?;
+        let words = language_words(config)?;
+        let bind = |tera: &mut Tera, lang: &str| {
+            let bound = i18n::Bound {
+                words: words[lang].clone(),
+                all: std::sync::Arc::new(words.clone()),
+            };
+            tera.register_function("t", bound.clone());
+            tera.register_filter("human", i18n::HumanDate(bound));
+        };
+        let mut by_language = BTreeMap::new();
+        for lang in &config.languages[1..] {
+            let mut bound = tera.clone();
+            bind(&mut bound, lang);
+            by_language.insert(lang.clone(), bound);
+        }
+        bind(&mut tera, config.default_language());
 
         let mut statics = BTreeMap::new();
         for (name, bytes) in embedded::STATIC {
@@ -97,9 +120,47 @@ impl Theme {
         }
         Ok(Theme {
             tera,
+            by_language,
+            words,
             statics,
             warnings,
         })
+    }
+}
+
+/// Every language's words, with the site's overrides; all the overrides'
+/// problems at once.
+fn language_words(config: &crate::Config) -> Result<BTreeMap<String, std::sync::Arc<i18n::Words>>> {
+    let mut words = BTreeMap::new();
+    let mut problems = Vec::new();
+    for lang in &config.languages {
+        let (w, found) = i18n::Words::new(lang, config.translations_for(lang));
+        problems.extend(found);
+        words.insert(lang.clone(), std::sync::Arc::new(w));
+    }
+    if problems.is_empty() {
+        Ok(words)
+    } else {
+        Err(crate::diagnostics::BuildFailed {
+            diagnostics: problems,
+        }
+        .into())
+    }
+}
+
+impl Theme {
+    /// The templates bound to `lang`'s words (the default's for a language
+    /// the site does not have).
+    pub fn tera_for(&self, lang: &str) -> &Tera {
+        self.by_language.get(lang).unwrap_or(&self.tera)
+    }
+
+    /// `lang`'s words.
+    pub fn words(&self, lang: &str) -> &i18n::Words {
+        self.words
+            .get(lang)
+            .or_else(|| self.words.values().next())
+            .expect("a theme has its default language's words")
     }
 }
 

@@ -86,7 +86,7 @@ pub fn render_page(
     page: &PageId,
     record: bool,
 ) -> Result<(Output, BTreeSet<Dep>)> {
-    let r = Reader::new(site, record);
+    let r = Reader::new(site, theme.words(site.config.language()), record);
     let mut ctx = tera::Context::new();
     let built = build(&r, page, &mut ctx);
     let bytes = match built {
@@ -111,7 +111,7 @@ pub fn render_page(
             ctx.insert("page", &meta);
             let template = page.template().expect("template pages have a template");
             theme
-                .tera
+                .tera_for(r.config().language())
                 .render(template, &ctx)
                 .map_err(|e| anyhow::anyhow!(tera_chain(&e)))
                 .with_context(|| {
@@ -140,8 +140,8 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         PageId::NotFound => Built::Template(meta(
             r,
             page,
-            "Page not found".into(),
-            "There is no page at this address.".into(),
+            r.words().text("not_found"),
+            r.words().text("desc_not_found"),
             "none",
         )),
         PageId::Feed(scope) => {
@@ -154,8 +154,8 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         PageId::Search => {
             let script = crate::search::stemmer_script(&r.config().site.language);
             ctx.insert("stemmer_script", &script);
-            let desc = format!("Search the briefings on {}.", r.config().site.title);
-            Built::Template(meta(r, page, "Search".into(), desc, "search"))
+            let desc = r.words().with("desc_search", &[("site", site_title(r))]);
+            Built::Template(meta(r, page, r.words().text("search"), desc, "search"))
         }
         PageId::Sitemap => Built::Template(sitemap(r, ctx)),
         PageId::Robots => Built::Direct(extras::robots(r).into_bytes()),
@@ -166,11 +166,8 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
             if r.has_books() {
                 ctx.insert("books", &super::book::book_list(r).upcoming);
             }
-            let desc = format!(
-                "Key dates on {}: what is coming up, and what just happened.",
-                r.config().site.title
-            );
-            Built::Template(meta(r, page, "Calendar".into(), desc, "calendar"))
+            let desc = r.words().with("desc_calendar", &[("site", site_title(r))]);
+            Built::Template(meta(r, page, r.words().text("calendar"), desc, "calendar"))
         }
         PageId::Ics(only) => Built::Direct(super::dossier::ics(r, only.as_ref())),
         PageId::Redirect(id, _) => {
@@ -208,6 +205,23 @@ fn pretty(v: impl serde::Serialize) -> Vec<u8> {
 }
 
 /// What every page has.
+fn site_title(r: &Reader) -> String {
+    r.config().site.title.clone()
+}
+
+/// A list's title, with which page of it this is after the first.
+fn page_title(r: &Reader, title: String, n: usize, total: usize) -> String {
+    if n == 1 {
+        return title;
+    }
+    let args = [
+        ("title", title),
+        ("page", n.to_string()),
+        ("total", total.to_string()),
+    ];
+    r.words().with("title_page_n", &args)
+}
+
 fn meta(
     r: &Reader,
     page: &PageId,
@@ -258,7 +272,10 @@ fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
         .collect();
     ctx.insert("latest", &latest);
     ctx.insert("map", &super::views::world_map(r));
-    ctx.insert("this_month", &this_month(&active, r.config().today));
+    ctx.insert(
+        "this_month",
+        &this_month(&active, r.config().today, r.words()),
+    );
     ctx.insert("coming_up", &super::dossier::coming_up(r));
     ctx.insert("active_crises", &active[..active.len().min(HOME_CRISES)]);
     ctx.insert("active_total", &active.len());
@@ -291,7 +308,11 @@ struct ThisMonth<'a> {
     opportunities: Vec<&'a EntityCard<'a>>,
 }
 
-fn this_month<'a>(crises: &'a [EntityCard<'a>], today: chrono::NaiveDate) -> Option<ThisMonth<'a>> {
+fn this_month<'a>(
+    crises: &'a [EntityCard<'a>],
+    today: chrono::NaiveDate,
+    w: &crate::render::i18n::Words,
+) -> Option<ThisMonth<'a>> {
     use crate::graph::{Alert, Trend};
     let month = crises
         .iter()
@@ -309,8 +330,13 @@ fn this_month<'a>(crises: &'a [EntityCard<'a>], today: chrono::NaiveDate) -> Opt
             .copied()
             .collect()
     };
-    let behind = (month.iso.as_str() < today.format("%Y-%m").to_string().as_str())
-        .then(|| today.format("%B %Y").to_string());
+    let behind = (month.iso.as_str() < today.format("%Y-%m").to_string().as_str()).then(|| {
+        let month = crate::content::frontmatter::PartialDate {
+            day: None,
+            ..crate::content::frontmatter::PartialDate::from_date(today)
+        };
+        w.date(&month)
+    });
     Some(ThisMonth {
         month: month.clone(),
         behind,
@@ -333,12 +359,8 @@ fn articles(r: &Reader, n: usize, ctx: &mut tera::Context) -> PageMeta {
         .collect();
     ctx.insert("articles", &cards);
     ctx.insert("pagination", &pagination(r, n, total, PageId::Articles));
-    let title = if n == 1 {
-        "All briefings".to_string()
-    } else {
-        format!("All briefings, page {n} of {total}")
-    };
-    let desc = format!("Every briefing on {}, newest first.", r.config().site.title);
+    let title = page_title(r, r.words().text("all_briefings"), n, total);
+    let desc = r.words().with("desc_articles", &[("site", site_title(r))]);
     meta(r, &PageId::Articles(n), title, desc, "articles")
 }
 
@@ -362,14 +384,12 @@ fn entity_index(r: &Reader, kind: EntityKind, ctx: &mut tera::Context) -> PageMe
     if kind == EntityKind::Country {
         ctx.insert("map", &super::views::world_map(r));
     }
-    let desc = format!("{} covered by {}.", kind.title(), r.config().site.title);
-    meta(
-        r,
-        &PageId::EntityIndex(kind),
-        kind.title().to_string(),
-        desc,
-        kind.dir(),
-    )
+    let title = r.words().text(kind.dir());
+    let desc = r.words().with(
+        "desc_index",
+        &[("kind", title.clone()), ("site", site_title(r))],
+    );
+    meta(r, &PageId::EntityIndex(kind), title, desc, kind.dir())
 }
 
 fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageMeta {
@@ -405,15 +425,16 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
         &pagination(r, n, total, |k| PageId::Entity(id.clone(), k)),
     );
     let description = if e.summary.is_empty() {
-        format!("Briefings about {} ({}).", e.name, id.kind.noun())
+        let kind = r
+            .words()
+            .text(&format!("kind_{}", id.kind.noun()))
+            .to_lowercase();
+        r.words()
+            .with("desc_entity", &[("name", e.name.clone()), ("kind", kind)])
     } else {
         e.summary.clone()
     };
-    let title = if n == 1 {
-        e.name.clone()
-    } else {
-        format!("{}, page {n} of {total}", e.name)
-    };
+    let title = page_title(r, e.name.clone(), n, total);
     let mut m = meta(
         r,
         &PageId::Entity(id.clone(), n),
@@ -429,18 +450,22 @@ fn entity(r: &Reader, id: &EntityId, n: usize, ctx: &mut tera::Context) -> PageM
 
 fn books(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
     ctx.insert("books", &super::book::book_list(r));
-    let desc = format!(
-        "Briefing books on {}: each assembled as of its meeting's date.",
-        r.config().site.title
-    );
-    meta(r, &PageId::Books, "Briefing books".into(), desc, "books")
+    let desc = r.words().with("desc_books", &[("site", site_title(r))]);
+    meta(
+        r,
+        &PageId::Books,
+        r.words().text("briefing_books"),
+        desc,
+        "books",
+    )
 }
 
 fn book(r: &Reader, slug: &str, ctx: &mut tera::Context) -> PageMeta {
     let b = r.book(slug);
     ctx.insert("book", &super::book::BookView::new(r, b));
     let desc = if b.summary.is_empty() {
-        format!("Briefing book for {}.", b.date.human())
+        let date = r.words().day(&b.date);
+        r.words().with("desc_book", &[("date", date)])
     } else {
         b.summary.clone()
     };
@@ -465,8 +490,8 @@ fn tag_card<'a>(r: &Reader<'a>, slug: &str) -> TagCard<'a> {
 fn tags(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
     let tags: Vec<_> = r.tag_slugs().map(|slug| tag_card(r, slug)).collect();
     ctx.insert("tags", &tags);
-    let desc = "Every tag, with its briefings.".into();
-    meta(r, &PageId::Tags, "Tags".into(), desc, "tags")
+    let desc = r.words().text("desc_tags");
+    meta(r, &PageId::Tags, r.words().text("tags"), desc, "tags")
 }
 
 fn tag(r: &Reader, slug: &str, n: usize, ctx: &mut tera::Context) -> PageMeta {
@@ -482,32 +507,33 @@ fn tag(r: &Reader, slug: &str, n: usize, ctx: &mut tera::Context) -> PageMeta {
         "pagination",
         &pagination(r, n, total, |k| PageId::Tag(slug.to_string(), k)),
     );
-    let title = if n == 1 {
-        format!("Tagged “{}”", t.name)
-    } else {
-        format!("Tagged “{}”, page {n} of {total}", t.name)
-    };
-    let desc = format!("Briefings tagged {}.", t.name);
+    let name = [("name", t.name.clone())];
+    let title = page_title(r, r.words().with("title_tagged", &name), n, total);
+    let desc = r.words().with("desc_tagged", &name);
     meta(r, &PageId::Tag(slug.to_string(), n), title, desc, "tags")
 }
 
 fn archive(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
     ctx.insert("years", &extras::archive(r, None, false));
-    let desc = format!(
-        "Every briefing on {}, by year and month.",
-        r.config().site.title
-    );
-    meta(r, &PageId::Archive, "Archive".into(), desc, "archive")
+    let desc = r.words().with("desc_archive", &[("site", site_title(r))]);
+    meta(
+        r,
+        &PageId::Archive,
+        r.words().text("archive"),
+        desc,
+        "archive",
+    )
 }
 
 fn archive_year(r: &Reader, y: i32, ctx: &mut tera::Context) -> PageMeta {
     ctx.insert("years", &extras::archive(r, Some(y), true));
     ctx.insert("year", &y);
-    let desc = format!("Every briefing from {y}, by month.");
+    let year = [("year", y.to_string())];
+    let desc = r.words().with("desc_year", &year);
     meta(
         r,
         &PageId::ArchiveYear(y),
-        format!("Briefings from {y}"),
+        r.words().with("title_year", &year),
         desc,
         "archive",
     )
@@ -559,23 +585,23 @@ fn groups<'a>(r: &Reader<'a>, kind: EntityKind) -> Vec<Group<'a>> {
                 false,
                 match &c.region {
                     Some(r) => (0, r.clone()),
-                    None => (1, "Other".to_string()),
+                    None => (1, r.words().text("group_other")),
                 },
             ),
             Details::Leader(l) => (
                 l.offices().standing_on(today) == crate::graph::Standing::Former,
                 match &l.country {
                     Some(c) => (0, r.entity_name(c).to_string()),
-                    None => (1, "Country not given".to_string()),
+                    None => (1, r.words().text("group_no_country")),
                 },
             ),
             Details::Crisis(c) => (
                 false,
                 match c.status.as_deref() {
-                    Some("active") => (0, "Active".to_string()),
-                    Some(s) if s == "resolved" || s == "ended" => (2, crate::text::capitalise(s)),
-                    Some(s) => (1, crate::text::capitalise(s)),
-                    None => (3, "Status not given".to_string()),
+                    Some("active") => (0, r.words().text("status_active")),
+                    Some(s) if s == "resolved" || s == "ended" => (2, r.words().status(s)),
+                    Some(s) => (1, r.words().status(s)),
+                    None => (3, r.words().text("group_no_status")),
                 },
             ),
         };

@@ -14,7 +14,7 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 
 use crate::config::Config;
-use crate::content::frontmatter::Date;
+use crate::content::frontmatter::{Date, PartialDate};
 use crate::graph::{
     Article, ArticleId, Assessment, Book, BookId, Details, Entity, EntityId, EntityKind, Position,
     Site, Source, Tag,
@@ -100,6 +100,36 @@ impl<'a> From<&'a Article> for Card<'a> {
     }
 }
 
+/// A card's short qualifier, as data: the page's language words it.
+#[derive(Debug, Clone, Hash)]
+pub enum Detail {
+    Capital(String),
+    Office(String),
+    Incoming(String, Option<PartialDate>),
+    Former(String, Option<String>),
+    Status(String),
+}
+
+impl Detail {
+    pub fn text(&self, w: &crate::render::i18n::Words) -> String {
+        let s = |v: &str| v.to_string();
+        match self {
+            Detail::Capital(c) => w.with("detail_capital", &[("capital", s(c))]),
+            Detail::Office(o) => o.clone(),
+            Detail::Incoming(o, from) => {
+                let from = from.map(|f| w.date(&f)).unwrap_or_default();
+                w.with("detail_incoming", &[("office", s(o)), ("date", from)])
+            }
+            Detail::Former(o, Some(years)) => w.with(
+                "detail_former_years",
+                &[("office", s(o)), ("years", s(years))],
+            ),
+            Detail::Former(o, None) => w.with("detail_former", &[("office", s(o))]),
+            Detail::Status(st) => w.status(st).to_lowercase(),
+        }
+    }
+}
+
 /// The part of an entity shown wherever it is listed.
 #[derive(Debug, Clone, Hash)]
 pub struct EntityBrief<'a> {
@@ -108,7 +138,7 @@ pub struct EntityBrief<'a> {
     pub summary: &'a str,
     /// A short qualifier: a country's capital, a leader's office as of the
     /// reference date, a crisis's status.
-    pub detail: Option<String>,
+    pub detail: Option<Detail>,
     pub active: bool,
     /// A leader holding an office on the reference date.
     pub in_office: bool,
@@ -132,22 +162,23 @@ fn leader_detail(
     l: &crate::graph::Leader,
     today: chrono::NaiveDate,
     in_office: &mut bool,
-) -> Option<String> {
+) -> Option<Detail> {
     use crate::graph::Standing;
     let offices = l.offices();
     match offices.standing_on(today) {
         Standing::InOffice => {
             *in_office = true;
-            offices.head_on(today).map(|p| p.full_title())
+            offices
+                .head_on(today)
+                .map(|p| Detail::Office(p.full_title()))
         }
-        Standing::Incoming => offices.upcoming_on(today).first().map(|p| {
-            let from = p.from.map(|f| f.human()).unwrap_or_default();
-            format!("{} from {from}", p.full_title())
-        }),
-        Standing::Former => offices.last_ended_by(today).map(|p| match p.years() {
-            Some(years) => format!("Former {}, {years}", p.full_title()),
-            None => format!("Former {}", p.full_title()),
-        }),
+        Standing::Incoming => offices
+            .upcoming_on(today)
+            .first()
+            .map(|p| Detail::Incoming(p.full_title(), p.from)),
+        Standing::Former => offices
+            .last_ended_by(today)
+            .map(|p| Detail::Former(p.full_title(), p.years())),
         Standing::Unknown => None,
     }
 }
@@ -158,11 +189,11 @@ impl<'a> EntityBrief<'a> {
         let mut in_office = false;
         let mut latest = None;
         let detail = match &e.details {
-            Details::Country(c) => c.capital.as_ref().map(|cap| format!("Capital: {cap}")),
+            Details::Country(c) => c.capital.clone().map(Detail::Capital),
             Details::Leader(l) => leader_detail(l, today, &mut in_office),
             Details::Crisis(c) => {
                 latest = c.latest_assessment(today);
-                c.status.clone()
+                c.status.clone().map(Detail::Status)
             }
         };
         let (place, in_active_crisis) = match &e.details {
@@ -190,14 +221,17 @@ impl<'a> EntityBrief<'a> {
 /// Hands out the graph to one page's views, recording what they read.
 pub struct Reader<'a> {
     site: &'a Site,
+    /// The theme's words in the page's language, for text built here.
+    words: &'a crate::render::i18n::Words,
     /// `None` when nobody needs the record (a one-off `build`).
     reads: Option<RefCell<Vec<Dep>>>,
 }
 
 impl<'a> Reader<'a> {
-    pub fn new(site: &'a Site, record: bool) -> Self {
+    pub fn new(site: &'a Site, words: &'a crate::render::i18n::Words, record: bool) -> Self {
         Reader {
             site,
+            words,
             reads: record.then(|| RefCell::new(Vec::new())),
         }
     }
@@ -217,6 +251,11 @@ impl<'a> Reader<'a> {
 
     /// The site's settings. Not recorded: an edit to `site.yaml` rebuilds
     /// everything.
+    /// The theme's words in the page's language.
+    pub fn words(&self) -> &'a crate::render::i18n::Words {
+        self.words
+    }
+
     pub fn config(&self) -> &'a Config {
         &self.site.config
     }

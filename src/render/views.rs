@@ -216,7 +216,7 @@ impl<'a> EntityCard<'a> {
             url: r.url(&e.id.path()),
             kind: e.id.kind,
             summary: e.summary,
-            detail: e.detail,
+            detail: e.detail.map(|d| d.text(r.words())),
             briefings: e.briefings,
             has_profile: e.has_profile,
             in_office: e.in_office,
@@ -370,7 +370,7 @@ impl<'a> EntityView<'a> {
                 v.crises = c.crises.iter().map(|id| EntityCard::new(r, id)).collect();
             }
             Details::Leader(l) => {
-                v.offices = office_box(l, today);
+                v.offices = office_box(l, today, r.words());
                 v.offices_chart = super::charts::offices(&l.positions, today);
                 v.born = l.born.as_ref().map(Into::into);
                 v.party = l.party.as_deref();
@@ -614,31 +614,46 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
         .cloned()
         .collect();
     listed.sort_by(|a, b| b.recent.cmp(&a.recent).then(a.name.cmp(b.name)));
-    let today = crate::content::frontmatter::PartialDate::from_date(r.config().today).human();
+    let w = r.words();
+    let today = w.date(&crate::content::frontmatter::PartialDate::from_date(
+        r.config().today,
+    ));
+    let window = [("days", days.to_string()), ("date", today.clone())];
     let label = match listed.len() {
-        0 => format!(
-            "World map: no country has a briefing in the {} days to {today}",
-            days
-        ),
-        n => format!(
-            "World map of briefings in the {} days to {today}, {n} countr{}: {}",
-            days,
-            if n == 1 { "y" } else { "ies" },
-            listed
+        0 => w.with("world_map_none", &window),
+        n => {
+            let list: Vec<String> = listed
                 .iter()
-                .map(|m| super::maps::describe(m, days))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
+                .map(|m| super::maps::describe(m, days, w))
+                .collect();
+            let args = [
+                ("countries", w.count("n_countries", n as u64)),
+                ("list", list.join("; ")),
+            ];
+            format!(
+                "{}, {}: {}",
+                w.with("world_map", &window),
+                args[0].1,
+                args[1].1
+            )
+        }
     };
     let legend = super::maps::legend(&marks)
         .into_iter()
-        .map(|(class, label)| LegendItem { class, label })
+        // The first class is the countries with none: a word, not a number.
+        .map(|(class, label)| LegendItem {
+            class,
+            label: if class == 0 {
+                w.text("legend_none")
+            } else {
+                label
+            },
+        })
         .collect();
-    let svg = super::maps::world_map(&marks, days, &label);
+    let svg = super::maps::world_map(&marks, days, &label, w);
     let shading = Shading {
         days,
-        to: today,
+        to: today.clone(),
         legend,
     };
     Some(MapView::new(svg, &listed, Some(shading)))
@@ -673,6 +688,6 @@ fn locator(r: &Reader, e: &Entity) -> Option<MapView> {
         Details::Leader(_) => return None,
     };
     let what = marks.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
-    let svg = super::maps::locator_map(&marks, &what)?;
+    let svg = super::maps::locator_map(&marks, &what, r.words())?;
     Some(MapView::new(svg, &marks, None))
 }

@@ -27,7 +27,7 @@ impl OtherLanguages {
         if !config.is_multilingual() {
             return Ok(OtherLanguages { files });
         }
-        let theme = Theme::load(&config.site_dir)?;
+        let theme = Theme::load(config)?;
         for lang in &config.languages[1..] {
             let config = config.for_language(lang);
             let (site, _) = crate::load(&config)?;

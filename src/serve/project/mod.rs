@@ -93,7 +93,7 @@ impl Project {
         let mut caches = crate::Caches::kept();
         let (site, found) = crate::load_cached(&config, &mut caches, &HashSet::new())?;
         let mut findings = Findings::from_load(found, caches.graph.bodies.findings());
-        let theme = Theme::load(site_dir)?;
+        let theme = Theme::load(&config)?;
         findings.set_theme(&theme.warnings);
         let pages = PageStore::render_all(&site, &theme)?;
         let mut project = Project {
@@ -230,7 +230,7 @@ impl Project {
             .then(|| self.load(&content))
             .transpose()?;
         let new_theme = (!templates.is_empty())
-            .then(|| Theme::load(&self.site_dir))
+            .then(|| Theme::load(&self.config))
             .transpose()?;
         let static_files = self.read_statics(&statics)?;
         let site = new_site.as_ref().map_or(&self.graph.site, |(s, _)| s);
