@@ -440,8 +440,18 @@ const briefingSearch = (() => {
   const status = root.querySelector(".search-status");
   const list = root.querySelector(".search-results");
   const more = root.querySelector(".search-more");
-  const KINDS = { country: "Country", leader: "Leader", crisis: "Crisis", tag: "Tag", kind: "Briefing kind", type: "Kind" };
-  const YEARS = { from: "From year", to: "To year" };
+  // The page's words, from the theme in the page's language (the search
+  // page writes them as JSON); plural forms are picked by the browser's
+  // own CLDR rules for the page's language.
+  const WORDS = JSON.parse(document.getElementById("search-words")?.textContent || "{}");
+  const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
+  function say(key, args = {}, n) {
+    const text = WORDS[key];
+    const form = typeof text === "object" && text !== null ? (text[plurals.select(n)] ?? text.other) : text;
+    return String(form ?? key).replace(/\{(\w+)\}/g, (m, name) => (name === "n" ? n : args[name]) ?? m);
+  }
+  const KINDS = Object.fromEntries(["country", "leader", "crisis", "tag", "kind", "type"].map((k) => [k, say(`filter_${k}`)]));
+  const YEARS = { from: say("filter_from"), to: say("filter_to") };
   const PAGE = 10;
   // A quoted phrase is checked against the text of results in rank order;
   // one "Show more" checks at most this many, which bounds what it fetches.
@@ -648,7 +658,8 @@ const briefingSearch = (() => {
       input.value = better;
       update();
     });
-    span.append("Did you mean ", a, "?");
+    const [before, after = ""] = say("search_did_you_mean").split("{word}");
+    span.append(before, a, after);
     return span;
   }
 
@@ -796,14 +807,16 @@ const briefingSearch = (() => {
 
   function announce(result) {
     const query = input.value.trim();
-    const within = result.filters.map(([k, v]) => `${(KINDS[k] || YEARS[k]).toLowerCase()} “${v}”`).join(", ");
+    const within = result.filters.map(([k, v]) => say("search_filter_value", { filter: (KINDS[k] || YEARS[k]).toLowerCase(), value: v })).join(", ");
     // A phrase search counts what it has checked so far; it can only know
     // the whole count once every page with all the words was read.
     const partial = result.phrases.length > 0 && result.checked < result.docs.length;
     const n = result.phrases.length ? result.shown : result.docs.length;
-    status.textContent = `${n === 0 ? "No" : n} result${n === 1 ? "" : "s"}${partial ? " so far" : ""}`
-      + (query ? ` for ${/^["“]/.test(query) ? query : `“${query}”`}` : "") + (within ? ` in ${within}` : "") + "."
-      + (partial ? ` Checked ${result.checked} of the ${result.docs.length} pages with every word for the exact phrase.` : "");
+    const quoted = /^["“«]/.test(query) ? query : say("search_quoted", { query });
+    status.textContent = (n === 0 ? say("search_none") : say("search_count", {}, n))
+      + (partial ? say("search_so_far") : "")
+      + (query ? say("search_for", { query: quoted }) : "") + (within ? say("search_in", { filters: within }) : "") + say("search_end")
+      + (partial ? say("search_checked", { checked: result.checked, total: result.docs.length }) : "");
   }
 
   async function update() {
@@ -818,11 +831,11 @@ const briefingSearch = (() => {
     list.replaceChildren();
     more.hidden = true;
     if (!terms(query).length && !filters.length) {
-      status.textContent = query ? "Type a longer word to search." : "";
+      status.textContent = query ? say("search_longer") : "";
       if (filterBox.open) showCounts(null, filters);
       return;
     }
-    status.textContent = "Searching…";
+    status.textContent = say("search_searching");
     try {
       const result = await search(query, filters);
       if (mine !== run) return;
@@ -836,7 +849,7 @@ const briefingSearch = (() => {
         if (mine === run && better) status.append(" ", didYouMean(better));
       }
     } catch (e) {
-      if (mine === run) status.textContent = `Search is unavailable: ${e.message}`;
+      if (mine === run) status.textContent = say("search_unavailable", { error: e.message });
     }
   }
 
@@ -879,7 +892,7 @@ const briefingSearch = (() => {
     select.id = `search-${name}`;
     lab.htmlFor = select.id;
     lab.textContent = label;
-    select.append(new Option(name in YEARS ? "Any year" : `Any ${label.toLowerCase()}`, ""));
+    select.append(new Option(name in YEARS ? say("any_year") : say("any_value", { label: label.toLowerCase() }), ""));
     for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
     const wanted = params.get(name);
     if (wanted && values.some(([v]) => v === wanted)) select.value = wanted;
@@ -935,6 +948,6 @@ const briefingSearch = (() => {
       update();
     })
     .catch((e) => {
-      status.textContent = `The search index could not be loaded (${e.message}).`;
+      status.textContent = say("search_not_loaded", { error: e.message });
     });
 })();

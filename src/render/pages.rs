@@ -154,6 +154,8 @@ fn build(r: &Reader, page: &PageId, ctx: &mut tera::Context) -> Built {
         PageId::Search => {
             let script = crate::search::stemmer_script(&r.config().site.language);
             ctx.insert("stemmer_script", &script);
+            let words = r.words().all_of(super::i18n::SEARCH_KEYS);
+            ctx.insert("search_words", &crate::text::json_for_script(&words));
             let desc = r.words().with("desc_search", &[("site", site_title(r))]);
             Built::Template(meta(r, page, r.words().text("search"), desc, "search"))
         }

@@ -74,3 +74,25 @@ test("the language switcher goes to the same page in each language", async () =>
   assert.equal(current, "ar");
   await page.close();
 });
+
+test("search speaks the page's language, plural forms included", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const status = async (path) => {
+    await page.goto(server.base + path);
+    await page.waitForSelector("#search[data-ready]");
+    await page.waitForFunction(() => /\.$/.test(document.querySelector(".search-status").textContent));
+    return page.$eval(".search-status", (s) => s.textContent);
+  };
+  // French counts 0 and 1 as singular; Arabic has a form for 1, 2, 3–10…
+  const fr = await status("/fr/search/?q=soudan");
+  const n = Number(fr.match(/^\d+/)?.[0]);
+  assert.ok(n > 1, fr);
+  assert.equal(fr, `${n} résultats pour « soudan ».`);
+  assert.equal(await status("/fr/search/?q=zzzzqqq"), "Aucun résultat pour « zzzzqqq ».");
+  const ar = await status("/ar/search/?q=السودان");
+  const arabic = { 1: "نتيجة واحدة", 2: "نتيجتان" };
+  const m = Number(ar.match(/\d+/)?.[0] ?? (ar.startsWith("نتيجتان") ? 2 : 1));
+  assert.equal(ar, `${arabic[m] ?? (m <= 10 ? `${m} نتائج` : `${m} نتيجة`)} لـ«السودان».`);
+  assert.equal(await status("/search/?q=zzzzqqq"), "No results for “zzzzqqq”.");
+  await page.close();
+});

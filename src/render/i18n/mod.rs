@@ -33,6 +33,34 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("ar", include_str!("ar.yaml")),
 ];
 
+/// The words `search.js` says, handed to it as JSON by the search page.
+pub const SEARCH_KEYS: &[&str] = &[
+    "filter_country",
+    "filter_leader",
+    "filter_crisis",
+    "filter_tag",
+    "filter_kind",
+    "filter_type",
+    "filter_from",
+    "filter_to",
+    "any_year",
+    "any_value",
+    "search_did_you_mean",
+    "search_filter_value",
+    "search_quoted",
+    "search_none",
+    "search_count",
+    "search_so_far",
+    "search_for",
+    "search_in",
+    "search_end",
+    "search_checked",
+    "search_longer",
+    "search_searching",
+    "search_unavailable",
+    "search_not_loaded",
+];
+
 /// The languages the theme has words for.
 pub fn built_in_languages() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(code, _)| *code)
@@ -126,6 +154,21 @@ impl Words {
         }
         out.push_str(rest);
         Some(out)
+    }
+
+    /// `keys`' texts as JSON, plural forms as objects, for a script that
+    /// fills them in itself.
+    pub fn all_of(&self, keys: &[&str]) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        for key in keys {
+            let value = match self.texts.get(*key) {
+                Some(Text::One(t)) => serde_json::Value::from(t.as_str()),
+                Some(Text::Plural(forms)) => serde_json::json!(forms),
+                None => continue,
+            };
+            out.insert(key.to_string(), value);
+        }
+        serde_json::Value::Object(out)
     }
 
     /// [`Words::say`] for a key the theme's Rust code knows it has.

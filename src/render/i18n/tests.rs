@@ -103,3 +103,14 @@ fn the_tera_function_names_an_unknown_key() {
     let e = tera::Function::call(&bound, &args).unwrap_err();
     assert!(e.to_string().contains("`nope`"));
 }
+
+#[test]
+fn every_word_search_js_says_is_in_the_theme() {
+    let english = parse_built_in("en").unwrap();
+    for key in SEARCH_KEYS {
+        assert!(english.contains_key(*key), "search.js says `{key}`");
+    }
+    let fr = words("fr").all_of(SEARCH_KEYS);
+    assert_eq!(fr["search_count"]["other"], "{n} résultats");
+    assert_eq!(fr["search_none"], "Aucun résultat");
+}
