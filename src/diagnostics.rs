@@ -8,6 +8,8 @@ use anstyle::{AnsiColor, Style};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// For information: never fails a run, even under `--strict`.
+    Note,
     Warning,
     Error,
 }
@@ -18,6 +20,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         }
     }
 
@@ -26,6 +29,7 @@ impl Severity {
         let color = match self {
             Severity::Error => AnsiColor::Red,
             Severity::Warning => AnsiColor::Yellow,
+            Severity::Note => AnsiColor::Blue,
         };
         Style::new().bold().fg_color(Some(color.into()))
     }
@@ -179,7 +183,9 @@ pub fn sort(diags: &mut [Diagnostic]) {
 /// Under `--strict`, every warning counts as an error.
 pub fn promote_warnings(diags: &mut [Diagnostic]) {
     for d in diags {
-        d.severity = Severity::Error;
+        if d.severity == Severity::Warning {
+            d.severity = Severity::Error;
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use briefing::content::EntityKind;
-use briefing::diagnostics::{plural, BuildFailed, Diagnostic};
+use briefing::diagnostics::{plural, BuildFailed, Diagnostic, Severity};
 use briefing::serve::{error_text, ServeOptions};
 use briefing::terminal::{Progress, Terminal};
 use briefing::BuildOptions;
@@ -312,19 +312,26 @@ fn check(
         },
         (Err(e), Format::Text) => return Err(e),
     };
-    let errors = findings.iter().filter(|d| d.is_error()).count();
-    let warnings = findings.len() - errors;
+    let count = |s: Severity| findings.iter().filter(|d| d.severity == s).count();
+    let (errors, warnings, notes) = (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    );
     match format {
         Format::Json => println!("{}", briefing::check::format_json(&findings)),
         Format::Text => {
             // The report goes to stdout: colour it only if that is a terminal.
             let color = term.color && std::io::IsTerminal::is_terminal(&std::io::stdout());
             print!("{}", briefing::check::format_text(&findings, color));
-            let line = format!(
+            let mut line = format!(
                 "{errors} error{}, {warnings} warning{}",
                 plural(errors),
                 plural(warnings)
             );
+            if notes > 0 {
+                line.push_str(&format!(", {notes} note{}", plural(notes)));
+            }
             if errors == 0 {
                 term.summary(&format!("check passed: {line}"));
             } else {

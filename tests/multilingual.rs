@@ -347,3 +347,49 @@ fn a_site_overrides_theme_words_per_language_and_a_typo_is_an_error() {
     );
     assert!(err.contains("did you mean `briefings`?"), "{err}");
 }
+
+#[test]
+fn check_lists_untranslated_profiles_as_notes_and_warns_of_names_clashing_across_languages() {
+    let site = TestSite::fixture("multilingual");
+    let strict = BuildOptions {
+        strict: true,
+        ..BuildOptions::default()
+    };
+    let found = briefing::check::check(site.path(), &strict).unwrap();
+    let kenya: Vec<_> = found
+        .iter()
+        .filter(|d| d.message.starts_with("Kenya has no translation"))
+        .collect();
+    // One note per language, and --strict leaves notes as notes.
+    assert_eq!(kenya.len(), 2, "{found:#?}");
+    assert!(kenya
+        .iter()
+        .all(|d| d.severity == briefing::diagnostics::Severity::Note));
+    assert!(kenya[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("content/countries/kenya."));
+    // Sudan is translated into French, so it is not listed for French.
+    assert!(!found.iter().any(
+        |d| d.message == "Sudan has no translation into `fr`; its `fr` page shows the original"
+    ));
+    // A French alias that is another entity's name in English.
+    site.write(
+        "content/countries/kenya.fr.md",
+        "---\nname: Kenya\naliases: [Republic of the Sudan]\n---\nUn pays.\n",
+    );
+    let found = briefing::check::check(site.path(), &BuildOptions::default()).unwrap();
+    let clash = found
+        .iter()
+        .find(|d| {
+            d.message
+                .contains("`Republic of the Sudan` names Kenya in `fr`")
+        })
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert!(clash.message.contains("but Sudan in the default language"));
+    assert_eq!(
+        clash.file.as_deref(),
+        Some(std::path::Path::new("content/countries/kenya.fr.md"))
+    );
+}

@@ -10,7 +10,9 @@ use chrono::Duration;
 use serde::Serialize;
 
 use crate::config::{BuildOptions, Config};
-use crate::diagnostics::{self, BuildFailed, Diagnostic};
+use crate::diagnostics::{self, BuildFailed, Diagnostic, Severity};
+
+mod languages;
 use crate::graph::{Details, EntityId, EntityKind, Site};
 
 /// An active crisis with no briefing for this long is probably stale.
@@ -31,10 +33,26 @@ pub fn check(site_dir: &std::path::Path, options: &BuildOptions) -> Result<Vec<D
     // Every language is a site of its own: each is loaded and checked, and
     // a finding that several share is listed once.
     let mut diags = Vec::new();
+    let mut default_names = None;
     for lang in &config.languages {
         let (site, found) = crate::load_with_diagnostics(&config.for_language(lang))?;
         diags.extend(found);
-        diags.extend(editorial(&site));
+        match &default_names {
+            // The default language judges the profiles; another language,
+            // only its own files (a French load has fewer briefings, so
+            // "no briefing lately" would be true of French, not the site).
+            None => {
+                diags.extend(editorial(&site));
+                default_names = Some(languages::names(&site));
+            }
+            Some(names) => {
+                diags.extend(editorial(&site).into_iter().filter(|d| {
+                    d.file.as_deref().and_then(languages::file_language) == Some(lang.as_str())
+                }));
+                diags.extend(languages::untranslated(&site));
+                diags.extend(languages::clashes(&site, names));
+            }
+        }
     }
     if options.strict {
         diagnostics::promote_warnings(&mut diags);
@@ -504,7 +522,7 @@ pub fn format_json(diags: &[Diagnostic]) -> String {
     let findings: Vec<JsonFinding> = diags
         .iter()
         .map(|d| JsonFinding {
-            severity: if d.is_error() { "error" } else { "warning" },
+            severity: d.severity.label(),
             file: d
                 .file
                 .as_ref()
@@ -517,7 +535,8 @@ pub fn format_json(diags: &[Diagnostic]) -> String {
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({
         "errors": diags.iter().filter(|d| d.is_error()).count(),
-        "warnings": diags.iter().filter(|d| !d.is_error()).count(),
+        "warnings": diags.iter().filter(|d| d.severity == Severity::Warning).count(),
+        "notes": diags.iter().filter(|d| d.severity == Severity::Note).count(),
         "findings": findings,
     }))
     .expect("findings serialise")
