@@ -653,6 +653,7 @@ pub const THEME_IDS: &[&str] = &[
     "site-search-q",
     "search",
     "search-q",
+    "search-words",
     "covers-heading",
     "contents-heading",
     "sources-heading",
