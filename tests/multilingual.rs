@@ -393,3 +393,111 @@ fn check_lists_untranslated_profiles_as_notes_and_warns_of_names_clashing_across
         Some(std::path::Path::new("content/countries/kenya.fr.md"))
     );
 }
+
+/// Random edits in every language (briefings and translations written,
+/// retitled, removed, broken and mended; profile translations; a site
+/// template): after each, serve's files equal a fresh load's.
+#[test]
+fn serve_equals_a_fresh_load_after_random_edits_in_every_language() {
+    let sequences: u64 = std::env::var("INCREMENTAL_SEQUENCES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+        .min(50);
+    let mut compared = 0;
+    for seed in 1..=sequences {
+        let site = TestSite::fixture("multilingual");
+        let options = BuildOptions::default();
+        let mut project = Project::open(site.path(), &options).unwrap();
+        let mut rng = common::Rng(0x9E37_79B9_7F4A_7C15 ^ seed);
+        for step in 0..12 {
+            let (path, text) = random_edit(&mut rng, step);
+            match &text {
+                Some(t) => site.write(&path, t),
+                None => {
+                    let _ = std::fs::remove_file(site.path().join(&path));
+                }
+            }
+            // A broken file fails the update and is served as it was; the
+            // next good edit brings everything back in line.
+            if project.rebuild(&[path.clone().into()]).is_err() {
+                continue;
+            }
+            let Ok(fresh) = Project::open(site.path(), &options) else {
+                continue;
+            };
+            compared += 1;
+            let ours = project.files();
+            let theirs = fresh.files();
+            let differ: Vec<&String> = ours
+                .keys()
+                .chain(theirs.keys())
+                .filter(|k| !k.ends_with(".js") && !k.starts_with("search-index/"))
+                .filter(|k| ours.get(*k) != theirs.get(*k))
+                .collect();
+            assert!(
+                differ.is_empty(),
+                "seed {seed}, step {step}, after {path}: serve differs from a fresh load at {differ:?}"
+            );
+        }
+    }
+    // Broken files fail some steps; most must still be compared.
+    assert!(
+        compared * 2 > sequences * 12,
+        "only {compared} steps compared"
+    );
+}
+
+fn random_edit(rng: &mut common::Rng, step: usize) -> (String, Option<String>) {
+    let n = rng.below(1000);
+    let country = rng.pick(&["Soudan", "Kenya", "Sudan", "السودان", "Nowhere"]);
+    match rng.below(7) {
+        0 => (
+            format!("content/articles/{}.fr.md", rng.pick(&["talks", "french-only", "new"])),
+            Some(format!(
+                "---\ntitle: Note {n}\ndate: 2023-10-{:02}\ncountries: [{country}]\n---\nLe Soudan et le Kenya, étape {step}.\n",
+                1 + n % 28
+            )),
+        ),
+        1 => (
+            format!("content/articles/{}.ar.md", rng.pick(&["talks", "new"])),
+            Some(format!(
+                "---\ntitle: إحاطة {n}\ndate: 2023-11-{:02}\ncountries: [السودان]\n---\nالسودان مرة أخرى.\n",
+                1 + n % 28
+            )),
+        ),
+        2 => (
+            format!("content/articles/{}.md", rng.pick(&["talks", "english-only"])),
+            Some(format!(
+                "---\ntitle: Briefing {n}\ndate: 2023-09-{:02}\ncountries: [Sudan, Kenya]\n---\nSudan, step {step}.\n",
+                1 + n % 28
+            )),
+        ),
+        3 => (
+            format!("content/countries/{}.fr.md", rng.pick(&["kenya", "sudan"])),
+            Some(format!("---\nname: {}\naliases: [Pays {n}]\n---\nFiche {n}.\n", rng.pick(&["Kenya", "Soudan"]))),
+        ),
+        4 => (
+            format!(
+                "content/{}",
+                rng.pick(&[
+                    "articles/talks.fr.md",
+                    "articles/new.ar.md",
+                    "countries/sudan.fr.md",
+                    "articles/french-only.fr.md"
+                ])
+            ),
+            None,
+        ),
+        5 => (
+            "content/articles/talks.fr.md".to_string(),
+            Some("---\ntitle: [unclosed\n---\nCassé.\n".to_string()),
+        ),
+        _ => (
+            "templates/tag.html".to_string(),
+            Some(format!(
+                "{{% extends \"base.html\" %}}{{% block main %}}<h1>{{{{ tag.name }}}} {n}</h1>{{% endblock main %}}\n"
+            )),
+        ),
+    }
+}

@@ -61,7 +61,8 @@ pub struct Project {
     /// save of several files that held one broken file must not lose the
     /// others' edits, and its error must stand until that file is fixed.
     retry: BTreeSet<PathBuf>,
-    /// The pages of the site's other languages, made whole after each edit.
+    /// The site's other languages, loaded whole after each edit and
+    /// rendered where their pages read what changed.
     others: OtherLanguages,
 }
 
@@ -96,6 +97,7 @@ impl Project {
         let theme = Theme::load(&config)?;
         findings.set_theme(&theme.warnings);
         let pages = PageStore::render_all(&site, &theme)?;
+        let others = OtherLanguages::open(&config)?;
         let mut project = Project {
             graph: GraphState {
                 index: load_index(&mut caches, &config, &site),
@@ -113,13 +115,12 @@ impl Project {
             theme,
             findings,
             retry: BTreeSet::new(),
-            others: OtherLanguages::default(),
+            others,
         };
         project
             .records
             .refresh(&project.graph.site, &project.graph.digests);
-        OtherLanguages::render(&project.config)?
-            .install(&mut project.others, &mut project.pages.files);
+        project.others.install(&mut project.pages.files);
         Ok(project)
     }
 
@@ -170,31 +171,38 @@ impl Project {
             })
             .collect();
         rel.append(&mut self.retry);
-        // The other languages first: if one fails, nothing has changed.
-        let multilingual = self.config.is_multilingual()
-            && rel.iter().any(|p| p.as_path() != Path::new(SITE_FILE));
-        let others = match multilingual {
-            true => Some(OtherLanguages::render(&self.config)),
-            false => None,
-        };
-        let outcome = match others {
-            Some(Err(e)) => Err(e),
-            Some(Ok(others)) => self.update_files(&rel).map(|change| {
-                let n = others.install(&mut self.others, &mut self.pages.files);
-                match change {
-                    Change::Nothing | Change::Css { .. } if n > 0 => Change::Pages {
-                        rendered: n,
-                        removed: 0,
-                    },
-                    change => change,
-                }
-            }),
-            None => self.update_files(&rel),
+        let outcome = match rel.iter().any(|p| p == Path::new(SITE_FILE)) {
+            // Opened afresh, other languages included.
+            true => self.update_files(&rel),
+            false => self.update_languages(&rel),
         };
         if outcome.is_err() {
             self.retry = rel;
         }
         outcome
+    }
+
+    /// [`Project::update`] for every language, the others first: their
+    /// files are served only once the default's update succeeds too, so a
+    /// failure anywhere leaves the served site as it was.
+    fn update_languages(&mut self, rel: &BTreeSet<PathBuf>) -> Result<Change> {
+        let edited: HashSet<PathBuf> = rel
+            .iter()
+            .filter(|p| p.starts_with("content"))
+            .map(|p| self.site_dir.join(p))
+            .collect();
+        let templates: Vec<&PathBuf> = rel.iter().filter(|p| p.starts_with("templates")).collect();
+        self.others
+            .update(&self.config, &edited, &template_names(&templates))?;
+        let change = self.update_files(rel)?;
+        let n = self.others.install(&mut self.pages.files);
+        Ok(match change {
+            Change::Nothing | Change::Css { .. } if n > 0 => Change::Pages {
+                rendered: n,
+                removed: 0,
+            },
+            change => change,
+        })
     }
 
     /// [`Project::update`] for site-relative paths, failed batches included.

@@ -25,15 +25,24 @@ pub(super) struct PageStore {
     /// it: every page of it rendered or stale, and no other. `None` when
     /// that may not hold (a render failed, or a check found a difference).
     list: Option<Vec<PageId>>,
+    /// Where the site's language puts its pages (`fr/`; empty for the
+    /// default): what a page's served path starts with.
+    prefix: String,
 }
 
 impl PageStore {
+    /// The path `page` is served at.
+    fn path_of(&self, page: &PageId) -> String {
+        format!("{}{}", self.prefix, page.output_path())
+    }
+
     /// Render every page of `site` and copy the theme's static files.
     pub fn render_all(site: &Site, theme: &Theme) -> Result<PageStore> {
         let all = render::pages(site);
         render::check_static_collisions(site, &all, theme.site_statics())?;
         let mut store = PageStore {
             list: Some(all.clone()),
+            prefix: site.config.language_prefix(),
             ..PageStore::default()
         };
         for (page, o, read) in render::render_pages_recorded(site, theme, &all)? {
@@ -77,15 +86,16 @@ impl PageStore {
         };
         let gone_set: HashSet<&PageId> = gone.iter().collect();
         for page in &gone {
-            self.files.remove(&page.output_path());
+            self.files.remove(&self.path_of(page));
             self.reads.remove(page);
-            self.stale.remove(&page.output_path());
+            self.stale.remove(&self.path_of(page));
         }
         todo.retain(|p| !gone_set.contains(p));
         todo.extend(added);
         let marked = todo.len();
-        self.stale
-            .extend(todo.into_iter().map(|p| (p.output_path(), p)));
+        let stale: Vec<(String, PageId)> =
+            todo.into_iter().map(|p| (self.path_of(&p), p)).collect();
+        self.stale.extend(stale);
         self.list = Some(all);
         (marked, gone.len())
     }
@@ -99,7 +109,7 @@ impl PageStore {
         let gone: HashSet<&PageId> = held.filter(|p| !set.contains(*p)).collect();
         let added = all
             .iter()
-            .filter(|p| !self.reads.contains(p) && !self.stale.contains_key(&p.output_path()))
+            .filter(|p| !self.reads.contains(p) && !self.stale.contains_key(&self.path_of(p)))
             .cloned()
             .collect();
         (added, gone.into_iter().cloned().collect())
@@ -135,7 +145,7 @@ impl PageStore {
     /// a broken template is reported once, not retried in a loop.
     pub fn render(&mut self, site: &Site, theme: &Theme, todo: &[PageId]) -> Result<usize> {
         for page in todo {
-            self.stale.remove(&page.output_path());
+            self.stale.remove(&self.path_of(page));
         }
         let mut t = crate::Timings::from_env();
         // Pages that fail are neither rendered nor stale.
