@@ -455,8 +455,9 @@ fn random_edit(rng: &mut common::Rng, step: usize) -> (String, Option<String>) {
         0 => (
             format!("content/articles/{}.fr.md", rng.pick(&["talks", "french-only", "new"])),
             Some(format!(
-                "---\ntitle: Note {n}\ndate: 2023-10-{:02}\ncountries: [{country}]\n---\nLe Soudan et le Kenya, étape {step}.\n",
-                1 + n % 28
+                "---\ntitle: Note {n}\ndate: 2023-10-{:02}\ndraft: {}\ncountries: [{country}]\n---\nLe Soudan et le Kenya, étape {step}.\n",
+                1 + n % 28,
+                n % 3 == 0
             )),
         ),
         1 => (
@@ -500,4 +501,33 @@ fn random_edit(rng: &mut common::Rng, step: usize) -> (String, Option<String>) {
             )),
         ),
     }
+}
+
+#[test]
+fn a_draft_translation_is_not_linked_as_a_version() {
+    let site = TestSite::fixture("multilingual");
+    let path = site.path().join("content/articles/talks.fr.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    site.write(
+        "content/articles/talks.fr.md",
+        &text.replacen("date: 2023-09-22\n", "date: 2023-09-22\ndraft: true\n", 1),
+    );
+    site.build_ok();
+    assert!(!site.has_page("fr/articles/talks/"));
+    let en = site.page("articles/talks/");
+    assert!(
+        !en.contains(r#"hreflang="fr" href="https://desk.example.org/fr/articles/talks/""#),
+        "{en}"
+    );
+    assert!(!en.contains(r#"href="/fr/articles/talks/""#), "{en}");
+    assert!(en.contains(r#"hreflang="ar" href="https://desk.example.org/ar/articles/talks/""#));
+    // With drafts built, it is a version again.
+    let drafts = BuildOptions {
+        drafts: true,
+        ..BuildOptions::default()
+    };
+    site.build_with(&drafts).unwrap();
+    assert!(site
+        .page("articles/talks/")
+        .contains(r#"hreflang="fr" href="https://desk.example.org/fr/articles/talks/""#));
 }

@@ -328,7 +328,9 @@ pub fn load_cached(
     }
     let mut files = Vec::new();
     let mut assets = Vec::new();
-    let mut versions: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    // Briefings and books in any language, for the links between versions:
+    // (path without suffix, language, file) for each.
+    let mut versions: Vec<(PathBuf, String, PathBuf)> = Vec::new();
     for (name, abs) in crate::source::walk(&config.site_dir, &content_dir, diags) {
         let rel = Path::new(&name);
         let site_rel = Path::new("content").join(rel);
@@ -348,10 +350,10 @@ pub fn load_cached(
         // has any to tell.
         if config.is_multilingual() && matches!(kind, Some(Source::Article | Source::Book)) {
             let base = without_language(&site_rel, lang.as_deref());
-            versions.entry(base).or_default().push(
-                lang.clone()
-                    .unwrap_or_else(|| config.default_language().to_string()),
-            );
+            let lang = lang
+                .clone()
+                .unwrap_or_else(|| config.default_language().to_string());
+            versions.push((base, lang, abs.clone()));
         }
         match in_projection(config, kind, lang.as_deref()) {
             Some(kind) => files.push((abs, site_rel, (kind, lang))),
@@ -368,7 +370,7 @@ pub fn load_cached(
 
     let parsed = parse_files(files, cache, edited);
     let mut raw = gather(parsed, diags);
-    raw.versions = versions;
+    raw.versions = published_versions(config, versions);
     raw.assets = assets
         .par_iter()
         .filter_map(|(rel, abs)| Some((rel.clone(), AssetFile::read(abs)?)))
@@ -519,6 +521,41 @@ fn translation_hint(mut d: Diagnostic, rel: &Path) -> Diagnostic {
         ));
     }
     d
+}
+
+/// Which languages each briefing and book is published in: every version
+/// but the drafts (unless drafts are built). A version in another language
+/// than the one loaded is not parsed by this load, so its `draft` is read
+/// here with the front matter's own parser, ignoring every other key; a
+/// file that cannot be read counts as published, and its own language's
+/// load reports it.
+fn published_versions(
+    config: &Config,
+    versions: Vec<(PathBuf, String, PathBuf)>,
+) -> std::collections::BTreeMap<PathBuf, Vec<String>> {
+    #[derive(serde::Deserialize)]
+    struct Draft {
+        #[serde(default)]
+        draft: bool,
+    }
+    let published: Vec<(PathBuf, String)> = versions
+        .into_par_iter()
+        .filter(|(_, _, abs)| {
+            config.drafts
+                || fs::read_to_string(abs).ok().is_none_or(|text| {
+                    let draft = frontmatter::split(&text)
+                        .ok()
+                        .and_then(|s| serde_yaml::from_str::<Draft>(s.yaml).ok());
+                    !draft.is_some_and(|d| d.draft)
+                })
+        })
+        .map(|(base, lang, _)| (base, lang))
+        .collect();
+    let mut out: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
+    for (base, lang) in published {
+        out.entry(base).or_default().push(lang);
+    }
+    out
 }
 
 /// The language a content file's name gives it, on a site with several:
