@@ -531,3 +531,22 @@ fn a_draft_translation_is_not_linked_as_a_version() {
         .page("articles/talks/")
         .contains(r#"hreflang="fr" href="https://desk.example.org/fr/articles/talks/""#));
 }
+
+#[test]
+fn lists_say_how_many_briefings_other_languages_publish() {
+    let site = built();
+    let fr = site.page("fr/articles/");
+    assert!(
+        fr.contains(r#"Dans d’autres langues : <a href="/articles/" lang="en" hreflang="en">English</a> (2 notes); <a href="/ar/articles/" lang="ar" hreflang="ar">العربية</a> (1 note).</p>"#),
+        "{fr}"
+    );
+    // The page's own language is not among them.
+    assert!(!fr.contains(r#"hreflang="fr">Français</a> ("#));
+    assert!(site
+        .page("")
+        .contains(r#"hreflang="fr">Français</a> (2 briefings)."#));
+    // A site in one language says nothing of the kind.
+    let one = TestSite::fixture("links");
+    one.build_ok();
+    assert!(!one.page("articles/").contains("class=\"elsewhere"));
+}

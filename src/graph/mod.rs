@@ -436,6 +436,9 @@ pub struct Site {
     pub assets: BTreeMap<PathBuf, crate::content::AssetFile>,
     /// Briefing books, by slug.
     pub books: BTreeMap<BookId, Book>,
+    /// On a site in several languages: how many briefings each other
+    /// language publishes, for lists to say what is not in this one.
+    pub elsewhere: BTreeMap<String, usize>,
 }
 
 impl Site {
@@ -496,7 +499,9 @@ pub fn resolve(
         diags,
     );
     caches.bodies.keep_index(index);
+    let elsewhere = briefings_elsewhere(&config, &raw.versions);
     let mut site = Site {
+        elsewhere,
         unpublished,
         config,
         articles,
@@ -513,6 +518,25 @@ pub fn resolve(
         caches.registry = Some(r.registry);
     }
     site
+}
+
+/// How many briefings each language but `config`'s publishes.
+fn briefings_elsewhere(
+    config: &Config,
+    versions: &BTreeMap<std::path::PathBuf, Vec<String>>,
+) -> BTreeMap<String, usize> {
+    let mut out = BTreeMap::new();
+    let articles = std::path::Path::new("content/articles");
+    for langs in versions
+        .iter()
+        .filter(|(base, _)| base.starts_with(articles))
+        .map(|(_, langs)| langs)
+    {
+        for lang in langs.iter().filter(|l| *l != config.language()) {
+            *out.entry(lang.clone()).or_insert(0) += 1;
+        }
+    }
+    out
 }
 
 /// What `serve` keeps from one load of the graph for the next: rendered

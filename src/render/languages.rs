@@ -8,6 +8,35 @@ use serde::Serialize;
 use super::page_id::PageId;
 use super::reader::Reader;
 
+/// Briefings another language publishes, for a list to point to.
+#[derive(Serialize)]
+pub struct Elsewhere {
+    pub lang: String,
+    pub name: &'static str,
+    pub count: usize,
+    /// That language's list of briefings.
+    pub href: String,
+}
+
+/// What each other language publishes, in the site's order of languages.
+pub fn elsewhere(r: &Reader) -> Vec<Elsewhere> {
+    let config = r.config();
+    let counts = r.elsewhere();
+    config
+        .languages
+        .iter()
+        .filter_map(|lang| {
+            let count = *counts.get(lang)?;
+            Some(Elsewhere {
+                lang: lang.clone(),
+                name: endonym(lang),
+                count,
+                href: config.url_in(lang, "articles/"),
+            })
+        })
+        .collect()
+}
+
 /// One language version of a page.
 #[derive(Serialize, Clone, Debug, PartialEq, Eq)]
 pub struct Version {

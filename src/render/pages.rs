@@ -248,6 +248,7 @@ fn meta(
 }
 
 fn home(r: &Reader, ctx: &mut tera::Context) -> PageMeta {
+    ctx.insert("elsewhere", &super::languages::elsewhere(r));
     let latest: Vec<_> = r
         .timeline()
         .iter()
@@ -350,6 +351,7 @@ fn this_month<'a>(
 }
 
 fn articles(r: &Reader, n: usize, ctx: &mut tera::Context) -> PageMeta {
+    ctx.insert("elsewhere", &super::languages::elsewhere(r));
     let per_page = r.config().site.paginate;
     let timeline = r.timeline();
     let total = timeline.len().div_ceil(per_page).max(1);

@@ -11,7 +11,7 @@
 
 use super::page_id::{pages, PageId};
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::Config;
 use crate::content::frontmatter::{Date, PartialDate};
@@ -56,6 +56,8 @@ pub enum Dep {
     Books,
     /// Whether any book exists: what the navigation shows.
     AnyBooks,
+    /// How many briefings each other language publishes.
+    Elsewhere,
 }
 
 /// A briefing without its text: what lists, links and the JSON export show.
@@ -251,6 +253,12 @@ impl<'a> Reader<'a> {
 
     /// The site's settings. Not recorded: an edit to `site.yaml` rebuilds
     /// everything.
+    /// How many briefings each other language publishes, by code.
+    pub fn elsewhere(&self) -> &'a BTreeMap<String, usize> {
+        self.record(|| Dep::Elsewhere);
+        &self.site.elsewhere
+    }
+
     /// The theme's words in the page's language.
     pub fn words(&self) -> &'a crate::render::i18n::Words {
         self.words

@@ -106,6 +106,7 @@ fn site_digests(site: &Site, pages: &[PageId]) -> Vec<(Dep, u64)> {
     // digested whole every time.
     out.push((Dep::Books, digest(&site.books.keys().collect::<Vec<_>>())));
     out.push((Dep::AnyBooks, digest(&site.books.is_empty())));
+    out.push((Dep::Elsewhere, digest(&site.elsewhere)));
     out.extend(
         site.books
             .iter()
