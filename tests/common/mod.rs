@@ -264,7 +264,8 @@ pub fn assert_only_theme_scripts(html: &str, page: &str) {
             .iter()
             .any(|f| tag.contains(&format!("src=\"{f}\"")))
             && body.is_empty();
-        let data = tag == r#"<script type="application/ld+json">"#;
+        let data = tag == r#"<script type="application/ld+json">"#
+            || tag == r#"<script type="application/json" id="search-words">"#;
         assert!(
             theme_file || data,
             "unexpected script on /{page}: {tag}{body}"
