@@ -2,11 +2,12 @@
 //! has `role="img"` and a text alternative that states its data; colours
 //! come from the stylesheet, so dark mode and print restyle them.
 
+use crate::render::i18n::Words;
 use std::fmt::Write as _;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::content::frontmatter::MONTHS;
+use crate::content::frontmatter::{PartialDate, MONTHS};
 use crate::graph::{MonthCount, Position};
 use crate::text::escape_html;
 
@@ -41,11 +42,21 @@ fn index(year: i32, month: u32) -> i32 {
     year * 12 + month as i32 - 1
 }
 
-fn label(period: Period, i: i32) -> String {
-    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as usize);
+fn label(period: Period, i: i32, w: &Words) -> String {
+    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as u32);
     match period {
-        Period::Month => format!("{} {year}", MONTHS[month]),
-        Period::Quarter => format!("Q{} {year}", month / 3 + 1),
+        Period::Month => w.date(&PartialDate {
+            year,
+            month: Some(month + 1),
+            day: None,
+        }),
+        Period::Quarter => w.with(
+            "quarter",
+            &[
+                ("q", (month / 3 + 1).to_string()),
+                ("year", year.to_string()),
+            ],
+        ),
         Period::Year => year.to_string(),
     }
 }
@@ -90,24 +101,25 @@ fn buckets(monthly: &[MonthCount], end: i32) -> (Period, Vec<(i32, u32)>) {
 
 /// "42 briefings from January 2021 to January 2024; most in September
 /// 2023: 9; by month: …" (every period with briefings, newest first).
-fn coverage_text(period: Period, bars: &[(i32, u32)], first: i32, end: i32) -> String {
+fn coverage_text(period: Period, bars: &[(i32, u32)], first: i32, end: i32, w: &Words) -> String {
     let total: u32 = bars.iter().map(|b| b.1).sum();
     let (peak, most) = busiest(bars);
-    let unit = period.unit();
     let counts: Vec<String> = bars
         .iter()
         .rev()
         .filter(|b| b.1 > 0)
-        .map(|&(k, n)| format!("{}: {n}", label(period, k)))
+        .map(|&(k, n)| format!("{}: {n}", label(period, k, w)))
         .collect();
-    let s = if total == 1 { "" } else { "s" };
-    format!(
-        "{total} briefing{s} from {} to {}; most in {}: {most}; by {unit}: {}",
-        label(Period::Month, first),
-        label(Period::Month, end),
-        label(period, peak),
-        counts.join(", ")
-    )
+    let args = [
+        ("from", label(Period::Month, first, w)),
+        ("to", label(Period::Month, end, w)),
+        ("peak", label(period, peak, w)),
+        ("most", most.to_string()),
+        ("unit", w.text(&format!("unit_{}", period.unit()))),
+        ("counts", counts.join(w.text("comma").as_str())),
+    ];
+    w.say("coverage_text", Some(total.into()), &args)
+        .unwrap_or_default()
 }
 
 /// Fewer months with briefings than this, and the coverage chart is a
@@ -131,7 +143,7 @@ pub struct Coverage {
 
 /// Briefings per month (or quarter, or year), from the first briefing's
 /// month to the reference date's.
-pub fn coverage(monthly: &[MonthCount], today: NaiveDate) -> Option<Coverage> {
+pub fn coverage(monthly: &[MonthCount], today: NaiveDate, w: &Words) -> Option<Coverage> {
     let end = index(today.year(), today.month());
     let months: Vec<&MonthCount> = monthly
         .iter()
@@ -140,48 +152,69 @@ pub fn coverage(monthly: &[MonthCount], today: NaiveDate) -> Option<Coverage> {
     if months.len() < COVERAGE_MIN_MONTHS {
         return (!months.is_empty()).then(|| Coverage {
             chart: None,
-            text: coverage_sentence(&months, end),
+            text: coverage_sentence(&months, end, w),
             unit: "month",
-            to: label(Period::Month, end),
+            to: label(Period::Month, end, w),
             peak: String::new(),
         });
     }
     let (period, bars) = buckets(monthly, end);
     let first = index(months[0].year, months[0].month);
-    let text = coverage_text(period, &bars, first, end);
+    let text = coverage_text(period, &bars, first, end, w);
     let (peak, most) = busiest(&bars);
     // A "busiest" period among equals would single one out for nothing.
     let even = bars.iter().all(|b| b.1 == 0 || b.1 == most);
+    let unit = w.text(&format!("unit_{}", period.unit()));
     let peak = match even {
-        true => format!("{most} in each {} with any", period.unit()),
-        false => format!("most in {}: {most}", label(period, peak)),
+        true => w.with("peak_even", &[("most", most.to_string()), ("unit", unit)]),
+        false => w.with(
+            "peak_most",
+            &[("most", most.to_string()), ("peak", label(period, peak, w))],
+        ),
     };
     Some(Coverage {
-        chart: Some(coverage_chart(period, &bars, &text)),
+        chart: Some(coverage_chart(period, &bars, &text, w)),
         text,
         unit: period.unit(),
-        to: label(Period::Month, end),
+        to: label(Period::Month, end, w),
         peak,
     })
 }
 
 /// "3 briefings: 2 in August 2023 and 1 in September 2023; none since, to
 /// January 2024."
-fn coverage_sentence(months: &[&MonthCount], end: i32) -> String {
-    let total: u32 = months.iter().map(|m| m.count).sum();
-    let month = |m: &MonthCount| label(Period::Month, index(m.year, m.month));
+fn coverage_sentence(months: &[&MonthCount], end: i32, w: &Words) -> String {
+    let total: u64 = months.iter().map(|m| u64::from(m.count)).sum();
+    let month = |m: &MonthCount| label(Period::Month, index(m.year, m.month), w);
     let parts: Vec<String> = months
         .iter()
-        .map(|m| format!("{} in {}", m.count, month(m)))
+        .map(|m| {
+            w.with(
+                "count_in",
+                &[("count", m.count.to_string()), ("month", month(m))],
+            )
+        })
         .collect();
-    let s = if total == 1 { "" } else { "s" };
     let mut out = match parts.as_slice() {
-        [_] => format!("{total} briefing{s}, in {}", month(months[0])),
-        _ => format!("{total} briefing{s}: {}", parts.join(" and ")),
-    };
+        [_] => w.say(
+            "coverage_one_month",
+            Some(total),
+            &[("month", month(months[0]))],
+        ),
+        _ => {
+            let and = format!(" {} ", w.text("and"));
+            w.say(
+                "coverage_months",
+                Some(total),
+                &[("parts", parts.join(&and))],
+            )
+        }
+    }
+    .unwrap_or_default();
     let last = months.last().map(|m| index(m.year, m.month));
     if last.is_some_and(|l| l < end) {
-        let _ = write!(out, "; none since, to {}", label(Period::Month, end));
+        let to = label(Period::Month, end, w);
+        out.push_str(&w.with("none_since", &[("month", to)]));
     }
     out.push('.');
     out
@@ -189,7 +222,7 @@ fn coverage_sentence(months: &[&MonthCount], end: i32) -> String {
 
 /// The bars, each with its count on hover, and the first and last periods
 /// under the axis.
-fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
+fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str, w: &Words) -> String {
     let (width, height, bottom) = (600.0, 140.0, 30.0);
     let most = bars.iter().map(|b| b.1).max().unwrap_or(1).max(1);
     let max = most as f64;
@@ -219,7 +252,7 @@ fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
             svg,
             r#"<rect class="bar" x="{x:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}"><title>{}: {n}</title></rect>"#,
             base - h,
-            label(period, *k)
+            label(period, *k, w)
         );
         if counted {
             let _ = write!(
@@ -234,9 +267,9 @@ fn coverage_chart(period: Period, bars: &[(i32, u32)], text: &str) -> String {
         svg,
         r#"<text class="tick" x="0" y="{}" text-anchor="start">{}</text><text class="tick" x="{width}" y="{}" text-anchor="end">{}</text></svg>"#,
         height - 6.0,
-        label(period, bars[0].0),
+        label(period, bars[0].0, w),
         height - 6.0,
-        label(period, bars[bars.len() - 1].0)
+        label(period, bars[bars.len() - 1].0, w)
     );
     svg
 }
@@ -911,6 +944,10 @@ fn ellipse(w: f64, spots: &[Spot]) -> (f64, f64) {
 mod tests {
     use super::*;
 
+    fn english() -> crate::render::i18n::Words {
+        crate::render::i18n::Words::new("en", &Default::default()).0
+    }
+
     fn months(list: &[(i32, u32, u32)]) -> Vec<MonthCount> {
         list.iter()
             .map(|&(year, month, count)| MonthCount { year, month, count })
@@ -924,7 +961,7 @@ mod tests {
     #[test]
     fn coverage_ends_at_the_reference_date_and_groups_long_spans() {
         let data = months(&[(2021, 1, 3), (2023, 8, 1), (2023, 9, 9)]);
-        let c = coverage(&data, day("2024-01-15")).unwrap();
+        let c = coverage(&data, day("2024-01-15"), &english()).unwrap();
         assert_eq!(
             c.text,
             "13 briefings from January 2021 to January 2024; most in September 2023: 9; \
@@ -934,7 +971,7 @@ mod tests {
         assert_eq!(c.peak, "most in September 2023: 9");
         let even = months(&[(2023, 1, 2), (2023, 4, 2), (2023, 9, 2)]);
         assert_eq!(
-            coverage(&even, day("2024-01-15")).unwrap().peak,
+            coverage(&even, day("2024-01-15"), &english()).unwrap().peak,
             "2 in each month with any"
         );
         let svg = c.chart.unwrap();
@@ -946,7 +983,10 @@ mod tests {
         assert!(!svg.contains("count"), "{svg}");
         // Thirteen months: each bar with briefings carries its count.
         let year = months(&[(2023, 1, 2), (2023, 4, 12), (2023, 9, 5)]);
-        let svg = coverage(&year, day("2024-01-15")).unwrap().chart.unwrap();
+        let svg = coverage(&year, day("2024-01-15"), &english())
+            .unwrap()
+            .chart
+            .unwrap();
         let counts: Vec<&str> = svg
             .split(r#"class="tick count""#)
             .skip(1)
@@ -955,7 +995,7 @@ mod tests {
         assert_eq!(counts, ["2", "12", "5"], "{svg}");
         // A briefing after the reference date is not counted.
         let later = months(&[(2023, 7, 1), (2023, 8, 1), (2023, 9, 9), (2024, 3, 5)]);
-        let c = coverage(&later, day("2024-01-15")).unwrap();
+        let c = coverage(&later, day("2024-01-15"), &english()).unwrap();
         assert!(
             c.text
                 .starts_with("11 briefings from July 2023 to January 2024"),
@@ -965,6 +1005,7 @@ mod tests {
         let long = coverage(
             &months(&[(2010, 1, 2), (2012, 1, 1), (2016, 5, 4)]),
             day("2016-06-01"),
+            &english(),
         )
         .unwrap();
         assert!(
@@ -975,6 +1016,7 @@ mod tests {
         let longer = coverage(
             &months(&[(2000, 1, 2), (2010, 1, 1), (2023, 5, 4)]),
             day("2023-06-01"),
+            &english(),
         )
         .unwrap();
         assert!(
@@ -982,28 +1024,28 @@ mod tests {
             "{}",
             longer.text
         );
-        assert_eq!(coverage(&[], day("2024-01-15")), None);
+        assert_eq!(coverage(&[], day("2024-01-15"), &english()), None);
     }
 
     #[test]
     fn coverage_of_one_or_two_months_is_a_sentence() {
         let today = day("2024-01-15");
-        let one = coverage(&months(&[(2023, 9, 9)]), today).unwrap();
+        let one = coverage(&months(&[(2023, 9, 9)]), today, &english()).unwrap();
         assert_eq!(one.chart, None);
         assert_eq!(
             one.text,
             "9 briefings, in September 2023; none since, to January 2024."
         );
-        let two = coverage(&months(&[(2023, 12, 2), (2024, 1, 1)]), today).unwrap();
+        let two = coverage(&months(&[(2023, 12, 2), (2024, 1, 1)]), today, &english()).unwrap();
         assert_eq!(
             two.text,
             "3 briefings: 2 in December 2023 and 1 in January 2024."
         );
         // Only briefings after the reference date: nothing to say yet.
-        assert_eq!(coverage(&months(&[(2024, 2, 1)]), today), None);
+        assert_eq!(coverage(&months(&[(2024, 2, 1)]), today, &english()), None);
         // The threshold's edge: three months draw a chart.
         let three = months(&[(2023, 10, 1), (2023, 11, 1), (2023, 12, 1)]);
-        assert!(coverage(&three, today).unwrap().chart.is_some());
+        assert!(coverage(&three, today, &english()).unwrap().chart.is_some());
     }
 
     #[test]
@@ -1276,6 +1318,7 @@ mod tests {
             coverage(
                 &months(&[(2023, 1, 2), (2023, 4, 1), (2023, 9, 5)]),
                 day("2024-01-15"),
+                &english(),
             )
             .unwrap()
             .chart

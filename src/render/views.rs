@@ -350,7 +350,7 @@ impl<'a> EntityView<'a> {
             body: &e.body_html,
             key_dates: key_dates(e, today),
             has_calendar: !e.dates.is_empty() || !e.books.is_empty(),
-            coverage: super::charts::coverage(&e.monthly, today),
+            coverage: super::charts::coverage(&e.monthly, today, r.words()),
             as_of: Some((&crate::content::frontmatter::PartialDate::from_date(today)).into()),
             map: locator(r, e),
             mentioned_with: mentioned_with(r, &e.mentioned_with, contacts_of(e)),
