@@ -317,7 +317,7 @@ pub fn sparkline(monthly: &[MonthCount], today: NaiveDate) -> Option<String> {
 
 /// Each office as a bar on a time axis, from the earliest start to the
 /// latest end (the reference date for an office still held).
-pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
+pub fn offices(positions: &[Position], today: NaiveDate, w: &Words) -> Option<String> {
     // The picture ends at the reference date: an office still to begin is
     // not drawn, and a term that runs past today is drawn to today.
     let dated: Vec<(&Position, NaiveDate, NaiveDate)> = positions
@@ -334,9 +334,9 @@ pub fn offices(positions: &[Position], today: NaiveDate) -> Option<String> {
     let width = 600.0;
     let span = (end - start).num_days() as f64;
     let x = |d: NaiveDate| (d - start).num_days() as f64 * width / span;
-    let text = escape_html(&format!(
-        "Offices: {}",
-        offices_text(positions, &dated, today)
+    let text = escape_html(&w.with(
+        "chart_offices",
+        &[("list", offices_text(positions, &dated, today, w))],
     ));
     // Each office: its name above its bar, wrapped to the picture's width.
     let per_line = (width / (0.6 * LABEL_SIZE)) as usize;
@@ -383,23 +383,32 @@ fn offices_text(
     positions: &[Position],
     dated: &[(&Position, NaiveDate, NaiveDate)],
     today: NaiveDate,
+    w: &Words,
 ) -> String {
-    let day = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    let day = |d: NaiveDate| w.date(&PartialDate::from_date(d));
     let mut text: Vec<String> = dated
         .iter()
-        .map(|(p, f, t)| match p.to {
-            Some(to) if to.end() <= today => {
-                format!("{} from {} to {}", p.title(), day(*f), day(*t))
+        .map(|(p, f, t)| {
+            let (office, from) = (("office", p.title()), ("from", day(*f)));
+            match p.to {
+                Some(to) if to.end() <= today => {
+                    w.with("chart_office_from_to", &[office, from, ("to", day(*t))])
+                }
+                Some(to) => w.with("chart_office_term", &[office, from, ("to", w.date(&to))]),
+                None => w.with("chart_office_since", &[office, from]),
             }
-            Some(to) => format!("{} since {}, term to {}", p.title(), day(*f), to.human()),
-            None => format!("{} since {}", p.title(), day(*f)),
         })
         .collect();
     text.extend(positions.iter().filter_map(|p| {
         let from = p.from?.start();
-        (from > today).then(|| format!("{} from {} (not yet begun)", p.title(), day(from)))
+        (from > today).then(|| {
+            w.with(
+                "chart_office_not_begun",
+                &[("office", p.title()), ("from", day(from))],
+            )
+        })
     }));
-    text.join("; ")
+    text.join(w.text("semicolon").as_str())
 }
 
 /// What the crisis timeline draws: plain data, gathered by the view.
@@ -438,7 +447,7 @@ const AXIS_Y: f64 = 80.0;
 /// assessment as a coloured cell (with its arrow where there is room), key
 /// dates as triangles (hollow when still to come, after "now"), the span,
 /// and a tick for each briefing.
-pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
+pub fn crisis_timeline(t: &CrisisTimeline, w: &Words) -> Option<String> {
     let coming: Vec<&crate::graph::KeyDate> = t
         .dates
         .iter()
@@ -468,7 +477,7 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
         ((d - t.start).num_days() as f64 * (width - pad) / span).clamp(0.0, width - pad)
     };
     let height = AXIS_Y + LABEL_SIZE + 8.0;
-    let text = escape_html(&timeline_text(t, end, coming.len()));
+    let text = escape_html(&timeline_text(t, end, coming.len(), w));
     // With linked ticks it is a group of links, not a picture: an image
     // cannot hold interactive content.
     let linked = t.briefings.len() <= LINKED_TICKS;
@@ -493,59 +502,78 @@ pub fn crisis_timeline(t: &CrisisTimeline) -> Option<String> {
         svg,
         r#"<line class="axis" x1="0" y1="{AXIS_Y}" x2="{width}" y2="{AXIS_Y}"/>"#
     );
-    trend_cells(&mut svg, t, &x);
-    key_date_marks(&mut svg, t.dates, t.start, end, t.today, &x);
-    briefing_ticks(&mut svg, t.briefings, linked, &x);
+    trend_cells(&mut svg, t, &x, w);
+    key_date_marks(&mut svg, t.dates, (t.start, end), t.today, &x, w);
+    briefing_ticks(&mut svg, t.briefings, linked, &x, w);
     axis_labels(
         &mut svg,
-        t.start,
-        end,
+        (t.start, end),
         (t.ongoing || last > t.end).then_some(t.end),
         &x,
+        w,
     );
     svg.push_str("</svg>");
     Some(svg)
 }
 
 /// The text alternative: span, counts, the latest assessment, dates to come.
-fn timeline_text(t: &CrisisTimeline, end: NaiveDate, coming: usize) -> String {
-    let s = |n: usize| if n == 1 { "" } else { "s" };
+fn timeline_text(t: &CrisisTimeline, end: NaiveDate, coming: usize, w: &Words) -> String {
     let assessed: Vec<&crate::graph::Assessment> = t
         .assessments
         .iter()
         .filter(|a| a.month.start() <= t.today)
         .collect();
+    let day = |d: NaiveDate| w.date(&PartialDate::from_date(d));
+    let month = |d: NaiveDate| {
+        w.date(&PartialDate {
+            day: None,
+            ..PartialDate::from_date(d)
+        })
+    };
     let latest = assessed
         .last()
-        .map(|a| format!(" (latest: {} in {})", a.trend.word(), a.month))
+        .map(|a| {
+            let args = [
+                ("trend", trend_word(a.trend, w)),
+                ("month", w.date(&a.month)),
+            ];
+            w.with("chart_latest", &args)
+        })
         .unwrap_or_default();
     let to = if t.ongoing {
-        format!("{} (ongoing)", t.end.format("%-d %B %Y"))
+        w.with("chart_ongoing", &[("date", day(t.end))])
     } else {
-        t.end.format("%B %Y").to_string()
+        month(t.end)
     };
-    let ahead = if coming > 0 {
-        format!(", {coming} still to come, to {}", end.format("%-d %B %Y"))
-    } else {
-        String::new()
+    let ahead = match coming {
+        0 => String::new(),
+        n => w
+            .say("chart_ahead", Some(n as u64), &[("date", day(end))])
+            .unwrap_or_default(),
     };
-    format!(
-        "{}, {} to {to}: {} briefing{}, {} monthly assessment{}{latest}, {} key date{}{ahead}",
-        t.name,
-        t.start.format("%B %Y"),
-        t.briefings.len(),
-        s(t.briefings.len()),
-        assessed.len(),
-        s(assessed.len()),
-        t.dates.len(),
-        s(t.dates.len()),
-    )
+    let count = |key: &str, n: usize| w.count(key, n as u64);
+    let args = [
+        ("name", t.name.to_string()),
+        ("from", month(t.start)),
+        ("to", to),
+        ("briefings", count("n_briefings", t.briefings.len())),
+        ("assessments", count("n_assessments", assessed.len())),
+        ("latest", latest),
+        ("dates", count("n_key_dates", t.dates.len())),
+        ("ahead", ahead),
+    ];
+    w.with("chart_timeline", &args)
+}
+
+/// A month's trend as a chart's text says it: "deteriorated".
+fn trend_word(trend: crate::graph::Trend, w: &Words) -> String {
+    w.text(&format!("trend_{}", trend.word())).to_lowercase()
 }
 
 /// Each month assessed by the reference date, as a cell the month wide:
 /// cells never overlap, however long the crisis. The arrow is written in
 /// the cell when the cell is wide enough to hold it.
-fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f64) {
+fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f64, w: &Words) {
     for a in t.assessments.iter().filter(|a| a.month.start() <= t.today) {
         let (from, to) = (
             a.month.start(),
@@ -562,12 +590,12 @@ fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f6
             svg,
             r#"<rect class="trend-cell {class}{alert}" x="{x0:.1}" y="{TREND_Y}" width="{:.1}" height="{TREND_H}"><title>{}: {}{}</title></rect>"#,
             x1 - x0,
-            a.month,
-            a.trend.word(),
+            escape_html(&w.date(&a.month)),
+            escape_html(&trend_word(a.trend, w)),
             if a.alert.is_some() {
-                ", with an alert"
+                escape_html(&w.text("chart_with_alert"))
             } else {
-                ""
+                String::new()
             }
         );
         if x1 - x0 >= 14.0 {
@@ -588,10 +616,10 @@ fn trend_cells(svg: &mut String, t: &CrisisTimeline, x: &dyn Fn(NaiveDate) -> f6
 fn key_date_marks(
     svg: &mut String,
     dates: &[crate::graph::KeyDate],
-    start: NaiveDate,
-    end: NaiveDate,
+    (start, end): (NaiveDate, NaiveDate),
     today: NaiveDate,
     x: &dyn Fn(NaiveDate) -> f64,
+    w: &Words,
 ) {
     let mut rows = [f64::NEG_INFINITY; 2];
     let mut shown: Vec<&crate::graph::KeyDate> = dates
@@ -621,9 +649,13 @@ fn key_date_marks(
             svg,
             r#"<path class="{class}" d="M{at:.1} {:.1} l-5 -9 h10 z"><title>{}: {}{}</title></path>"#,
             top + 9.0,
-            d.date.format("%-d %B %Y"),
+            escape_html(&w.date(&PartialDate::from_date(d.date))),
             escape_html(&d.title),
-            if d.date > today { " (coming)" } else { "" }
+            if d.date > today {
+                escape_html(&w.text("chart_coming"))
+            } else {
+                String::new()
+            }
         );
     }
 }
@@ -634,13 +666,14 @@ fn briefing_ticks(
     briefings: &[(NaiveDate, &str, String)],
     linked: bool,
     x: &dyn Fn(NaiveDate) -> f64,
+    w: &Words,
 ) {
     for (day, title, url) in briefings {
         let tick = format!(
             r#"<line class="tick-mark" x1="{0:.1}" y1="{TICKS_Y}" x2="{0:.1}" y2="{1}"/><title>{2}: {3}</title>"#,
             x(*day).clamp(1.0, 599.0),
             TICKS_Y + 12.0,
-            day.format("%-d %B %Y"),
+            escape_html(&w.date(&PartialDate::from_date(*day))),
             escape_html(title)
         );
         if linked {
@@ -657,35 +690,36 @@ fn briefing_ticks(
 /// would still touch the one before, or "now", is left out.
 fn axis_labels(
     svg: &mut String,
-    start: NaiveDate,
-    end: NaiveDate,
+    (start, end): (NaiveDate, NaiveDate),
     now: Option<NaiveDate>,
     x: &dyn Fn(NaiveDate) -> f64,
+    w: &Words,
 ) {
+    let now_word = w.text("chart_now");
     let (first, last) = (
         index(start.year(), start.month()),
         index(end.year(), end.month()),
     );
-    let room = 600.0 - now.map_or(0.0, |_| label_width("now") + 8.0);
+    let room = 600.0 - now.map_or(0.0, |_| label_width(&now_word) + 8.0);
     let boundaries =
         |step: i32| (first + (step - first.rem_euclid(step)) % step..=last).step_by(step as usize);
     let step = [1, 2, 3, 6, 12, 24, 60, 120, 240]
         .into_iter()
         .find(|&step| {
             let n = boundaries(step).count() as f64;
-            n * (label_width(&label_for(step, first)) + 8.0) <= room
+            n * (label_width(&label_for(step, first, w)) + 8.0) <= room
         })
         .unwrap_or(240);
     let mut marks: Vec<(f64, String)> = boundaries(step)
         .filter_map(|i| {
             let day = NaiveDate::from_ymd_opt(i.div_euclid(12), i.rem_euclid(12) as u32 + 1, 1)?;
-            Some((x(day), label_for(step, i)))
+            Some((x(day), label_for(step, i, w)))
         })
         .collect();
     if marks.is_empty() {
-        marks.push((x(start), label_for(1, first)));
+        marks.push((x(start), label_for(1, first, w)));
     }
-    let now_span = now.map(|d| span_of(x(d), "now"));
+    let now_span = now.map(|d| span_of(x(d), &now_word));
     let mut last_right = f64::NEG_INFINITY;
     for (at, label) in marks {
         let (l, r) = span_of(at, &label);
@@ -697,7 +731,7 @@ fn axis_labels(
         axis_label(svg, at, l, &label);
     }
     if let (Some(d), Some((l, _))) = (now, now_span) {
-        axis_label(svg, x(d), l, "now");
+        axis_label(svg, x(d), l, &now_word);
     }
 }
 
@@ -721,10 +755,10 @@ fn span_of(at: f64, label: &str) -> (f64, f64) {
 }
 
 /// "2023", or "Sep 2023" on an axis in months.
-fn label_for(step: i32, i: i32) -> String {
-    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as usize);
+fn label_for(step: i32, i: i32, w: &Words) -> String {
+    let (year, month) = (i.div_euclid(12), i.rem_euclid(12) as u32);
     if step < 12 {
-        format!("{} {year}", &MONTHS[month][..3])
+        w.short_month(year, month + 1)
     } else {
         year.to_string()
     }
@@ -836,7 +870,7 @@ impl Spot {
 /// middle, wrapped to two lines; the ellipse is narrowed until the widest
 /// label beside it fits, and made taller until labels beside each other
 /// clear, so no label leaves the picture or runs into another.
-pub fn ego_network(center: &str, neighbours: &[Neighbour]) -> Option<String> {
+pub fn ego_network(center: &str, neighbours: &[Neighbour], words: &Words) -> Option<String> {
     if neighbours.is_empty() {
         return None;
     }
@@ -907,11 +941,15 @@ pub fn ego_network(center: &str, neighbours: &[Neighbour]) -> Option<String> {
         .iter()
         .map(|n| format!("{} ({})", n.name, n.shared))
         .collect();
-    let text = escape_html(&format!(
-        "{center} and the {} entities most often named with it, by shared briefings: {}",
-        neighbours.len(),
-        names.join(", ")
-    ));
+    let args = [
+        ("center", center.to_string()),
+        ("list", names.join(words.text("comma").as_str())),
+    ];
+    let text = escape_html(
+        &words
+            .say("chart_network", Some(neighbours.len() as u64), &args)
+            .unwrap_or_default(),
+    );
     Some(format!(
         r#"<svg class="chart network" viewBox="0 0 {w} {h:.0}" role="group" aria-label="{text}"><title>{text}</title>{edges}<circle class="node center" cx="{cx}" cy="{cy:.1}" r="10"/>{nodes}</svg>"#
     ))
@@ -1083,6 +1121,7 @@ mod tests {
                 pos("Minister", "2015-01-01", Some("2020-04-30")),
             ],
             day("2024-01-15"),
+            &english(),
         )
         .unwrap();
         let label = &svg[svg.find("aria-label=\"").unwrap()..svg.find("\"><title>").unwrap()];
@@ -1161,7 +1200,7 @@ mod tests {
                     shared: 12 - i,
                 })
                 .collect();
-            let svg = ego_network("Middle", &list).unwrap();
+            let svg = ego_network("Middle", &list, &english()).unwrap();
             for (l, r, _, _) in label_boxes(&svg) {
                 assert!(l >= 0.0 && r <= 600.0, "{count}: {l}..{r} in {svg}");
             }
@@ -1177,6 +1216,7 @@ mod tests {
                 pos("Minister", "2015-01-01", Some("2020-04-30")),
             ],
             day("2024-01-15"),
+            &english(),
         )
         .unwrap();
         let boxes = label_boxes(&svg);
@@ -1237,16 +1277,19 @@ mod tests {
             date("2023-10-03", "Statement"),
             date("2024-03-01", "Deadline"),
         ];
-        let svg = crisis_timeline(&CrisisTimeline {
-            name: "Long crisis",
-            start: day("2014-01-01"),
-            end: today,
-            ongoing: true,
-            today,
-            assessments: &assessments,
-            dates: &dates,
-            briefings: &[],
-        })
+        let svg = crisis_timeline(
+            &CrisisTimeline {
+                name: "Long crisis",
+                start: day("2014-01-01"),
+                end: today,
+                ongoing: true,
+                today,
+                assessments: &assessments,
+                dates: &dates,
+                briefings: &[],
+            },
+            &english(),
+        )
         .unwrap();
         let cells = boxes(&svg, "rect", "trend-cell");
         assert_eq!(
@@ -1334,6 +1377,7 @@ mod tests {
                     ),
                 ],
                 day("2024-01-15"),
+                &english(),
             )
             .unwrap(),
         ];
@@ -1349,16 +1393,19 @@ mod tests {
             title: "A vote & a \"test\"".into(),
             kind: None,
         }];
-        let timeline = crisis_timeline(&CrisisTimeline {
-            name: "Crisis <x>",
-            start: day("2023-01-01"),
-            end: day("2024-01-15"),
-            ongoing: true,
-            today: day("2024-01-15"),
-            assessments: &assessments,
-            dates: &dates,
-            briefings: &[(day("2023-09-21"), "A & B", "/articles/a/".into())],
-        })
+        let timeline = crisis_timeline(
+            &CrisisTimeline {
+                name: "Crisis <x>",
+                start: day("2023-01-01"),
+                end: day("2024-01-15"),
+                ongoing: true,
+                today: day("2024-01-15"),
+                assessments: &assessments,
+                dates: &dates,
+                briefings: &[(day("2023-09-21"), "A & B", "/articles/a/".into())],
+            },
+            &english(),
+        )
         .unwrap();
         assert!(timeline.contains(r#"aria-label="Crisis &lt;x&gt;, January 2023 to 15 January 2024 (ongoing): 1 briefing, 1 monthly assessment (latest: deteriorated in September 2023), 1 key date""#), "{timeline}");
         assert!(timeline.contains(r#"<a href="/articles/a/">"#));
@@ -1384,6 +1431,7 @@ mod tests {
                     shared: 1,
                 },
             ],
+            &english(),
         )
         .unwrap();
         assert!(network.contains(r#"aria-label="Kenya and the 3 entities most often named with it, by shared briefings: Haiti (4), William Ruto (3), Haiti security crisis (1)""#), "{network}");

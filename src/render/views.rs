@@ -1,6 +1,7 @@
 //! View structs: the deliberate, template-facing shape of the site. Templates
 //! see these and nothing else, so internal types can change freely.
 
+use crate::render::i18n::Words;
 use serde::Serialize;
 
 use super::dossier::{
@@ -356,7 +357,7 @@ impl<'a> EntityView<'a> {
             mentioned_with: mentioned_with(r, &e.mentioned_with, contacts_of(e)),
             ..Self::header(r, e)
         };
-        v.network = network(&e.name, &v.mentioned_with);
+        v.network = network(&e.name, &v.mentioned_with, r.words());
         match &e.details {
             Details::Country(c) => {
                 v.iso = c.iso.as_deref();
@@ -371,7 +372,7 @@ impl<'a> EntityView<'a> {
             }
             Details::Leader(l) => {
                 v.offices = office_box(l, today, r.words());
-                v.offices_chart = super::charts::offices(&l.positions, today);
+                v.offices_chart = super::charts::offices(&l.positions, today, r.words());
                 v.born = l.born.as_ref().map(Into::into);
                 v.party = l.party.as_deref();
                 v.country = l.country.as_ref().map(|id| entity_link(r, id));
@@ -494,7 +495,7 @@ fn crisis_chart(
         .collect();
     let first = briefings.iter().map(|b| b.0).min();
     let start = c.started.map(|d| d.start()).or(first)?;
-    super::charts::crisis_timeline(&super::charts::CrisisTimeline {
+    let timeline = super::charts::CrisisTimeline {
         name: &e.name,
         start,
         end: c.ended.map_or(today, |d| d.end()),
@@ -503,7 +504,8 @@ fn crisis_chart(
         assessments: &c.assessments,
         dates: &e.dates,
         briefings: &briefings,
-    })
+    };
+    super::charts::crisis_timeline(&timeline, r.words())
 }
 
 /// A leader's contact history; nobody else has one.
@@ -514,7 +516,11 @@ fn contacts_of(e: &Entity) -> &[crate::graph::Contact] {
     }
 }
 
-fn network(center: &str, list: &[MentionView]) -> Option<String> {
+fn network(
+    center: &str,
+    list: &[MentionView],
+    words: &crate::render::i18n::Words,
+) -> Option<String> {
     let neighbours: Vec<super::charts::Neighbour> = list
         .iter()
         .map(|m| super::charts::Neighbour {
@@ -524,7 +530,7 @@ fn network(center: &str, list: &[MentionView]) -> Option<String> {
             shared: m.shared,
         })
         .collect();
-    super::charts::ego_network(center, &neighbours)
+    super::charts::ego_network(center, &neighbours, words)
 }
 
 /// A map with what a reader needs beside it: the legend, the same data as
@@ -536,7 +542,7 @@ pub struct MapView {
     /// What the shades mean; `None` for a locator map, which has none.
     pub shading: Option<Shading>,
     pub list: Vec<MapItem>,
-    pub attribution: &'static str,
+    pub attribution: String,
 }
 
 #[derive(Serialize)]
@@ -563,7 +569,7 @@ pub struct MapItem {
 }
 
 impl MapView {
-    fn new(svg: String, marks: &[Mark], shading: Option<Shading>) -> Self {
+    fn new(svg: String, marks: &[Mark], shading: Option<Shading>, w: &Words) -> Self {
         MapView {
             svg,
             shading,
@@ -576,7 +582,7 @@ impl MapView {
                     crisis: m.crisis,
                 })
                 .collect(),
-            attribution: crate::geo::ATTRIBUTION,
+            attribution: w.text("map_source"),
         }
     }
 }
@@ -656,7 +662,7 @@ pub fn world_map(r: &Reader) -> Option<MapView> {
         to: today.clone(),
         legend,
     };
-    Some(MapView::new(svg, &listed, Some(shading)))
+    Some(MapView::new(svg, &listed, Some(shading), w))
 }
 
 /// A country's locator map, or a crisis's countries in their region.
@@ -689,5 +695,5 @@ fn locator(r: &Reader, e: &Entity) -> Option<MapView> {
     };
     let what = marks.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
     let svg = super::maps::locator_map(&marks, &what, r.words())?;
-    Some(MapView::new(svg, &marks, None))
+    Some(MapView::new(svg, &marks, None, r.words()))
 }

@@ -239,6 +239,15 @@ impl Words {
         capitalized(&self.date(month))
     }
 
+    /// A month shortened, as a chart's axis shows it: "Sep 2023",
+    /// "sept. 2023".
+    pub fn short_month(&self, year: i32, month: u32) -> String {
+        match NaiveDate::from_ymd_opt(year, month, 1) {
+            Some(d) => d.format_localized("%b %Y", self.locale).to_string(),
+            None => year.to_string(),
+        }
+    }
+
     /// A month's name alone, as a heading shows it: "Septembre".
     pub fn month_name(&self, month: u32) -> String {
         let Some(day) = NaiveDate::from_ymd_opt(2000, month, 1) else {

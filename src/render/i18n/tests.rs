@@ -114,3 +114,8 @@ fn every_word_search_js_says_is_in_the_theme() {
     assert_eq!(fr["search_count"]["other"], "{n} résultats");
     assert_eq!(fr["search_none"], "Aucun résultat");
 }
+
+#[test]
+fn the_maps_source_in_english_is_the_one_the_readme_and_geo_give() {
+    assert_eq!(words("en").text("map_source"), crate::geo::ATTRIBUTION);
+}
