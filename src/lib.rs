@@ -210,7 +210,9 @@ fn render_language(
     // thread while pages render and are written.
     let search_files = std::thread::scope(|scope| -> Result<_> {
         let search = scope.spawn(|| {
-            search::build_index(search::records(site), &site.config.site.language, false)
+            let words = theme.words(site.config.language());
+            let records = search::records(site, &|d| words.day(d));
+            search::build_index(records, &site.config.site.language, false)
         });
         // Render in chunks and hand each to the writer, which keeps only the
         // pages that changed, so the whole site is never in memory at once.

@@ -92,12 +92,16 @@ pub fn filter_name(kind: EntityKind) -> &'static str {
 }
 
 /// Every briefing and every profile, as search records.
-pub fn records(site: &Site) -> Vec<Record> {
+/// How a record writes its date: the page's language's words for a day,
+/// handed in by the caller (the renderer's), so both say it the same way.
+pub type DayWords<'a> = &'a (dyn Fn(&crate::content::frontmatter::Date) -> String + Sync);
+
+pub fn records(site: &Site, day: DayWords) -> Vec<Record> {
     let mut out = Vec::with_capacity(site.articles.len() + site.entities.len());
     out.par_extend(
         site.articles
             .par_iter()
-            .map(|(_, a)| article_record(site, a)),
+            .map(|(_, a)| article_record(site, a, day)),
     );
     out.extend(
         site.entities
@@ -105,13 +109,13 @@ pub fn records(site: &Site) -> Vec<Record> {
             .filter(|e| e.source.is_some())
             .map(|e| entity_record(site, e)),
     );
-    out.extend(site.books.values().map(|b| book_record(site, b)));
+    out.extend(site.books.values().map(|b| book_record(site, b, day)));
     out
 }
 
 /// A briefing book: its own text and the names it is about, filtered as
 /// `type: Book` and by the entities it names.
-pub fn book_record(site: &Site, b: &Book) -> Record {
+pub fn book_record(site: &Site, b: &Book, day: DayWords) -> Record {
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut keywords = String::new();
     for id in b.entities() {
@@ -137,7 +141,7 @@ pub fn book_record(site: &Site, b: &Book) -> Record {
         url: site.url(&b.path()),
         title: b.title.clone(),
         kind: "Book".into(),
-        date: Some((b.date.iso(), b.date.human())),
+        date: Some((b.date.iso(), day(&b.date))),
         summary: b.summary.clone(),
         text: strip_tags(&b.body_html),
         keywords,
@@ -146,7 +150,7 @@ pub fn book_record(site: &Site, b: &Book) -> Record {
     }
 }
 
-pub fn article_record(site: &Site, a: &Article) -> Record {
+pub fn article_record(site: &Site, a: &Article, day: DayWords) -> Record {
     let mut filters: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut keywords = String::new();
     for id in &a.entities {
@@ -174,7 +178,7 @@ pub fn article_record(site: &Site, a: &Article) -> Record {
         url: site.url(&a.path()),
         title: a.title.clone(),
         kind: "Briefing".into(),
-        date: Some((a.date.iso(), a.date.human())),
+        date: Some((a.date.iso(), day(&a.date))),
         summary: a.summary.clone(),
         text: strip_tags(&a.body_html),
         keywords,

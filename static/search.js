@@ -754,7 +754,9 @@ const briefingSearch = (() => {
     li.className = "card";
     const info = document.createElement("p");
     info.className = "meta";
-    info.textContent = d.date ? `${d.kind} · ${d.date}` : d.kind;
+    // The theme's word for a kind it knows; an author's own kind as written.
+    const kind = WORDS[`kind_${d.kind.toLowerCase()}`] ?? d.kind;
+    info.textContent = d.date ? `${kind} · ${d.date}` : kind;
     const h = document.createElement("h2");
     h.className = "card-title";
     const a = document.createElement("a");

@@ -35,6 +35,11 @@ const BUILT_IN: &[(&str, &str)] = &[
 
 /// The words `search.js` says, handed to it as JSON by the search page.
 pub const SEARCH_KEYS: &[&str] = &[
+    "kind_briefing",
+    "kind_book",
+    "kind_country",
+    "kind_leader",
+    "kind_crisis",
     "filter_country",
     "filter_leader",
     "filter_crisis",

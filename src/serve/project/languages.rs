@@ -56,7 +56,7 @@ impl OtherLanguages {
             let mut caches = parses_only(crate::content::Cache::kept());
             let (site, _) = crate::load_cached(&config, &mut caches, &HashSet::new())?;
             let pages = PageStore::render_all(&site, &theme)?;
-            let index = search_index(&config, &site)?;
+            let index = search_index(&config, &site, &theme)?;
             languages.push(Language {
                 digests: digests(&site),
                 parsed: caches.parsed,
@@ -161,7 +161,7 @@ impl Language {
         // A record is made of digested items (a briefing, a book, a
         // profile, the names of what a briefing is tagged with).
         if !changed.is_empty() {
-            self.index = search_index(&self.config, site)?;
+            self.index = search_index(&self.config, site, theme)?;
         }
         self.digests = new_digests;
         Ok(())
@@ -177,10 +177,11 @@ fn parses_only(parsed: crate::content::Cache) -> crate::Caches {
 }
 
 /// The language's search index, as `build` writes it.
-fn search_index(config: &Config, site: &Site) -> Result<Files> {
+fn search_index(config: &Config, site: &Site, theme: &Theme) -> Result<Files> {
     let prefix = config.language_prefix();
-    let outputs =
-        crate::search::build_index(crate::search::records(site), config.language(), false)?;
+    let words = theme.words(config.language());
+    let records = crate::search::records(site, &|d| words.day(d));
+    let outputs = crate::search::build_index(records, config.language(), false)?;
     Ok(outputs
         .into_iter()
         .map(|o: Output| (format!("{prefix}{}", o.path), o.bytes.into()))

@@ -117,9 +117,11 @@ impl Project {
             retry: BTreeSet::new(),
             others,
         };
-        project
-            .records
-            .refresh(&project.graph.site, &project.graph.digests);
+        project.records.refresh(
+            &project.graph.site,
+            &project.graph.digests,
+            project.theme.words(project.config.language()),
+        );
         project.others.install(&mut project.pages.files);
         Ok(project)
     }
@@ -299,7 +301,9 @@ impl Project {
         let todo = self.pages.readers(&changed);
         self.graph.index = load_index(&mut self.graph.caches, &self.config, &site);
         self.graph.by_source = by_source(&site);
-        self.records.refresh_changed(&site, &new_digests, &changed);
+        let words = self.theme.words(self.config.language());
+        self.records
+            .refresh_changed(&site, &new_digests, &changed, words);
         t.lap("records");
         self.graph.digests = new_digests;
         self.graph.site = site;
@@ -414,8 +418,12 @@ impl Project {
             }
         }
         let slugs: Vec<&str> = slugs.iter().map(String::as_str).collect();
-        self.records
-            .refresh_articles(&self.graph.site, &self.graph.digests, &slugs);
+        self.records.refresh_articles(
+            &self.graph.site,
+            &self.graph.digests,
+            &slugs,
+            self.theme.words(self.config.language()),
+        );
         // A body edit changes no page's existence: only re-render readers.
         let todo: Vec<PageId> = self.pages.readers(&changed_deps).into_iter().collect();
         let rendered = self.pages.render(&self.graph.site, &self.theme, &todo)?;
@@ -589,8 +597,12 @@ impl Project {
         );
         t.lap("digests");
         let todo = self.pages.readers(&changed);
-        self.records
-            .refresh_changed(&self.graph.site, &self.graph.digests, &changed);
+        self.records.refresh_changed(
+            &self.graph.site,
+            &self.graph.digests,
+            &changed,
+            self.theme.words(self.config.language()),
+        );
         let (rendered, removed) = self.pages.mark_stale(todo, pages);
         t.lap("records and pages");
         self.graph.patches += 1;

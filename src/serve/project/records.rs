@@ -1,6 +1,7 @@
 //! Search records kept between edits, each with a digest of what it was
 //! built from, so an edit rebuilds only the records whose inputs changed.
 
+use crate::render::i18n::Words;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -18,7 +19,7 @@ pub(super) struct Records(HashMap<Dep, (u64, Arc<Record>)>);
 
 impl Records {
     /// Bring every record up to date, dropping those of removed items.
-    pub(super) fn refresh(&mut self, site: &Site, digests: &HashMap<Dep, u64>) {
+    pub(super) fn refresh(&mut self, site: &Site, digests: &HashMap<Dep, u64>, words: &Words) {
         let mut wanted: Vec<(Dep, u64)> = site
             .articles
             .values()
@@ -31,7 +32,7 @@ impl Records {
         wanted.extend(site.books.values().map(|b| book_key(b, digests)));
         let keep: HashSet<&Dep> = wanted.iter().map(|(d, _)| d).collect();
         self.0.retain(|d, _| keep.contains(d));
-        self.update(site, wanted);
+        self.update(site, wanted, words);
     }
 
     /// Bring every record up to date after a load, looking only at the
@@ -44,6 +45,7 @@ impl Records {
         site: &Site,
         digests: &HashMap<Dep, u64>,
         changed: &BTreeSet<Dep>,
+        words: &Words,
     ) {
         let profile =
             |id: &crate::graph::EntityId| site.entities.get(id).is_some_and(|e| e.source.is_some());
@@ -99,7 +101,7 @@ impl Records {
             ids.into_iter()
                 .map(|id| article_key(&site.articles[id], digests)),
         );
-        self.update(site, wanted);
+        self.update(site, wanted, words);
     }
 
     /// Bring the records of some briefings up to date.
@@ -108,15 +110,17 @@ impl Records {
         site: &Site,
         digests: &HashMap<Dep, u64>,
         ids: &[&str],
+        words: &Words,
     ) {
         let wanted = ids
             .iter()
             .map(|id| article_key(&site.articles[*id], digests));
-        self.update(site, wanted.collect());
+        self.update(site, wanted.collect(), words);
     }
 
     /// Rebuild, in parallel, the records whose key is not the one kept.
-    fn update(&mut self, site: &Site, wanted: Vec<(Dep, u64)>) {
+    fn update(&mut self, site: &Site, wanted: Vec<(Dep, u64)>, words: &Words) {
+        let day = |d: &crate::content::frontmatter::Date| words.day(d);
         let stale: Vec<(Dep, u64)> = wanted
             .into_iter()
             .filter(|(d, k)| self.0.get(d).is_none_or(|(old, _)| old != k))
@@ -125,9 +129,9 @@ impl Records {
             .into_par_iter()
             .map(|(dep, key)| {
                 let record = match &dep {
-                    Dep::Article(id) => search::article_record(site, &site.articles[id]),
+                    Dep::Article(id) => search::article_record(site, &site.articles[id], &day),
                     Dep::Entity(id) => search::entity_record(site, &site.entities[id]),
-                    Dep::Book(slug) => search::book_record(site, &site.books[slug]),
+                    Dep::Book(slug) => search::book_record(site, &site.books[slug], &day),
                     _ => unreachable!("records are kept for briefings, profiles and books"),
                 };
                 (dep, (key, Arc::new(record)))
