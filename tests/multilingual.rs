@@ -129,7 +129,7 @@ fn versions_link_each_other() {
     // The switcher goes to the same page in each language.
     assert!(talks.contains("<nav class=\"languages\" aria-label=\"Languages\">"));
     assert!(
-        talks.contains("<a href=\"/fr/articles/talks/\" lang=\"fr\" hreflang=\"fr\"><span class=\"lang-name\">Français</span>"),
+        talks.contains("<a href=\"/fr/articles/talks/\" lang=\"fr\" hreflang=\"fr\" title=\"Français\"><span class=\"lang-name\">Français</span>"),
         "{talks}"
     );
     // A briefing in one language has no alternates; its switcher goes to
@@ -137,7 +137,7 @@ fn versions_link_each_other() {
     let only = site.page("articles/english-only/");
     assert!(!only.contains("hreflang=\"fr\" href"), "{only}");
     assert!(
-        only.contains("<a href=\"/fr/\" lang=\"fr\" hreflang=\"fr\"><span class=\"lang-name\">Français</span>"),
+        only.contains("<a href=\"/fr/\" lang=\"fr\" hreflang=\"fr\" title=\"Français\"><span class=\"lang-name\">Français</span>"),
         "{only}"
     );
     // The sitemap says the same.
