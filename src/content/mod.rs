@@ -329,8 +329,8 @@ pub fn load_cached(
     let mut files = Vec::new();
     let mut assets = Vec::new();
     // Briefings and books in any language, for the links between versions:
-    // (path without suffix, language, file) for each.
-    let mut versions: Vec<(PathBuf, String, PathBuf)> = Vec::new();
+    // (path without suffix, language, file, site-relative path) for each.
+    let mut versions: Vec<(PathBuf, String, PathBuf, PathBuf)> = Vec::new();
     for (name, abs) in crate::source::walk(&config.site_dir, &content_dir, diags) {
         let rel = Path::new(&name);
         let site_rel = Path::new("content").join(rel);
@@ -353,7 +353,7 @@ pub fn load_cached(
             let lang = lang
                 .clone()
                 .unwrap_or_else(|| config.default_language().to_string());
-            versions.push((base, lang, abs.clone()));
+            versions.push((base, lang, abs.clone(), site_rel.clone()));
         }
         match in_projection(config, kind, lang.as_deref()) {
             Some(kind) => files.push((abs, site_rel, (kind, lang))),
@@ -370,7 +370,7 @@ pub fn load_cached(
 
     let parsed = parse_files(files, cache, edited);
     let mut raw = gather(parsed, diags);
-    raw.versions = published_versions(config, versions);
+    raw.versions = published_versions(config, versions, &raw);
     raw.assets = assets
         .par_iter()
         .filter_map(|(rel, abs)| Some((rel.clone(), AssetFile::read(abs)?)))
@@ -524,15 +524,22 @@ fn translation_hint(mut d: Diagnostic, rel: &Path) -> Diagnostic {
 }
 
 /// Which languages each briefing and book is published in: every version
-/// but the drafts (unless drafts are built). A version in another language
-/// than the one loaded is not parsed by this load, so its `draft` is read
-/// here with the front matter's own parser, ignoring every other key; a
-/// file that cannot be read counts as published, and its own language's
-/// load reports it.
+/// but the drafts (unless drafts are built). A file this load parsed gives
+/// its `draft` from that parse; a version this load does not parse has its
+/// `draft` read here with the front matter's own parser, ignoring every
+/// other key. A file that cannot be read counts as published, and its own
+/// language's load reports it.
 fn published_versions(
     config: &Config,
-    versions: Vec<(PathBuf, String, PathBuf)>,
+    versions: Vec<(PathBuf, String, PathBuf, PathBuf)>,
+    raw: &RawContent,
 ) -> std::collections::BTreeMap<PathBuf, Vec<String>> {
+    let parsed: HashMap<&Path, bool> = raw
+        .articles
+        .iter()
+        .map(|d| (d.path.as_path(), d.front.draft))
+        .chain(raw.books.iter().map(|d| (d.path.as_path(), d.front.draft)))
+        .collect();
     #[derive(serde::Deserialize)]
     struct Draft {
         #[serde(default)]
@@ -540,7 +547,10 @@ fn published_versions(
     }
     let published: Vec<(PathBuf, String)> = versions
         .into_par_iter()
-        .filter(|(_, _, abs)| {
+        .filter(|(_, _, abs, rel)| {
+            if let Some(draft) = parsed.get(rel.as_path()) {
+                return config.drafts || !draft;
+            }
             config.drafts
                 || fs::read_to_string(abs).ok().is_none_or(|text| {
                     let draft = frontmatter::split(&text)
@@ -549,7 +559,7 @@ fn published_versions(
                     !draft.is_some_and(|d| d.draft)
                 })
         })
-        .map(|(base, lang, _)| (base, lang))
+        .map(|(base, lang, _, _)| (base, lang))
         .collect();
     let mut out: std::collections::BTreeMap<PathBuf, Vec<String>> = Default::default();
     for (base, lang) in published {
