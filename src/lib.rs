@@ -247,8 +247,29 @@ impl Timings {
 
     pub(crate) fn lap(&mut self, phase: &str) {
         if let Some(t) = self.0 {
-            eprintln!("timing: {phase}: {} ms", t.elapsed().as_millis());
+            eprintln!(
+                "timing: {phase}: {} ms{}",
+                t.elapsed().as_millis(),
+                memory_now()
+            );
             self.0 = Some(Instant::now());
         }
+    }
+}
+
+/// The process's resident memory now and at its peak so far, as Linux
+/// reports it, so the timings show which phase the peak belongs to.
+fn memory_now() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches(" kB").parse::<u64>().ok())
+            .map(|kb| kb / 1024)
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!(" (memory {rss} MiB, peak so far {peak} MiB)"),
+        _ => String::new(),
     }
 }

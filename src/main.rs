@@ -15,6 +15,10 @@ use briefing::BuildOptions;
 
 /// Building allocates and frees many small strings across threads; glibc's
 /// allocator spent a tenth of a 10k build consolidating free chunks.
+/// mimalloc is built without transparent huge pages (`no_thp`): with them,
+/// every 2 MiB region it touched became resident, 115 MiB more peak memory
+/// at 10k for no gain in time (BENCHMARKS.md, issue 23).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
