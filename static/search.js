@@ -668,7 +668,8 @@ const briefingSearch = (() => {
     const [url, title, kind, date, summary] = chunk[n % meta.docChunk];
     // The text is only for the excerpt and phrase checks: a result still
     // shows, with its summary, if it cannot be had.
-    const text = await load(`text/${n}.txt`, "text").catch(() => "");
+    const texts = await load(`text/${Math.floor(n / meta.textChunk)}.json`).catch(() => []);
+    const text = texts[n % meta.textChunk] ?? "";
     return { url, title, kind, date, summary, text };
   }
 
