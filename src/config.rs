@@ -36,6 +36,10 @@ pub struct SiteConfig {
     /// How many days back from the reference date count as recent: the
     /// world map shades countries by their briefings in this window.
     pub recent_days: u32,
+    /// What an entity's or tag's feed carries of each briefing: its summary
+    /// (the default) or its full text. The site's own feed always has the
+    /// full text.
+    pub entity_feeds: FeedContent,
     /// The site's other languages, by code, each with its own settings:
     /// `languages: {fr: {title: …}}`. `language` is the default.
     pub languages: BTreeMap<String, LanguageConfig>,
@@ -43,6 +47,18 @@ pub struct SiteConfig {
     /// own: `translations: {briefings: Analyses}`.
     pub translations: BTreeMap<String, Text>,
     pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+/// How much of each briefing a feed carries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// Title, summary and link. At 10,000 briefings, the 830 entity and tag
+    /// feeds with full text were 157 of the 579 MB written, 31 MB without
+    /// (BENCHMARKS.md, issue 23).
+    #[default]
+    Summary,
+    Full,
 }
 
 /// One of the theme's words: a text, or a text per plural form
@@ -88,6 +104,7 @@ impl Default for SiteConfig {
             paginate: 20,
             today: None,
             recent_days: 90,
+            entity_feeds: FeedContent::Summary,
             languages: BTreeMap::new(),
             translations: BTreeMap::new(),
             extra: BTreeMap::new(),

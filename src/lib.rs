@@ -206,25 +206,20 @@ fn render_language(
     }
     progress.set_total(pages.len());
     let prefix = site.config.language_prefix();
-    // The search index needs only the graph, so it is built on its own
-    // thread while pages render and are written.
-    let search_files = std::thread::scope(|scope| -> Result<_> {
-        let search = scope.spawn(|| {
-            let words = theme.words(site.config.language());
-            let records = search::records(site, &|d| words.day(d));
-            search::build_index(records, &site.config.site.language, false)
-        });
-        // Render in chunks and hand each to the writer, which keeps only the
-        // pages that changed, so the whole site is never in memory at once.
-        for chunk in pages.chunks(1024) {
-            let outputs = render::render_pages_with(site, theme, chunk, &|| progress.tick())?;
-            writer.write(outputs)?;
-        }
-        timings.lap("render pages");
-        let search_files = search.join().expect("the search thread does not panic")?;
-        timings.lap("search index (rest)");
-        Ok(search_files)
-    })?;
+    // Render in chunks and hand each to the writer, which keeps only the
+    // pages that changed, so the whole site is never in memory at once.
+    for chunk in pages.chunks(1024) {
+        let outputs = render::render_pages_with(site, theme, chunk, &|| progress.tick())?;
+        writer.write(outputs)?;
+    }
+    timings.lap("render pages");
+    // The search index after the pages, not beside them: rendering keeps
+    // every core busy already, and the index's records and files would
+    // otherwise be in memory together with a chunk of rendered pages.
+    let words = theme.words(site.config.language());
+    let records = search::records(site, &|d| words.day(d));
+    let search_files = search::build_index(records, &site.config.site.language, false)?;
+    timings.lap("search index");
     let search_files = search_files
         .into_iter()
         .map(|o| Output {

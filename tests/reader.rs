@@ -28,6 +28,12 @@ fn child<'a>(node: roxmltree::Node<'a, 'a>, name: &str) -> Option<roxmltree::Nod
 
 /// Parse a feed and check the elements Atom requires; return entry titles.
 fn atom_titles(xml: &str) -> Vec<String> {
+    atom_entries(xml, true)
+}
+
+/// [`atom_titles`] for a feed whose entries carry their full text
+/// (`content`) or, if not `full`, their summaries alone.
+fn atom_entries(xml: &str, full: bool) -> Vec<String> {
     let doc = roxmltree::Document::parse(xml)
         .unwrap_or_else(|e| panic!("feed is not well-formed: {e}\n{xml}"));
     let feed = doc.root_element();
@@ -49,9 +55,14 @@ fn atom_titles(xml: &str) -> Vec<String> {
     feed.children()
         .filter(|c| c.has_tag_name((ATOM, "entry")))
         .map(|entry| {
-            for required in ["id", "title", "updated", "published", "summary", "content"] {
+            for required in ["id", "title", "updated", "published", "summary"] {
                 assert!(child(entry, required).is_some(), "entry lacks <{required}>");
             }
+            assert_eq!(
+                child(entry, "content").is_some(),
+                full,
+                "<content> in\n{xml}"
+            );
             for date in ["updated", "published"] {
                 chrono::DateTime::parse_from_rfc3339(child(entry, date).unwrap().text().unwrap())
                     .unwrap();
@@ -88,11 +99,11 @@ fn the_site_feed_lists_briefings_newest_first() {
 fn an_entity_feed_holds_only_that_entitys_briefings() {
     let site = site_with_host("ordering");
     assert_eq!(
-        atom_titles(&read(&site, "crises/lake-chad-basin/atom.xml")),
+        atom_entries(&read(&site, "crises/lake-chad-basin/atom.xml"), false),
         ["Newest", "Oldest"]
     );
     assert_eq!(
-        atom_titles(&read(&site, "countries/chad/atom.xml")),
+        atom_entries(&read(&site, "countries/chad/atom.xml"), false),
         ["Newest", "Middle", "Oldest"]
     );
     let page = site.page("crises/lake-chad-basin/");
@@ -103,29 +114,65 @@ fn an_entity_feed_holds_only_that_entitys_briefings() {
     );
 }
 
-#[test]
-fn feed_entries_carry_full_content_with_absolute_links_and_categories() {
-    let site = site_with_host("links");
-    let xml = read(&site, "countries/sudan/atom.xml");
+/// The first entry of the feed at `path`: its HTML content, if it has any,
+/// and its categories as (term, label).
+fn first_entry(site: &TestSite, path: &str) -> (Option<String>, Vec<(String, String)>) {
+    let xml = read(site, path);
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let entry = doc
         .descendants()
         .find(|n| n.has_tag_name((ATOM, "entry")))
         .unwrap();
-    let content = child(entry, "content").unwrap();
-    assert_eq!(content.attribute("type"), Some("html"));
-    let html = content.text().unwrap();
+    let content = child(entry, "content").map(|c| {
+        assert_eq!(c.attribute("type"), Some("html"));
+        c.text().unwrap().to_string()
+    });
+    let terms = entry
+        .children()
+        .filter(|c| c.has_tag_name((ATOM, "category")))
+        .map(|c| {
+            (
+                c.attribute("term").unwrap().into(),
+                c.attribute("label").unwrap().into(),
+            )
+        })
+        .collect();
+    (content, terms)
+}
+
+#[test]
+fn feed_entries_carry_full_content_with_absolute_links_and_categories() {
+    let site = site_with_host("links");
+    let (html, terms) = first_entry(&site, "atom.xml");
+    let html = html.expect("the site's feed has full text");
     assert!(
         html.contains(r#"<a href="https://news.example.org/briefings/countries/sudan/">Sudan</a>"#),
         "{html}"
     );
-    let terms: Vec<_> = entry
-        .children()
-        .filter(|c| c.has_tag_name((ATOM, "category")))
-        .map(|c| (c.attribute("term").unwrap(), c.attribute("label").unwrap()))
-        .collect();
-    assert!(terms.contains(&("sudan", "Sudan")));
-    assert!(terms.contains(&("war-in-sudan", "War in Sudan")));
+    assert!(terms.contains(&("sudan".into(), "Sudan".into())));
+    assert!(terms.contains(&("war-in-sudan".into(), "War in Sudan".into())));
+    // An entity's feed carries summaries by default, with the same categories.
+    let (content, terms) = first_entry(&site, "countries/sudan/atom.xml");
+    assert_eq!(content, None);
+    assert!(terms.contains(&("war-in-sudan".into(), "War in Sudan".into())));
+}
+
+#[test]
+fn entity_feeds_carry_full_text_when_the_site_asks() {
+    let site = TestSite::fixture("links");
+    let yaml = std::fs::read_to_string(site.path().join("site.yaml")).unwrap_or_default();
+    site.write("site.yaml", &format!("{yaml}\nentity_feeds: full\n"));
+    site.build_ok();
+    for feed in ["countries/sudan/atom.xml", "crises/war-in-sudan/atom.xml"] {
+        let (content, _) = first_entry(&site, feed);
+        assert!(content.expect(feed).contains("<p>"), "{feed}");
+    }
+    site.write("site.yaml", &format!("{yaml}\nentity_feeds: some\n"));
+    let err = site.build_err(&Default::default());
+    assert!(
+        err.contains("entity_feeds") && err.contains("summary") && err.contains("full"),
+        "{err}"
+    );
 }
 
 fn index_json(site: &TestSite, path: &str) -> serde_json::Value {

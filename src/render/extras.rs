@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::page_id::{list_slice, FeedScope, PageId};
 use super::reader::Reader;
 use super::views::ArticleCard;
+use crate::config::FeedContent;
 use crate::content::frontmatter::{Date, MONTHS};
 use crate::graph::{Article, ArticleId, Details, Entity, EntityId, EntityKind};
 
@@ -74,7 +75,8 @@ pub struct EntryView<'a> {
     pub published: String,
     pub updated: String,
     pub summary: &'a str,
-    pub content: String,
+    /// The full text, or nothing where the feed carries summaries.
+    pub content: Option<String>,
     pub categories: Vec<CategoryView<'a>>,
 }
 
@@ -94,7 +96,11 @@ pub struct FeedView<'a> {
 pub fn feed_view<'a>(r: &Reader<'a>, scope: &FeedScope) -> FeedView<'a> {
     let config = r.config();
     let newest: &[String] = &scope.articles(r)[..scope.articles(r).len().min(FEED_LENGTH)];
-    let entries: Vec<EntryView> = newest.iter().map(|slug| feed_entry(r, slug)).collect();
+    let full = matches!(scope, FeedScope::Site) || config.site.entity_feeds == FeedContent::Full;
+    let entries: Vec<EntryView> = newest
+        .iter()
+        .map(|slug| feed_entry(r, slug, full))
+        .collect();
     let updated = newest
         .iter()
         .map(|s| r.last_modified(s))
@@ -113,8 +119,8 @@ pub fn feed_view<'a>(r: &Reader<'a>, scope: &FeedScope) -> FeedView<'a> {
     }
 }
 
-/// One briefing in a feed, with its full text.
-fn feed_entry<'a>(r: &Reader<'a>, slug: &str) -> EntryView<'a> {
+/// One briefing in a feed, with its full text if `full`.
+fn feed_entry<'a>(r: &Reader<'a>, slug: &str, full: bool) -> EntryView<'a> {
     let config = r.config();
     let a = r.article(slug);
     let categories = a
@@ -138,7 +144,7 @@ fn feed_entry<'a>(r: &Reader<'a>, slug: &str) -> EntryView<'a> {
         published: a.date.rfc3339(),
         updated: a.last_modified().rfc3339(),
         summary: &a.summary,
-        content: absolutize(&a.body_html, &config.origin),
+        content: full.then(|| absolutize(&a.body_html, &config.origin)),
         categories,
     }
 }
