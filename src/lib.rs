@@ -218,16 +218,17 @@ fn render_language(
     // otherwise be in memory together with a chunk of rendered pages.
     let words = theme.words(site.config.language());
     let records = search::records(site, &|d| words.day(d));
-    let search_files = search::build_index(records, &site.config.site.language, false)?;
+    search::write_index(records, &site.config.site.language, &mut |files| {
+        let files = files
+            .into_iter()
+            .map(|o| Output {
+                path: format!("{prefix}{}", o.path),
+                bytes: o.bytes,
+            })
+            .collect();
+        writer.write(files)
+    })?;
     timings.lap("search index");
-    let search_files = search_files
-        .into_iter()
-        .map(|o| Output {
-            path: format!("{prefix}{}", o.path),
-            bytes: o.bytes,
-        })
-        .collect();
-    writer.write(search_files)?;
     Ok(pages.iter().filter(|p| p.is_html()).count())
 }
 

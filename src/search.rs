@@ -74,7 +74,7 @@ pub struct Record {
     /// For briefings: the ISO date (for ordering) and the readable one.
     pub date: Option<(String, String)>,
     pub summary: String,
-    pub text: String,
+    pub text: RecordText,
     /// What the page is tagged with (a briefing's entities, their aliases
     /// and its tags) or called (a profile's aliases): found like the title,
     /// though the text may never say it.
@@ -82,6 +82,43 @@ pub struct Record {
     /// A profile's own names, which put it first for a search of its name.
     pub names: Vec<String>,
     pub filters: BTreeMap<String, Vec<String>>,
+}
+
+/// A record's text: plain, or a body's HTML shared with the graph, whose
+/// tags are stripped only when the index reaches its chunk of records. At
+/// 100,000 briefings, every plain text made up front was 450 MB more at
+/// the build's peak.
+#[derive(Clone, Debug)]
+pub enum RecordText {
+    Plain(String),
+    Html(std::sync::Arc<str>),
+}
+
+impl Default for RecordText {
+    fn default() -> Self {
+        RecordText::Plain(String::new())
+    }
+}
+
+impl From<&str> for RecordText {
+    fn from(text: &str) -> Self {
+        RecordText::Plain(text.to_string())
+    }
+}
+
+impl RecordText {
+    pub fn plain(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            RecordText::Plain(text) => text.into(),
+            RecordText::Html(html) => strip_tags(html).into(),
+        }
+    }
+
+    fn make_plain(&mut self) {
+        if let RecordText::Html(html) = self {
+            *self = RecordText::Plain(strip_tags(html));
+        }
+    }
 }
 
 /// What serve hands its background indexer: the kept records and the
@@ -148,7 +185,7 @@ pub fn book_record(site: &Site, b: &Book, day: DayWords) -> Record {
         kind: "Book".into(),
         date: Some((b.date.iso(), day(&b.date))),
         summary: b.summary.clone(),
-        text: strip_tags(&b.body_html),
+        text: RecordText::Html(b.body_html.clone()),
         keywords,
         names: Vec::new(),
         filters,
@@ -185,7 +222,7 @@ pub fn article_record(site: &Site, a: &Article, day: DayWords) -> Record {
         kind: "Briefing".into(),
         date: Some((a.date.iso(), day(&a.date))),
         summary: a.summary.clone(),
-        text: strip_tags(&a.body_html),
+        text: RecordText::Html(a.body_html.clone()),
         keywords,
         names: Vec::new(),
         filters,
@@ -207,7 +244,7 @@ pub fn entity_record(site: &Site, e: &Entity) -> Record {
         kind,
         date: None,
         summary: body,
-        text,
+        text: RecordText::Plain(text),
         keywords: e.aliases.join(" "),
         names: std::iter::once(&e.name)
             .chain(&e.aliases)
@@ -330,9 +367,15 @@ fn is_joiner(c: char) -> bool {
 /// from the pool that re-renders edited pages: sharing that pool made edits
 /// wait behind indexing (a median of 76 ms and a worst of 474 ms at 10k).
 pub fn build_index(records: Vec<Record>, language: &str, background: bool) -> Result<Vec<Output>> {
+    let mut outputs = Vec::new();
+    let mut keep = |mut files: Vec<Output>| {
+        outputs.append(&mut files);
+        Ok(())
+    };
     let stemmer = stemmer_for(language);
     if !background {
-        return index(records, stemmer.as_ref());
+        index(records, stemmer.as_ref(), &mut keep)?;
+        return Ok(outputs);
     }
     lower_priority();
     rayon::ThreadPoolBuilder::new()
@@ -340,10 +383,26 @@ pub fn build_index(records: Vec<Record>, language: &str, background: bool) -> Re
         .start_handler(|_| lower_priority())
         .build()
         .context("could not start the search indexer")?
-        .install(|| index(records, stemmer.as_ref()))
+        .install(|| index(records, stemmer.as_ref(), &mut keep))?;
+    Ok(outputs)
 }
 
-fn index(mut records: Vec<Record>, stemmer: Option<&Stemming>) -> Result<Vec<Output>> {
+/// [`build_index`], handing each group of files to `emit` as soon as it is
+/// made, so a build writes the texts (the bulk of the index) before the
+/// terms are counted, rather than holding every file until the end.
+pub fn write_index(
+    records: Vec<Record>,
+    language: &str,
+    emit: &mut dyn FnMut(Vec<Output>) -> Result<()>,
+) -> Result<()> {
+    index(records, stemmer_for(language).as_ref(), emit)
+}
+
+fn index(
+    mut records: Vec<Record>,
+    stemmer: Option<&Stemming>,
+    emit: &mut dyn FnMut(Vec<Output>) -> Result<()>,
+) -> Result<()> {
     // Newest briefings first, then profiles; the URL breaks ties, so the
     // numbering (and every file) is the same on every build.
     records.sort_by(|a, b| {
@@ -353,31 +412,27 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemming>) -> Result<Vec<Out
             .cmp(&a.date.as_ref().map(|d| &d.0))
             .then_with(|| a.url.cmp(&b.url))
     });
-
-    // The text files first: counting the terms takes each record's text.
-    let texts = text_files(&records)?;
-    let years = year_ranges(&records);
-    let encoded = encoded_postings(&mut records, stemmer);
-    let (mut outputs, keys) = term_shards(&encoded.postings)?;
-    outputs.push(forms_file(encoded.forms)?);
-    outputs.extend(texts);
-    outputs.extend(doc_files(&records)?);
-    let (filter_files, counts) = filter_files(&records)?;
-    outputs.extend(filter_files);
     // The build id: a digest of every file, so a browser never mixes files
     // of two builds from its cache. xxh3, so the id does not change with
     // the Rust release that built briefing.
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for o in &outputs {
-        h.update(&(o.path.len() as u64).to_le_bytes());
-        h.update(o.path.as_bytes());
-        h.update(&(o.bytes.len() as u64).to_le_bytes());
-        h.update(&o.bytes);
-    }
+    let mut build = xxhash_rust::xxh3::Xxh3::new();
+    hashed(&mut build, emit, doc_files(&records)?)?;
+    let years = year_ranges(&records);
+    // Each chunk's text files go out before its terms are counted, which
+    // takes (and frees) each record's text: at no time are all the texts
+    // in memory twice.
+    let encoded = encoded_postings(&mut records, stemmer, &mut |first, chunk| {
+        hashed(&mut build, emit, text_files(first, chunk)?)
+    })?;
+    let (mut outputs, keys) = term_shards(&encoded.postings)?;
+    outputs.push(forms_file(encoded.forms)?);
+    let (filter_files, counts) = filter_files(&records)?;
+    outputs.extend(filter_files);
+    hashed(&mut build, emit, outputs)?;
     let meta = serde_json::json!({
         "version": 3,
         "stemmer": stemmer.map(|s| s.name),
-        "build": format!("{:016x}", h.digest()),
+        "build": format!("{:016x}", build.digest()),
         "docs": records.len(),
         "docChunk": DOC_CHUNK,
         "textChunk": TEXT_CHUNK,
@@ -385,11 +440,25 @@ fn index(mut records: Vec<Record>, stemmer: Option<&Stemming>) -> Result<Vec<Out
         "filters": counts,
         "years": years,
     });
-    outputs.push(Output {
+    emit(vec![Output {
         path: format!("{DIR}/meta.json"),
         bytes: serde_json::to_vec(&meta)?,
-    });
-    Ok(outputs)
+    }])
+}
+
+/// Add `outputs` to the build id's digest, then hand them on.
+fn hashed(
+    build: &mut xxhash_rust::xxh3::Xxh3,
+    emit: &mut dyn FnMut(Vec<Output>) -> Result<()>,
+    outputs: Vec<Output>,
+) -> Result<()> {
+    for o in &outputs {
+        build.update(&(o.path.len() as u64).to_le_bytes());
+        build.update(o.path.as_bytes());
+        build.update(&(o.bytes.len() as u64).to_le_bytes());
+        build.update(&o.bytes);
+    }
+    emit(outputs)
 }
 
 /// BM25's term-frequency saturation and length normalisation.
@@ -430,7 +499,9 @@ fn count(r: &mut Record) -> Counted {
     each_term(&r.title, |t| add(t, TITLE_WEIGHT, &mut length));
     each_term(&r.keywords, |t| add(t, TITLE_WEIGHT, &mut ignore));
     each_term(&r.summary, |t| add(t, 1, &mut length));
-    each_term(&std::mem::take(&mut r.text), |t| add(t, 1, &mut length));
+    each_term(&std::mem::take(&mut r.text).plain(), |t| {
+        add(t, 1, &mut length)
+    });
     let names = std::mem::take(&mut r.names);
     let written = names
         .iter()
@@ -468,18 +539,27 @@ fn name_bonus(names: &[String], stemmer: Option<&Stemming>) -> HashMap<String, u
 /// integer, plus a profile's name bonus; the browser multiplies it by the
 /// term's rarity. Each record's text is taken (and dropped) as it is
 /// counted.
-fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemming>) -> Encoded {
+/// The postings of every term. `before_count` sees each chunk of records
+/// (and the number of its first) while they still hold their text.
+fn encoded_postings(
+    records: &mut [Record],
+    stemmer: Option<&Stemming>,
+    before_count: &mut dyn FnMut(usize, &[Record]) -> Result<()>,
+) -> Result<Encoded> {
     // Term weights per document, in parallel, a chunk of documents at a
     // time; then postings per term, in document order. Each document's text
     // is dropped once counted: holding every document's word map and text
     // at once took gigabytes at 100,000 briefings.
     const CHUNK: usize = 2048;
+    const _: () = assert!(CHUNK % TEXT_CHUNK == 0, "text files do not span chunks");
     let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
     let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
     // Name bonuses by term, then document: only profiles have them.
     let mut bonuses: HashMap<String, HashMap<u32, u32>> = HashMap::new();
     let mut written: HashMap<String, String> = HashMap::new();
     for (c, chunk) in records.chunks_mut(CHUNK).enumerate() {
+        chunk.par_iter_mut().for_each(|r| r.text.make_plain());
+        before_count(c * CHUNK, chunk)?;
         let counted: Vec<Counted> = chunk.par_iter_mut().map(count).collect();
         for (k, counted) in counted.into_iter().enumerate() {
             let doc = (c * CHUNK + k) as u32;
@@ -528,7 +608,7 @@ fn encoded_postings(records: &mut [Record], stemmer: Option<&Stemming>) -> Encod
             (term, s)
         })
         .collect();
-    Encoded { postings, forms }
+    Ok(Encoded { postings, forms })
 }
 
 /// The index's terms with their encoded postings, sorted by term, and the
@@ -717,16 +797,20 @@ fn doc_files(records: &[Record]) -> Result<Vec<Output>> {
 }
 
 /// The plain text of documents `n·TEXT_CHUNK…`, one JSON array of strings
-/// per file, for excerpts and phrase checks.
-fn text_files(records: &[Record]) -> Result<Vec<Output>> {
+/// per file, for excerpts and phrase checks; `records` are documents
+/// `first…`.
+fn text_files(first: usize, records: &[Record]) -> Result<Vec<Output>> {
+    debug_assert_eq!(first % TEXT_CHUNK, 0, "a chunk starts a text file");
     records
         .par_chunks(TEXT_CHUNK)
         .enumerate()
-        .map(|(n, chunk)| {
+        .map(|(i, chunk)| {
+            let n = first / TEXT_CHUNK + i;
             let texts: Vec<String> = chunk
                 .iter()
                 .map(|r| {
-                    let words: Vec<&str> = r.text.split_whitespace().collect();
+                    let text = r.text.plain();
+                    let words: Vec<&str> = text.split_whitespace().collect();
                     shorten(&words.join(" "), TEXT_CHARS)
                 })
                 .collect();
@@ -946,7 +1030,9 @@ mod tests {
         let mut records = records;
         let urls: Vec<String> = records.iter().map(|r| r.url.clone()).collect();
         let english = stemmer_for("en");
-        let postings = encoded_postings(&mut records, english.as_ref()).postings;
+        let postings = encoded_postings(&mut records, english.as_ref(), &mut |_, _| Ok(()))
+            .unwrap()
+            .postings;
         let (_, list) = postings.iter().find(|(t, _)| t == term).expect("the term");
         let numbers: Vec<u32> = list.split(',').map(|n| n.parse().unwrap()).collect();
         let mut doc = 0;
@@ -1033,7 +1119,9 @@ mod tests {
         ];
         let mut records = records;
         let english = stemmer_for("en");
-        let forms = encoded_postings(&mut records, english.as_ref()).forms;
+        let forms = encoded_postings(&mut records, english.as_ref(), &mut |_, _| Ok(()))
+            .unwrap()
+            .forms;
         // The word in the most documents, not the stem.
         assert_eq!(forms["secur"], "security");
         // Capitals and accents as a name or tag writes them.
@@ -1050,7 +1138,12 @@ mod tests {
             .iter()
             .map(|t| record(t, &format!("{t}  text\nhere"), "", &[]))
             .collect();
-        let out = index(records, None).unwrap();
+        let mut out = Vec::new();
+        index(records, None, &mut |mut o| {
+            out.append(&mut o);
+            Ok(())
+        })
+        .unwrap();
         let file = |p: &str| {
             let o = out.iter().find(|o| o.path == format!("{DIR}/{p}"));
             serde_json::from_slice::<serde_json::Value>(&o.expect(p).bytes).unwrap()

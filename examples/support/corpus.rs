@@ -585,3 +585,62 @@ pub fn write_hugo_site(c: &Corpus, dir: &Path) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Write the corpus as a Zola site in `dir`: the same articles, the four
+/// kinds of entity as taxonomies with a paginated page and a feed per term
+/// (as briefing has), and Zola's search index, as briefing builds one.
+/// Minimal templates, like the Hugo copy's.
+pub fn write_zola_site(c: &Corpus, dir: &Path) -> io::Result<()> {
+    let content = dir.join("content/articles");
+    fs::create_dir_all(&content)?;
+    let taxonomy =
+        |name: &str| format!("  {{ name = \"{name}\", feed = true, paginate_by = 20 }},\n");
+    fs::write(
+        dir.join("config.toml"),
+        format!(
+            "base_url = \"https://bench.example.org/\"\ntitle = \"Benchmark corpus\"\n\
+             generate_feeds = true\nfeed_limit = 20\nbuild_search_index = true\ntaxonomies = [\n{}{}{}{}]\n",
+            taxonomy("countries"),
+            taxonomy("leaders"),
+            taxonomy("crises"),
+            taxonomy("tags")
+        ),
+    )?;
+    fs::write(dir.join("content/_index.md"), "+++\n+++\n")?;
+    fs::write(
+        content.join("_index.md"),
+        "+++\ntitle = \"Briefings\"\nsort_by = \"date\"\npaginate_by = 20\n+++\n",
+    )?;
+    let templates = dir.join("templates");
+    fs::create_dir_all(&templates)?;
+    let page = |title: &str, main: &str| {
+        format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><main>{main}</main></body></html>\n")
+    };
+    let files = [
+        ("index.html", page("{{ config.title }}", "{% set s = get_section(path=\"articles/_index.md\") %}<ul>{% for p in s.pages | slice(end=20) %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>")),
+        ("section.html", page("{{ section.title }}", "<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>")),
+        ("page.html", page("{{ page.title }}", "<article><h1>{{ page.title }}</h1><time datetime=\"{{ page.date }}\">{{ page.date | date(format=\"%-d %B %Y\") }}</time>{{ page.content | safe }}{% for tax, terms in page.taxonomies %}<p>{{ tax }}: {% for t in terms %}<a href=\"{{ get_taxonomy_url(kind=tax, name=t) }}\">{{ t }}</a> {% endfor %}</p>{% endfor %}</article>")),
+        ("taxonomy_list.html", page("{{ taxonomy.name }}", "<h1>{{ taxonomy.name }}</h1><ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> ({{ t.page_count }})</li>{% endfor %}</ul>")),
+        ("taxonomy_single.html", page("{{ term.name }}", "<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>")),
+    ];
+    for (name, text) in files {
+        fs::write(templates.join(name), text)?;
+    }
+    for a in &c.articles {
+        // As in the Hugo copy: the last line's links are briefing's own.
+        let body: Vec<&str> = a
+            .body
+            .lines()
+            .filter(|l| !l.starts_with("Earlier:"))
+            .collect();
+        let front = front_matter(c, a).replacen("countries:", "taxonomies:\n  countries:", 1);
+        let front = ["leaders:", "crises:", "tags:"].iter().fold(front, |f, k| {
+            f.replacen(&format!("\n{k}"), &format!("\n  {k}"), 1)
+        });
+        fs::write(
+            content.join(format!("{}.md", a.slug)),
+            format!("{front}{}\n", body.join("\n")),
+        )?;
+    }
+    Ok(())
+}

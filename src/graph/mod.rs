@@ -500,6 +500,12 @@ pub fn resolve(
     );
     caches.bodies.keep_index(index);
     let elsewhere = briefings_elsewhere(&config, &raw.versions);
+    // The parsed files (every body's Markdown among them) are gone before
+    // the relations are worked out, rather than beside them.
+    drop((article_docs, book_docs, profile_bodies));
+    let mut raw = raw;
+    let assets = std::mem::take(&mut raw.assets);
+    drop(raw);
     let mut site = Site {
         elsewhere,
         unpublished,
@@ -508,7 +514,7 @@ pub fn resolve(
         timeline: Vec::new(),
         entities: r.entities,
         tags,
-        assets: raw.assets,
+        assets,
         books,
     };
     t.lap("  bodies");
