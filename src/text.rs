@@ -137,6 +137,23 @@ pub fn balance_bidi(s: &str) -> Option<String> {
     (out != s).then_some(out)
 }
 
+/// The bytes `escape_html` replaces or drops: one table look-up per byte
+/// for the common case of a byte it keeps.
+const NEEDS_ESCAPE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 32 {
+        t[b] = !matches!(b, 9 | 10 | 13);
+        b += 1;
+    }
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
+
 pub fn escape_html(s: &str) -> String {
     // Most text needs no escaping: copy runs between special bytes whole
     // rather than pushing one char at a time (this is on every page's hot
@@ -145,6 +162,9 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 16);
     let mut last = 0;
     for (i, &b) in bytes.iter().enumerate() {
+        if !NEEDS_ESCAPE[b as usize] {
+            continue;
+        }
         let rep = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -238,6 +258,21 @@ pub fn strip_tags(html: &str) -> String {
     let mut space = false;
     let mut rest = html;
     while let Some(c) = rest.chars().next() {
+        // A run of plain ASCII (no markup, entity, space or control) is
+        // copied whole; everything else goes a character at a time.
+        let run = rest
+            .bytes()
+            .position(|b| b <= b' ' || b == b'<' || b == b'&' || !b.is_ascii())
+            .unwrap_or(rest.len());
+        if run > 0 {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push_str(&rest[..run]);
+            rest = &rest[run..];
+            continue;
+        }
         let mut len = c.len_utf8();
         let text = match c {
             '<' => {
@@ -385,6 +420,76 @@ mod tests {
                 idx.line(offset),
                 line_col(text, offset).0,
                 "offset {offset}"
+            );
+        }
+    }
+
+    /// Random HTML-ish text from pieces that exercise every branch: tags
+    /// (block and inline), entities, ASCII and Unicode spaces, controls,
+    /// quotes and non-ASCII letters.
+    fn random_html(seed: u64) -> String {
+        const PIECES: [&str; 16] = [
+            "<p>",
+            "</p>",
+            "<a href=\"/x/\">",
+            "</a>",
+            "<br>",
+            "&amp;",
+            "&lt;",
+            "&#39;",
+            "& ",
+            " ",
+            "\n\t",
+            "\u{b}",
+            "\u{a0}",
+            "Côte",
+            "\"q'",
+            "word",
+        ];
+        let mut state = seed;
+        (0..40)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                PIECES[(state >> 33) as usize % PIECES.len()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn fast_paths_agree_with_a_character_at_a_time() {
+        fn escape_slowly(s: &str) -> String {
+            s.chars()
+                .filter_map(|c| match c {
+                    '&' => Some("&amp;".to_string()),
+                    '<' => Some("&lt;".into()),
+                    '>' => Some("&gt;".into()),
+                    '"' => Some("&quot;".into()),
+                    '\'' => Some("&#39;".into()),
+                    '\t' | '\n' | '\r' => Some(c.to_string()),
+                    c if (c as u32) < 32 => None,
+                    c => Some(c.to_string()),
+                })
+                .collect()
+        }
+        for seed in 0..2000 {
+            let html = random_html(seed);
+            assert_eq!(escape_html(&html), escape_slowly(&html), "{html:?}");
+            // Stripping the tags of escaped text gives the text back, less
+            // the controls escaping drops, with its runs of spaces (Unicode
+            // ones too) made single.
+            let kept: String = html
+                .chars()
+                .filter(|&c| matches!(c, '\t' | '\n' | '\r') || c as u32 >= 32)
+                .collect();
+            let words: Vec<&str> = kept.split_whitespace().collect();
+            assert_eq!(strip_tags(&escape_html(&html)), words.join(" "), "{html:?}");
+            // And the tags of the HTML itself separate words or vanish.
+            let stripped = strip_tags(&html);
+            assert!(
+                !stripped.contains("<p>") && !stripped.contains("  "),
+                "{html:?}"
             );
         }
     }
