@@ -621,7 +621,7 @@ pub fn write_zola_site(c: &Corpus, dir: &Path) -> io::Result<()> {
         ("section.html", page("{{ section.title }}", "<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a> {{ p.date }}</li>{% endfor %}</ul>")),
         ("page.html", page("{{ page.title }}", "<article><h1>{{ page.title }}</h1><time datetime=\"{{ page.date }}\">{{ page.date | date(format=\"%-d %B %Y\") }}</time>{{ page.content | safe }}{% for tax, terms in page.taxonomies %}<p>{{ tax }}: {% for t in terms %}<a href=\"{{ get_taxonomy_url(kind=tax, name=t) }}\">{{ t }}</a> {% endfor %}</p>{% endfor %}</article>")),
         ("taxonomy_list.html", page("{{ taxonomy.name }}", "<h1>{{ taxonomy.name }}</h1><ul>{% for t in terms %}<li><a href=\"{{ t.permalink }}\">{{ t.name }}</a> ({{ t.page_count }})</li>{% endfor %}</ul>")),
-        ("taxonomy_single.html", page("{{ term.name }}", "<h1>{{ term.name }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>")),
+        ("taxonomy_single.html", page("{{ term.name }}", "<h1>{{ term.name }}</h1><ul>{% if paginator %}{% set pages = paginator.pages %}{% else %}{% set pages = term.pages %}{% endif %}{% for p in pages %}<li><a href=\"{{ p.permalink }}\">{{ p.title }}</a></li>{% endfor %}</ul>")),
     ];
     for (name, text) in files {
         fs::write(templates.join(name), text)?;
