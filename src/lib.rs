@@ -156,7 +156,7 @@ pub fn build_with_progress(
                 warnings.extend(found);
                 if failed.is_empty() {
                     html_pages +=
-                        render_language(&site, &theme, &mut writer, progress, &mut timings)?;
+                        render_language(site, &theme, &mut writer, progress, &mut timings)?;
                 }
             }
             Err(e) => failed.extend(e.downcast::<BuildFailed>()?.diagnostics),
@@ -194,31 +194,37 @@ pub fn build_with_progress(
 /// Render one language's site into `writer`, with its search index;
 /// returns how many HTML pages it has.
 fn render_language(
-    site: &Site,
+    site: Site,
     theme: &Theme,
     writer: &mut output::Writer,
     progress: &terminal::Progress,
     timings: &mut Timings,
 ) -> Result<usize> {
-    let pages = render::pages(site);
+    let pages = render::pages(&site);
     if site.config.language_prefix().is_empty() {
-        render::check_static_collisions(site, &pages, theme.site_statics())?;
+        render::check_static_collisions(&site, &pages, theme.site_statics())?;
     }
     progress.set_total(pages.len());
-    let prefix = site.config.language_prefix();
     // Render in chunks and hand each to the writer, which keeps only the
     // pages that changed, so the whole site is never in memory at once.
     for chunk in pages.chunks(1024) {
-        let outputs = render::render_pages_with(site, theme, chunk, &|| progress.tick())?;
+        let outputs = render::render_pages_with(&site, theme, chunk, &|| progress.tick())?;
         writer.write(outputs)?;
     }
     timings.lap("render pages");
+    let html_pages = pages.iter().filter(|p| p.is_html()).count();
+    drop(pages);
     // The search index after the pages, not beside them: rendering keeps
     // every core busy already, and the index's records and files would
-    // otherwise be in memory together with a chunk of rendered pages.
+    // otherwise be in memory together with a chunk of rendered pages. Once
+    // its records are made the graph goes; they share the bodies' HTML,
+    // which goes a chunk at a time as the index reaches it.
     let words = theme.words(site.config.language());
-    let records = search::records(site, &|d| words.day(d));
-    search::write_index(records, &site.config.site.language, &mut |files| {
+    let records = search::records(&site, &|d| words.day(d));
+    let prefix = site.config.language_prefix().to_string();
+    let language = site.config.site.language.clone();
+    drop(site);
+    search::write_index(records, &language, &mut |files| {
         let files = files
             .into_iter()
             .map(|o| Output {
@@ -229,7 +235,7 @@ fn render_language(
         writer.write(files)
     })?;
     timings.lap("search index");
-    Ok(pages.iter().filter(|p| p.is_html()).count())
+    Ok(html_pages)
 }
 
 /// Phase timings on stderr when `BRIEFING_TIMINGS` is set, for profiling

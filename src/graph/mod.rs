@@ -460,6 +460,9 @@ pub fn resolve(
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     let mut t = crate::Timings::from_env();
+    let mut raw = raw;
+    let taken = bodies::take_article_bodies(&mut raw.articles);
+    let raw = raw;
     let mut r = Resolver {
         registry: Registry::default(),
         entities: BTreeMap::new(),
@@ -492,6 +495,7 @@ pub fn resolve(
             books: &mut books,
         },
         &article_docs,
+        taken,
         &profile_bodies,
         &book_docs,
         &index,
