@@ -207,7 +207,7 @@ fn render_language(
     progress.set_total(pages.len());
     // Render in chunks and hand each to the writer, which keeps only the
     // pages that changed, so the whole site is never in memory at once.
-    for chunk in pages.chunks(1024) {
+    for chunk in pages.chunks(256) {
         let outputs = render::render_pages_with(&site, theme, chunk, &|| progress.tick())?;
         writer.write(outputs)?;
     }
@@ -221,6 +221,7 @@ fn render_language(
     // which goes a chunk at a time as the index reaches it.
     let words = theme.words(site.config.language());
     let records = search::records(&site, &|d| words.day(d));
+    timings.lap("search records");
     let prefix = site.config.language_prefix().to_string();
     let language = site.config.site.language.clone();
     drop(site);

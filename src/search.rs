@@ -415,8 +415,10 @@ fn index(
     // The build id: a digest of every file, so a browser never mixes files
     // of two builds from its cache. xxh3, so the id does not change with
     // the Rust release that built briefing.
+    let mut t = crate::Timings::from_env();
     let mut build = xxhash_rust::xxh3::Xxh3::new();
     hashed(&mut build, emit, doc_files(&records)?)?;
+    t.lap("  documents");
     let years = year_ranges(&records);
     // Each chunk's text files go out before its terms are counted, which
     // takes (and frees) each record's text: at no time are all the texts
@@ -424,10 +426,13 @@ fn index(
     let encoded = encoded_postings(&mut records, stemmer, &mut |first, chunk| {
         hashed(&mut build, emit, text_files(first, chunk)?)
     })?;
+    t.lap("  texts and terms");
     let (mut outputs, keys) = term_shards(&encoded.postings)?;
     outputs.push(forms_file(encoded.forms)?);
+    t.lap("  term shards");
     let (filter_files, counts) = filter_files(&records)?;
     outputs.extend(filter_files);
+    t.lap("  filters");
     hashed(&mut build, emit, outputs)?;
     let meta = serde_json::json!({
         "version": 3,
@@ -551,6 +556,7 @@ fn encoded_postings(
     // is dropped once counted: holding every document's word map and text
     // at once took gigabytes at 100,000 briefings.
     const CHUNK: usize = 2048;
+    let mut t = crate::Timings::from_env();
     const _: () = assert!(CHUNK % TEXT_CHUNK == 0, "text files do not span chunks");
     let mut postings: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
     let mut lengths: Vec<u32> = Vec::with_capacity(records.len());
@@ -575,7 +581,9 @@ fn encoded_postings(
             }
         }
     }
+    t.lap("    texts and counting");
     let (postings, forms) = stem_postings(postings, stemmer);
+    t.lap("    stems");
     let forms = forms
         .into_iter()
         .filter_map(|(stem, form)| {
