@@ -133,11 +133,11 @@ pub fn filter_name(kind: EntityKind) -> &'static str {
     kind.noun()
 }
 
-/// Every briefing and every profile, as search records.
 /// How a record writes its date: the page's language's words for a day,
 /// handed in by the caller (the renderer's), so both say it the same way.
 pub type DayWords<'a> = &'a (dyn Fn(&crate::content::frontmatter::Date) -> String + Sync);
 
+/// Every briefing, profile and book, as search records.
 pub fn records(site: &Site, day: DayWords) -> Vec<Record> {
     let mut out = Vec::with_capacity(site.articles.len() + site.entities.len());
     out.par_extend(
@@ -372,18 +372,17 @@ pub fn build_index(records: Vec<Record>, language: &str, background: bool) -> Re
         outputs.append(&mut files);
         Ok(())
     };
-    let stemmer = stemmer_for(language);
-    if !background {
-        index(records, stemmer.as_ref(), &mut keep)?;
-        return Ok(outputs);
+    if background {
+        lower_priority();
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .start_handler(|_| lower_priority())
+            .build()
+            .context("could not start the search indexer")?
+            .install(|| write_index(records, language, &mut keep))?;
+    } else {
+        write_index(records, language, &mut keep)?;
     }
-    lower_priority();
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(1)
-        .start_handler(|_| lower_priority())
-        .build()
-        .context("could not start the search indexer")?
-        .install(|| index(records, stemmer.as_ref(), &mut keep))?;
     Ok(outputs)
 }
 
@@ -412,10 +411,10 @@ fn index(
             .cmp(&a.date.as_ref().map(|d| &d.0))
             .then_with(|| a.url.cmp(&b.url))
     });
+    let mut t = crate::Timings::from_env();
     // The build id: a digest of every file, so a browser never mixes files
     // of two builds from its cache. xxh3, so the id does not change with
     // the Rust release that built briefing.
-    let mut t = crate::Timings::from_env();
     let mut build = xxhash_rust::xxh3::Xxh3::new();
     hashed(&mut build, emit, doc_files(&records)?)?;
     t.lap("  documents");

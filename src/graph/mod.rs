@@ -455,14 +455,12 @@ impl Site {
 /// `diags`; the caller decides whether they stop the build.
 pub fn resolve(
     config: Config,
-    raw: RawContent,
+    mut raw: RawContent,
     caches: &mut Caches,
     diags: &mut Vec<Diagnostic>,
 ) -> Site {
     let mut t = crate::Timings::from_env();
-    let mut raw = raw;
     let taken = bodies::take_article_bodies(&mut raw.articles);
-    let raw = raw;
     let mut r = Resolver {
         registry: Registry::default(),
         entities: BTreeMap::new(),
@@ -507,7 +505,6 @@ pub fn resolve(
     // The parsed files (every body's Markdown among them) are gone before
     // the relations are worked out, rather than beside them.
     drop((article_docs, book_docs, profile_bodies));
-    let mut raw = raw;
     let assets = std::mem::take(&mut raw.assets);
     drop(raw);
     let mut site = Site {
